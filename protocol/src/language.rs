@@ -1,0 +1,90 @@
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// The languages Hetki speaks: the city is bilingual (Finnish, Swedish) and English is third.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    Fi,
+    Sv,
+    En,
+}
+
+impl Language {
+    pub const ALL: [Language; 3] = [Language::Fi, Language::Sv, Language::En];
+
+    /// The ISO 639-1 code, as used in config files and translation catalogues.
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::Fi => "fi",
+            Language::Sv => "sv",
+            Language::En => "en",
+        }
+    }
+
+    /// The language's name in itself, as a language button should read to a screen reader.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Language::Fi => "Suomi",
+            Language::Sv => "Svenska",
+            Language::En => "English",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Language> {
+        Language::ALL.into_iter().find(|l| l.code() == code)
+    }
+}
+
+impl fmt::Display for Language {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// A text given in each language, e.g. `{ fi = "Kiitos", sv = "Tack", en = "Thank you" }`.
+pub type Localized = BTreeMap<Language, String>;
+
+/// A text that is either the same in every language (a place name) or given per language.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Text {
+    Same(String),
+    PerLanguage(Localized),
+}
+
+impl Text {
+    /// The text in `language`; a per-language text missing it falls back to any it has, so a
+    /// screen never goes blank (validation reports the gap before a kiosk ever starts).
+    pub fn get(&self, language: Language) -> &str {
+        match self {
+            Text::Same(text) => text,
+            Text::PerLanguage(texts) => texts
+                .get(&language)
+                .or_else(|| texts.values().next())
+                .map(String::as_str)
+                .unwrap_or(""),
+        }
+    }
+
+    /// The languages among `wanted` this text has no words for (empty ones count as missing).
+    pub fn missing(&self, wanted: &[Language]) -> Vec<Language> {
+        match self {
+            Text::Same(text) if text.trim().is_empty() => wanted.to_vec(),
+            Text::Same(_) => Vec::new(),
+            Text::PerLanguage(texts) => wanted
+                .iter()
+                .copied()
+                .filter(|l| texts.get(l).is_none_or(|t| t.trim().is_empty()))
+                .collect(),
+        }
+    }
+}
+
+impl From<&str> for Text {
+    fn from(text: &str) -> Self {
+        Text::Same(text.to_owned())
+    }
+}

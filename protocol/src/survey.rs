@@ -1,0 +1,319 @@
+use std::collections::HashSet;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::{Answer, AnswerValue, Language, Text};
+
+/// A survey has at least one and at most this many questions ("light participation").
+pub const MAX_QUESTIONS: usize = 4;
+pub const MIN_CHOICE_OPTIONS: usize = 2;
+pub const MAX_CHOICE_OPTIONS: usize = 6;
+const FACE_COUNTS: std::ops::RangeInclusive<usize> = 3..=5;
+
+/// A survey as it travels and is stored: every default resolved, so its content hash says
+/// exactly what a respondent saw.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SurveyDefinition {
+    pub id: String,
+    pub kind: SurveyKind,
+    pub title: Text,
+    /// The languages every text of this survey is given in.
+    pub languages: Vec<Language>,
+    pub questions: Vec<Question>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SurveyKind {
+    /// Event feedback: a few questions answered on the spot.
+    #[default]
+    Feedback,
+    /// A quick (gallup-style) poll.
+    Poll,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Question {
+    pub id: String,
+    pub text: Text,
+    /// Whether the respondent may move on without answering.
+    pub skippable: bool,
+    pub kind: QuestionKind,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum QuestionKind {
+    /// 3, 4 or 5 faces from unhappy to happy; the answer is the face's score, 1 = unhappiest.
+    Faces { faces: Vec<FaceOption> },
+    /// Pick one of 2–6 options.
+    Choice { options: Vec<ChoiceOption> },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FaceOption {
+    pub score: u8,
+    /// What the face means, shown under it and read by screen readers.
+    pub label: Text,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChoiceOption {
+    pub id: String,
+    pub label: Text,
+    /// A picture shown with the label (a file name beside the survey file).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
+}
+
+/// One thing wrong with a definition: the field it is in and what is wrong with it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub field: String,
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
+impl Question {
+    /// How many answers this question offers.
+    pub fn option_count(&self) -> usize {
+        match &self.kind {
+            QuestionKind::Faces { faces } => faces.len(),
+            QuestionKind::Choice { options } => options.len(),
+        }
+    }
+
+    /// The answer that picking option `index` (0-based, in screen order) gives.
+    pub fn answer_at(&self, index: usize) -> Option<AnswerValue> {
+        match &self.kind {
+            QuestionKind::Faces { faces } => faces
+                .get(index)
+                .map(|f| AnswerValue::Face { score: f.score }),
+            QuestionKind::Choice { options } => options.get(index).map(|o| AnswerValue::Choice {
+                option: o.id.clone(),
+            }),
+        }
+    }
+
+    /// The screen position of the option an answer picked, if it picked one.
+    pub fn index_of(&self, value: &AnswerValue) -> Option<usize> {
+        match (&self.kind, value) {
+            (QuestionKind::Faces { faces }, AnswerValue::Face { score }) => {
+                faces.iter().position(|f| f.score == *score)
+            }
+            (QuestionKind::Choice { options }, AnswerValue::Choice { option }) => {
+                options.iter().position(|o| &o.id == option)
+            }
+            _ => None,
+        }
+    }
+
+    fn check_value(&self, value: &AnswerValue) -> Result<(), String> {
+        match value {
+            AnswerValue::Skipped if self.skippable => Ok(()),
+            AnswerValue::Skipped => Err(format!("question {:?} may not be skipped", self.id)),
+            _ if self.index_of(value).is_some() => Ok(()),
+            _ => Err(format!(
+                "{value} is not an answer to question {:?}",
+                self.id
+            )),
+        }
+    }
+}
+
+impl SurveyDefinition {
+    /// The version of this survey: a hash of its whole content, so a fixed typo is a new
+    /// version that can never be confused with the old text.
+    pub fn content_hash(&self) -> String {
+        let canonical = serde_json::to_vec(self).expect("a survey always serializes");
+        let digest = Sha256::digest(&canonical);
+        digest[..8].iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    pub fn question(&self, id: &str) -> Option<&Question> {
+        self.questions.iter().find(|q| q.id == id)
+    }
+
+    /// Everything wrong with this definition; empty when it is fit to show.
+    pub fn problems(&self) -> Vec<Problem> {
+        let mut problems = Vec::new();
+        let mut problem =
+            |field: String, message: String| problems.push(Problem { field, message });
+
+        if let Err(message) = check_id(&self.id) {
+            problem("id".into(), message);
+        }
+        if self.languages.is_empty() {
+            problem(
+                "languages".into(),
+                "list at least one language (fi, sv, en)".into(),
+            );
+        }
+        let mut seen = HashSet::new();
+        for language in &self.languages {
+            if !seen.insert(language) {
+                problem("languages".into(), format!("{language} is listed twice"));
+            }
+        }
+        let languages = &self.languages;
+        for missing in self.title.missing(languages) {
+            problem("title".into(), format!("the {missing} text is missing"));
+        }
+        if self.questions.is_empty() || self.questions.len() > MAX_QUESTIONS {
+            problem(
+                "questions".into(),
+                format!(
+                    "a survey has 1 to {MAX_QUESTIONS} questions, this one has {}",
+                    self.questions.len()
+                ),
+            );
+        }
+        let mut question_ids = HashSet::new();
+        for (i, question) in self.questions.iter().enumerate() {
+            let at = format!("questions[{i}]");
+            if let Err(message) = check_id(&question.id) {
+                problem(format!("{at}.id"), message);
+            } else if !question_ids.insert(question.id.as_str()) {
+                problem(
+                    format!("{at}.id"),
+                    format!("{:?} is used by an earlier question", question.id),
+                );
+            }
+            for missing in question.text.missing(languages) {
+                problem(
+                    format!("{at}.text"),
+                    format!("the {missing} text is missing"),
+                );
+            }
+            match &question.kind {
+                QuestionKind::Faces { faces } => {
+                    if !FACE_COUNTS.contains(&faces.len()) {
+                        problem(
+                            format!("{at}.faces"),
+                            format!("a faces question has 3, 4 or 5 faces, not {}", faces.len()),
+                        );
+                    }
+                    for (j, face) in faces.iter().enumerate() {
+                        if usize::from(face.score) != j + 1 {
+                            problem(
+                                format!("{at}.faces[{j}].score"),
+                                format!("expected score {}, found {}", j + 1, face.score),
+                            );
+                        }
+                        for missing in face.label.missing(languages) {
+                            problem(
+                                format!("{at}.labels[{j}]"),
+                                format!("the {missing} label is missing"),
+                            );
+                        }
+                    }
+                }
+                QuestionKind::Choice { options } => {
+                    if !(MIN_CHOICE_OPTIONS..=MAX_CHOICE_OPTIONS).contains(&options.len()) {
+                        problem(
+                            format!("{at}.options"),
+                            format!(
+                                "a choice question has {MIN_CHOICE_OPTIONS} to {MAX_CHOICE_OPTIONS} options, not {}",
+                                options.len()
+                            ),
+                        );
+                    }
+                    let mut option_ids = HashSet::new();
+                    for (j, option) in options.iter().enumerate() {
+                        let at = format!("{at}.options[{j}]");
+                        if let Err(message) = check_id(&option.id) {
+                            problem(format!("{at}.id"), message);
+                        } else if !option_ids.insert(option.id.as_str()) {
+                            problem(
+                                format!("{at}.id"),
+                                format!("{:?} is used by an earlier option", option.id),
+                            );
+                        }
+                        for missing in option.label.missing(languages) {
+                            problem(
+                                format!("{at}.label"),
+                                format!("the {missing} text is missing"),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        problems
+    }
+
+    /// Whether `answers` fit this survey: known questions, each at most once, values the
+    /// question offers; a complete response answers (or skips) every question.
+    pub fn check_answers(&self, answers: &[Answer], complete: bool) -> Result<(), String> {
+        let mut answered = HashSet::new();
+        for answer in answers {
+            let question = self
+                .question(&answer.question)
+                .ok_or_else(|| format!("the survey has no question {:?}", answer.question))?;
+            if !answered.insert(answer.question.as_str()) {
+                return Err(format!("question {:?} is answered twice", answer.question));
+            }
+            question.check_value(&answer.value)?;
+        }
+        if complete {
+            if let Some(q) = self
+                .questions
+                .iter()
+                .find(|q| !answered.contains(q.id.as_str()))
+            {
+                return Err(format!("a complete response lacks question {:?}", q.id));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Ids appear in exports and URLs: keep them short, lowercase and plain.
+fn check_id(id: &str) -> Result<(), String> {
+    let plain = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_';
+    if id.is_empty() || id.len() > 64 || !id.chars().all(plain) {
+        Err(format!(
+            "{id:?} is not a valid id: use 1-64 lowercase letters a-z, digits, '-' or '_'"
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// The labels a faces question gets when its survey file gives none, unhappiest first.
+pub fn default_face_labels(count: usize) -> Option<Vec<Text>> {
+    const FIVE: [[&str; 3]; 5] = [
+        ["Erittäin huono", "Mycket dålig", "Very bad"],
+        ["Huono", "Dålig", "Bad"],
+        ["Kohtalainen", "Varken bra eller dålig", "Okay"],
+        ["Hyvä", "Bra", "Good"],
+        ["Erittäin hyvä", "Mycket bra", "Very good"],
+    ];
+    let picks: &[usize] = match count {
+        3 => &[1, 2, 3],
+        4 => &[0, 1, 3, 4],
+        5 => &[0, 1, 2, 3, 4],
+        _ => return None,
+    };
+    Some(
+        picks
+            .iter()
+            .map(|&i| {
+                let [fi, sv, en] = FIVE[i];
+                Text::PerLanguage(
+                    [(Language::Fi, fi), (Language::Sv, sv), (Language::En, en)]
+                        .into_iter()
+                        .map(|(l, t)| (l, t.to_owned()))
+                        .collect(),
+                )
+            })
+            .collect(),
+    )
+}

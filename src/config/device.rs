@@ -1,0 +1,217 @@
+//! The device file: which survey, which event, which languages, and the kiosk's timing.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use hetki_protocol::{EventInfo, Language, Text};
+use serde::Deserialize;
+
+use super::error::{ConfigError, ConfigProblem, parse_toml};
+use super::{KioskConfig, Timing, load_survey};
+
+/// Where `--config` points when it is not given.
+pub const DEFAULT_CONFIG_PATH: &str = "config/kiosk.toml";
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DeviceFile {
+    device_id: String,
+    /// The active survey file, relative to this file.
+    survey: PathBuf,
+    /// Relative to this file.
+    data_dir: PathBuf,
+    /// Defaults to every language the survey has.
+    languages: Option<Vec<Language>>,
+    /// Defaults to the first of `languages`.
+    default_language: Option<Language>,
+    privacy_note: Text,
+    /// The participation symbol, relative to this file; defaults to a neutral placeholder.
+    symbol: Option<PathBuf>,
+    #[serde(default = "yes")]
+    fullscreen: bool,
+    #[serde(default = "yes")]
+    keep_partial: bool,
+    event: EventFile,
+    #[serde(default)]
+    timing: TimingFile,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EventFile {
+    name: Text,
+    place: Text,
+    area: Option<String>,
+    topic: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct TimingFile {
+    idle_timeout_seconds: Option<f64>,
+    cooldown_seconds: Option<f64>,
+    thanks_seconds: Option<f64>,
+    highlight_seconds: Option<f64>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+pub(super) fn load(path: &Path) -> Result<KioskConfig, ConfigError> {
+    let file: DeviceFile = parse_toml(path)?;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut problems = Vec::new();
+    let mut problem = |field: &str, message: String| {
+        problems.push(ConfigProblem {
+            file: path.to_owned(),
+            field: Some(field.to_owned()),
+            message,
+        })
+    };
+
+    if file.device_id.is_empty()
+        || !file
+            .device_id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        problem(
+            "device_id",
+            format!(
+                "{:?} is not a valid device id: use letters a-z, digits, '-' or '_'",
+                file.device_id
+            ),
+        );
+    }
+
+    let survey_path = dir.join(&file.survey);
+    let survey = match load_survey(&survey_path) {
+        Ok(survey) => Some(survey),
+        Err(mut error) => {
+            problems.append(&mut error.problems);
+            None
+        }
+    };
+    let mut problem = |field: &str, message: String| {
+        problems.push(ConfigProblem {
+            file: path.to_owned(),
+            field: Some(field.to_owned()),
+            message,
+        })
+    };
+
+    let languages = file
+        .languages
+        .clone()
+        .or_else(|| survey.as_ref().map(|s| s.languages.clone()))
+        .unwrap_or_default();
+    if file.languages.as_ref().is_some_and(Vec::is_empty) {
+        problem(
+            "languages",
+            "list at least one language (fi, sv, en)".into(),
+        );
+    }
+    if let Some(survey) = &survey {
+        for language in languages.iter().filter(|l| !survey.languages.contains(l)) {
+            problem(
+                "languages",
+                format!("the survey {:?} has no {language} texts", survey.id),
+            );
+        }
+    }
+    let default_language = file
+        .default_language
+        .or(languages.first().copied())
+        .unwrap_or(Language::Fi);
+    if !languages.contains(&default_language) {
+        problem(
+            "default_language",
+            format!("{default_language} is not among the languages {languages:?}"),
+        );
+    }
+    for (field, text) in [
+        ("privacy_note", &file.privacy_note),
+        ("event.name", &file.event.name),
+        ("event.place", &file.event.place),
+    ] {
+        for missing in text.missing(&languages) {
+            problem(field, format!("the {missing} text is missing"));
+        }
+    }
+
+    let symbol = file.symbol.as_ref().map(|s| dir.join(s));
+    if let Some(symbol) = &symbol {
+        if !symbol.is_file() {
+            problem("symbol", format!("no image file at {}", symbol.display()));
+        }
+    }
+
+    let defaults = Timing::default();
+    let mut seconds =
+        |field: &str, value: Option<f64>, range: (f64, f64), default: Duration| match value {
+            None => default,
+            Some(s) if s >= range.0 && s <= range.1 => Duration::from_secs_f64(s),
+            Some(s) => {
+                problem(
+                    field,
+                    format!(
+                        "{s} is out of range: use {} to {} seconds",
+                        range.0, range.1
+                    ),
+                );
+                default
+            }
+        };
+    let timing = Timing {
+        idle_timeout: seconds(
+            "timing.idle_timeout_seconds",
+            file.timing.idle_timeout_seconds,
+            (5.0, 3600.0),
+            defaults.idle_timeout,
+        ),
+        cooldown: seconds(
+            "timing.cooldown_seconds",
+            file.timing.cooldown_seconds,
+            (0.0, 60.0),
+            defaults.cooldown,
+        ),
+        thanks: seconds(
+            "timing.thanks_seconds",
+            file.timing.thanks_seconds,
+            (1.0, 60.0),
+            defaults.thanks,
+        ),
+        highlight: seconds(
+            "timing.highlight_seconds",
+            file.timing.highlight_seconds,
+            (0.0, 2.0),
+            defaults.highlight,
+        ),
+    };
+
+    match survey {
+        Some(survey) if problems.is_empty() => Ok(KioskConfig {
+            config_file: path.to_owned(),
+            device_id: file.device_id,
+            data_dir: dir.join(file.data_dir),
+            survey_dir: survey_path.parent().unwrap_or(Path::new(".")).to_owned(),
+            survey: Arc::new(survey),
+            languages,
+            default_language,
+            privacy_note: file.privacy_note,
+            symbol,
+            event: EventInfo {
+                name: file.event.name,
+                place: file.event.place,
+                area: file.event.area,
+                topic: file.event.topic,
+            },
+            timing,
+            keep_partial: file.keep_partial,
+            fullscreen: file.fullscreen,
+        }),
+        _ => Err(ConfigError { problems }),
+    }
+}

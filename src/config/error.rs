@@ -1,0 +1,86 @@
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// One thing wrong in one file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigProblem {
+    pub file: PathBuf,
+    /// The field, as a path like `questions[1].text`; `None` when the file as a whole is wrong.
+    pub field: Option<String>,
+    pub message: String,
+}
+
+/// Why a configuration was refused: every problem found, so one run shows them all.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub struct ConfigError {
+    pub problems: Vec<ConfigProblem>,
+}
+
+impl ConfigError {
+    pub fn one(file: &Path, field: Option<&str>, message: impl Into<String>) -> ConfigError {
+        ConfigError {
+            problems: vec![ConfigProblem {
+                file: file.to_owned(),
+                field: field.map(str::to_owned),
+                message: message.into(),
+            }],
+        }
+    }
+}
+
+impl fmt::Display for ConfigProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: ", self.file.display())?;
+        if let Some(field) = &self.field {
+            write!(f, "{field}: ")?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, problem) in self.problems.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{problem}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Parses a TOML file into `T`, naming the field a type error is in.
+pub(super) fn parse_toml<T: serde::de::DeserializeOwned>(file: &Path) -> Result<T, ConfigError> {
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| ConfigError::one(file, None, format!("cannot read the file: {e}")))?;
+    let deserializer =
+        toml::Deserializer::parse(&text).map_err(|e| toml_problem(file, &text, &e, None))?;
+    serde_path_to_error::deserialize(deserializer).map_err(|e| {
+        let field = e.path().to_string();
+        let field = (field != ".").then_some(field);
+        toml_problem(file, &text, e.inner(), field)
+    })
+}
+
+fn toml_problem(
+    file: &Path,
+    text: &str,
+    error: &toml::de::Error,
+    field: Option<String>,
+) -> ConfigError {
+    let line = error
+        .span()
+        .map(|span| text[..span.start.min(text.len())].lines().count().max(1));
+    let mut message = error.message().trim().to_owned();
+    if let Some(line) = line {
+        message = format!("{message} (line {line})");
+    }
+    ConfigError {
+        problems: vec![ConfigProblem {
+            file: file.to_owned(),
+            field,
+            message,
+        }],
+    }
+}

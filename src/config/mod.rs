@@ -1,0 +1,75 @@
+//! Device and survey configuration: TOML files → validated types. Every mistake is reported
+//! with the file, the field and what is wrong, and nothing half-valid is ever returned.
+
+mod device;
+mod error;
+mod survey_file;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use hetki_protocol::{EventInfo, Language, SurveyDefinition, Text};
+
+pub use device::DEFAULT_CONFIG_PATH;
+pub use error::{ConfigError, ConfigProblem};
+pub use survey_file::load_survey;
+
+/// A kiosk's whole configuration, validated.
+#[derive(Clone, Debug)]
+pub struct KioskConfig {
+    pub config_file: PathBuf,
+    pub device_id: String,
+    /// Where the response buffer lives.
+    pub data_dir: PathBuf,
+    pub survey: Arc<SurveyDefinition>,
+    /// The folder of the survey file: option images are named relative to it.
+    pub survey_dir: PathBuf,
+    /// The languages offered on screen, in button order.
+    pub languages: Vec<Language>,
+    pub default_language: Language,
+    pub privacy_note: Text,
+    /// The participation symbol shown on the attract screen; `None` shows the bundled placeholder.
+    pub symbol: Option<PathBuf>,
+    pub event: EventInfo,
+    pub timing: Timing,
+    /// Keep a half-answered survey (flagged incomplete) when a respondent walks away.
+    pub keep_partial: bool,
+    pub fullscreen: bool,
+}
+
+/// How long each part of the respondent flow lasts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Timing {
+    /// Without a touch for this long, a half-answered survey goes back to the attract screen.
+    pub idle_timeout: Duration,
+    /// After a submit, taps are ignored this long so one person cannot machine-gun answers.
+    pub cooldown: Duration,
+    /// How long the thank-you screen stays.
+    pub thanks: Duration,
+    /// How long a tapped answer stays highlighted before the next question.
+    pub highlight: Duration,
+}
+
+impl Default for Timing {
+    fn default() -> Self {
+        Timing {
+            idle_timeout: Duration::from_secs(30),
+            cooldown: Duration::from_secs(2),
+            thanks: Duration::from_secs(5),
+            highlight: Duration::from_millis(400),
+        }
+    }
+}
+
+impl KioskConfig {
+    /// Loads and validates the device file at `path` and the survey it names.
+    pub fn load(path: &Path) -> Result<KioskConfig, ConfigError> {
+        device::load(path)
+    }
+
+    /// The response buffer's file.
+    pub fn database_path(&self) -> PathBuf {
+        self.data_dir.join("responses.sqlite3")
+    }
+}

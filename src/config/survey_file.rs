@@ -1,0 +1,172 @@
+//! The survey file format: what a person writes, resolved into a [`SurveyDefinition`].
+
+use std::path::Path;
+
+use hetki_protocol::{
+    ChoiceOption, FaceOption, Language, Question, QuestionKind, SurveyDefinition, SurveyKind, Text,
+    default_face_labels,
+};
+use serde::Deserialize;
+
+use super::error::{ConfigError, ConfigProblem, parse_toml};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SurveyFile {
+    id: String,
+    #[serde(default)]
+    kind: SurveyKind,
+    title: Text,
+    languages: Vec<Language>,
+    questions: Vec<QuestionFile>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct QuestionFile {
+    id: String,
+    #[serde(rename = "type")]
+    kind: QuestionType,
+    text: Text,
+    #[serde(default)]
+    skippable: bool,
+    /// Faces: how many (3, 4 or 5).
+    faces: Option<usize>,
+    /// Faces: a label per face, unhappiest first; defaults to built-in labels.
+    labels: Option<Vec<Text>>,
+    /// Choice: the options, in screen order.
+    options: Option<Vec<ChoiceOption>>,
+}
+
+#[derive(Deserialize, Clone, Copy)]
+#[serde(rename_all = "lowercase")]
+enum QuestionType {
+    Faces,
+    Choice,
+}
+
+/// Loads and validates a survey file; option images must exist beside it.
+pub fn load_survey(file: &Path) -> Result<SurveyDefinition, ConfigError> {
+    let parsed: SurveyFile = parse_toml(file)?;
+    let mut problems = Vec::new();
+    let mut problem = |field: String, message: String| {
+        problems.push(ConfigProblem {
+            file: file.to_owned(),
+            field: Some(field),
+            message,
+        })
+    };
+    let mut questions = Vec::new();
+    // Questions too broken to resolve keep their place (so later indexes stay true) but are
+    // left out of the definition's own checks, which would only repeat the problem.
+    let mut broken = Vec::new();
+    for (i, q) in parsed.questions.into_iter().enumerate() {
+        let at = format!("questions[{i}]");
+        let placeholder = QuestionKind::Choice {
+            options: Vec::new(),
+        };
+        let kind = match q.kind {
+            QuestionType::Faces => {
+                if q.options.is_some() {
+                    problem(
+                        format!("{at}.options"),
+                        "a faces question has no options: use faces = 3, 4 or 5".into(),
+                    );
+                }
+                let count = q.faces.unwrap_or(5);
+                let labels = match q.labels {
+                    Some(labels) if labels.len() != count => {
+                        problem(
+                            format!("{at}.labels"),
+                            format!("{} labels given for {count} faces", labels.len()),
+                        );
+                        broken.push(i);
+                        Vec::new()
+                    }
+                    Some(labels) => labels,
+                    None => match default_face_labels(count) {
+                        Some(labels) => labels,
+                        None => {
+                            problem(
+                                format!("{at}.faces"),
+                                format!("a faces question has 3, 4 or 5 faces, not {count}"),
+                            );
+                            broken.push(i);
+                            Vec::new()
+                        }
+                    },
+                };
+                if broken.last() == Some(&i) {
+                    placeholder
+                } else {
+                    let faces = (1..)
+                        .zip(labels)
+                        .map(|(score, label)| FaceOption { score, label })
+                        .collect();
+                    QuestionKind::Faces { faces }
+                }
+            }
+            QuestionType::Choice => {
+                if q.faces.is_some() || q.labels.is_some() {
+                    problem(
+                        format!("{at}.faces"),
+                        "faces and labels are for faces questions: a choice question lists options"
+                            .into(),
+                    );
+                }
+                let Some(options) = q.options else {
+                    problem(
+                        format!("{at}.options"),
+                        "a choice question needs its options".into(),
+                    );
+                    broken.push(i);
+                    questions.push(Question {
+                        id: q.id,
+                        text: q.text,
+                        skippable: q.skippable,
+                        kind: placeholder,
+                    });
+                    continue;
+                };
+                let dir = file.parent().unwrap_or(Path::new("."));
+                for (j, option) in options.iter().enumerate() {
+                    if let Some(image) = &option.image {
+                        if !dir.join(image).is_file() {
+                            problem(
+                                format!("{at}.options[{j}].image"),
+                                format!("no image file {image:?} beside the survey file"),
+                            );
+                        }
+                    }
+                }
+                QuestionKind::Choice { options }
+            }
+        };
+        questions.push(Question {
+            id: q.id,
+            text: q.text,
+            skippable: q.skippable,
+            kind,
+        });
+    }
+    let survey = SurveyDefinition {
+        id: parsed.id,
+        kind: parsed.kind,
+        title: parsed.title,
+        languages: parsed.languages,
+        questions,
+    };
+    for p in survey.problems() {
+        if !broken
+            .iter()
+            .any(|i| p.field.starts_with(&format!("questions[{i}].")))
+        {
+            problem(p.field, p.message);
+        }
+    }
+    if problems.is_empty() {
+        Ok(survey)
+    } else {
+        Err(ConfigError { problems })
+    }
+}

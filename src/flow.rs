@@ -1,0 +1,273 @@
+//! The respondent flow: attract → question 1..n → thanks → attract, with idle reset, cooldown
+//! and language. Plain Rust with time passed in and no I/O: the UI and `simulate` both drive
+//! it, and what it asks of the world comes back as a [`Submission`] to record.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use hetki_protocol::{Answer, AnswerValue, Language, SurveyDefinition};
+
+use crate::config::Timing;
+
+/// Time as the flow sees it: a monotonic reading from an arbitrary origin.
+pub type Now = Duration;
+
+#[derive(Clone, Debug)]
+pub struct FlowSettings {
+    pub languages: Vec<Language>,
+    pub default_language: Language,
+    pub timing: Timing,
+    pub keep_partial: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Screen {
+    Attract,
+    /// The question at this index.
+    Question(usize),
+    Thanks,
+    /// The store cannot write: take no answers until it can.
+    OutOfOrder,
+}
+
+/// What a respondent touched.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tap {
+    /// The attract screen's prompt.
+    Start,
+    /// The answer option at this index (screen order) of the current question.
+    Option(usize),
+    Skip,
+    Back,
+    Language(Language),
+    /// Anywhere else: keeps the survey alive, and on the attract and thanks screens moves on.
+    Elsewhere,
+}
+
+/// A finished (or, if partial answers are kept, abandoned) respondent's answers, to be recorded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Submission {
+    pub language: Language,
+    pub complete: bool,
+    pub answers: Vec<Answer>,
+}
+
+/// What the screen should show; compare two to know whether anything changed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct View {
+    pub screen: Screen,
+    pub language: Language,
+    /// On a question screen: the option answered (earlier, or just now while highlighted).
+    pub selected: Option<usize>,
+    /// The selected option was just tapped and is being shown before moving on.
+    pub highlighted: bool,
+}
+
+pub struct Flow {
+    survey: Arc<SurveyDefinition>,
+    settings: FlowSettings,
+    screen: Screen,
+    language: Language,
+    /// One slot per question; `None` until answered.
+    answers: Vec<Option<AnswerValue>>,
+    /// Until when the tapped option is highlighted; taps in between do nothing.
+    highlight_until: Option<Now>,
+    last_touch: Now,
+    thanks_until: Now,
+    /// Taps before this are ignored (the cooldown after a submit).
+    quiet_until: Now,
+}
+
+impl Flow {
+    pub fn new(survey: Arc<SurveyDefinition>, settings: FlowSettings) -> Flow {
+        let answers = vec![None; survey.questions.len()];
+        Flow {
+            language: settings.default_language,
+            survey,
+            settings,
+            screen: Screen::Attract,
+            answers,
+            highlight_until: None,
+            last_touch: Duration::ZERO,
+            thanks_until: Duration::ZERO,
+            quiet_until: Duration::ZERO,
+        }
+    }
+
+    pub fn survey(&self) -> &Arc<SurveyDefinition> {
+        &self.survey
+    }
+
+    pub fn screen(&self) -> Screen {
+        self.screen
+    }
+
+    pub fn language(&self) -> Language {
+        self.language
+    }
+
+    pub fn view(&self) -> View {
+        let selected = match self.screen {
+            Screen::Question(q) => self.answers[q]
+                .as_ref()
+                .and_then(|a| self.survey.questions[q].index_of(a)),
+            _ => None,
+        };
+        View {
+            screen: self.screen,
+            language: self.language,
+            selected,
+            highlighted: self.highlight_until.is_some(),
+        }
+    }
+
+    /// A touch at `now`. Returns what to record, if the touch finished a survey.
+    pub fn tap(&mut self, tap: Tap, now: Now) -> Option<Submission> {
+        if self.screen == Screen::OutOfOrder || now < self.quiet_until {
+            return None;
+        }
+        self.last_touch = now;
+        match (self.screen, tap) {
+            (Screen::Attract, Tap::Language(language)) => self.set_language(language),
+            (Screen::Attract, Tap::Start | Tap::Elsewhere) => self.screen = Screen::Question(0),
+            (Screen::Attract, _) => {}
+            // A second tap while the answer is highlighted does nothing.
+            (Screen::Question(_), _) if self.highlight_until.is_some() => {}
+            (Screen::Question(q), Tap::Option(index)) => {
+                if let Some(answer) = self.survey.questions[q].answer_at(index) {
+                    self.answers[q] = Some(answer);
+                    self.highlight_until = Some(now + self.settings.timing.highlight);
+                    if self.settings.timing.highlight.is_zero() {
+                        return self.tick(now);
+                    }
+                }
+            }
+            (Screen::Question(q), Tap::Skip) if self.survey.questions[q].skippable => {
+                self.answers[q] = Some(AnswerValue::Skipped);
+                return self.advance(q, now);
+            }
+            (Screen::Question(0), Tap::Back) => self.reset(),
+            (Screen::Question(q), Tap::Back) => self.screen = Screen::Question(q - 1),
+            (Screen::Question(_), Tap::Language(language)) => self.set_language(language),
+            (Screen::Question(_), _) => {}
+            (Screen::Thanks, tap) => {
+                self.reset();
+                if let Tap::Language(language) = tap {
+                    self.set_language(language);
+                }
+            }
+            (Screen::OutOfOrder, _) => unreachable!("out of order ignores taps above"),
+        }
+        None
+    }
+
+    /// Lets time pass: ends a highlight, a thank-you screen or an abandoned survey.
+    pub fn tick(&mut self, now: Now) -> Option<Submission> {
+        match self.screen {
+            Screen::Question(q) => {
+                if self.highlight_until.is_some_and(|until| now >= until) {
+                    self.highlight_until = None;
+                    return self.advance(q, now);
+                }
+                if now >= self.last_touch + self.settings.timing.idle_timeout {
+                    let partial = self.partial_submission();
+                    self.reset();
+                    return partial;
+                }
+            }
+            Screen::Thanks if now >= self.thanks_until => self.reset(),
+            // The next person should not find the previous person's language waiting.
+            Screen::Attract
+                if self.language != self.settings.default_language
+                    && now >= self.last_touch + self.settings.timing.idle_timeout =>
+            {
+                self.language = self.settings.default_language;
+            }
+            _ => {}
+        }
+        None
+    }
+
+    /// When [`Flow::tick`] next has something to do, if ever.
+    pub fn next_deadline(&self) -> Option<Now> {
+        let idle = self.last_touch + self.settings.timing.idle_timeout;
+        match self.screen {
+            Screen::Question(_) => Some(self.highlight_until.map_or(idle, |h| h.min(idle))),
+            Screen::Thanks => Some(self.thanks_until),
+            Screen::Attract if self.language != self.settings.default_language => Some(idle),
+            _ => None,
+        }
+    }
+
+    /// The store reports whether it can write. While it cannot, the kiosk takes no answers;
+    /// once it can again, it starts over from the attract screen.
+    pub fn set_store_healthy(&mut self, healthy: bool) {
+        match (healthy, self.screen) {
+            (false, _) => {
+                self.reset();
+                self.screen = Screen::OutOfOrder;
+            }
+            (true, Screen::OutOfOrder) => self.reset(),
+            (true, _) => {}
+        }
+    }
+
+    fn set_language(&mut self, language: Language) {
+        if self.settings.languages.contains(&language) {
+            self.language = language;
+        }
+    }
+
+    fn advance(&mut self, q: usize, now: Now) -> Option<Submission> {
+        if q + 1 < self.survey.questions.len() {
+            self.screen = Screen::Question(q + 1);
+            return None;
+        }
+        let submission = Submission {
+            language: self.language,
+            complete: true,
+            answers: self.given_answers(),
+        };
+        self.reset();
+        // Thanked in the language they answered in; the next person gets the default again.
+        self.language = submission.language;
+        self.screen = Screen::Thanks;
+        self.thanks_until = now + self.settings.timing.thanks;
+        self.quiet_until = now + self.settings.timing.cooldown;
+        Some(submission)
+    }
+
+    fn partial_submission(&self) -> Option<Submission> {
+        let answers = self.given_answers();
+        (self.settings.keep_partial && !answers.is_empty()).then(|| Submission {
+            language: self.language,
+            complete: false,
+            answers,
+        })
+    }
+
+    fn given_answers(&self) -> Vec<Answer> {
+        self.survey
+            .questions
+            .iter()
+            .zip(&self.answers)
+            .filter_map(|(question, answer)| {
+                answer.clone().map(|value| Answer {
+                    question: question.id.clone(),
+                    value,
+                })
+            })
+            .collect()
+    }
+
+    /// Back to a clean attract screen: nothing of the last respondent remains.
+    fn reset(&mut self) {
+        self.screen = Screen::Attract;
+        self.language = self.settings.default_language;
+        self.answers.iter_mut().for_each(|a| *a = None);
+        self.highlight_until = None;
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,344 @@
+use std::sync::Arc;
+use std::time::Duration;
+
+use hetki_protocol::{
+    AnswerValue, ChoiceOption, FaceOption, Language, Question, QuestionKind, SurveyDefinition,
+    SurveyKind, Text, default_face_labels,
+};
+
+use super::*;
+
+fn ms(n: u64) -> Now {
+    Duration::from_millis(n)
+}
+
+fn survey(skippable_second: bool) -> Arc<SurveyDefinition> {
+    let faces = default_face_labels(5)
+        .unwrap()
+        .into_iter()
+        .zip(1..)
+        .map(|(label, score)| FaceOption { score, label })
+        .collect();
+    let choice = |ids: &[&str]| QuestionKind::Choice {
+        options: ids
+            .iter()
+            .map(|id| ChoiceOption {
+                id: (*id).into(),
+                label: Text::from(*id),
+                image: None,
+            })
+            .collect(),
+    };
+    Arc::new(SurveyDefinition {
+        id: "event-feedback".into(),
+        kind: SurveyKind::Feedback,
+        title: "Feedback".into(),
+        languages: Language::ALL.to_vec(),
+        questions: vec![
+            Question {
+                id: "overall".into(),
+                text: "Overall?".into(),
+                skippable: false,
+                kind: QuestionKind::Faces { faces },
+            },
+            Question {
+                id: "heard".into(),
+                text: "Heard?".into(),
+                skippable: skippable_second,
+                kind: choice(&["yes", "partly", "no"]),
+            },
+            Question {
+                id: "again".into(),
+                text: "Again?".into(),
+                skippable: false,
+                kind: choice(&["yes", "maybe", "no"]),
+            },
+        ],
+    })
+}
+
+fn settings(keep_partial: bool) -> FlowSettings {
+    FlowSettings {
+        languages: Language::ALL.to_vec(),
+        default_language: Language::Fi,
+        timing: Timing {
+            idle_timeout: Duration::from_secs(30),
+            cooldown: Duration::from_secs(2),
+            thanks: Duration::from_secs(5),
+            highlight: Duration::from_millis(400),
+        },
+        keep_partial,
+    }
+}
+
+fn flow() -> Flow {
+    Flow::new(survey(true), settings(true))
+}
+
+/// Taps option `index` at `at` and lets the highlight run out; returns what was submitted.
+fn answer(flow: &mut Flow, index: usize, at: u64) -> Option<Submission> {
+    assert_eq!(flow.tap(Tap::Option(index), ms(at)), None);
+    flow.tick(ms(at + 400))
+}
+
+#[test]
+fn a_full_survey_is_submitted_once_and_thanked() {
+    let mut flow = flow();
+    assert_eq!(flow.screen(), Screen::Attract);
+    flow.tap(Tap::Start, ms(0));
+    assert_eq!(flow.screen(), Screen::Question(0));
+    assert_eq!(answer(&mut flow, 4, 1000), None);
+    assert_eq!(flow.screen(), Screen::Question(1));
+    assert_eq!(answer(&mut flow, 0, 2000), None);
+    let submission = answer(&mut flow, 1, 3000).expect("the last answer submits");
+    assert!(submission.complete);
+    assert_eq!(submission.language, Language::Fi);
+    let values: Vec<_> = submission
+        .answers
+        .iter()
+        .map(|a| (a.question.as_str(), a.value.clone()))
+        .collect();
+    assert_eq!(
+        values,
+        [
+            ("overall", AnswerValue::Face { score: 5 }),
+            (
+                "heard",
+                AnswerValue::Choice {
+                    option: "yes".into()
+                }
+            ),
+            (
+                "again",
+                AnswerValue::Choice {
+                    option: "maybe".into()
+                }
+            ),
+        ]
+    );
+    assert_eq!(flow.screen(), Screen::Thanks);
+    assert_eq!(flow.next_deadline(), Some(ms(3400 + 5000)));
+    assert_eq!(flow.tick(ms(8399)), None);
+    assert_eq!(flow.screen(), Screen::Thanks);
+    flow.tick(ms(8400));
+    assert_eq!(flow.screen(), Screen::Attract);
+}
+
+#[test]
+fn a_second_tap_during_the_highlight_does_nothing() {
+    let mut flow = flow();
+    flow.tap(Tap::Start, ms(0));
+    flow.tap(Tap::Option(1), ms(100));
+    assert_eq!(flow.view().selected, Some(1));
+    assert!(flow.view().highlighted);
+    flow.tap(Tap::Option(3), ms(200));
+    flow.tap(Tap::Back, ms(250));
+    assert_eq!(flow.view().selected, Some(1), "the first tap stands");
+    flow.tick(ms(499));
+    assert_eq!(flow.screen(), Screen::Question(0), "still highlighting");
+    flow.tick(ms(500));
+    assert_eq!(flow.screen(), Screen::Question(1), "moved on exactly once");
+}
+
+#[test]
+fn idle_reset_keeps_the_partial_answer_flagged_incomplete() {
+    let mut flow = flow();
+    flow.tap(Tap::Start, ms(0));
+    answer(&mut flow, 2, 1000);
+    flow.tap(Tap::Language(Language::Sv), ms(2000));
+    assert_eq!(flow.next_deadline(), Some(ms(32_000)));
+    assert_eq!(flow.tick(ms(31_999)), None);
+    let partial = flow.tick(ms(32_000)).expect("kept");
+    assert!(!partial.complete);
+    assert_eq!(partial.language, Language::Sv);
+    assert_eq!(partial.answers.len(), 1);
+    assert_eq!(flow.screen(), Screen::Attract);
+    assert_eq!(
+        flow.language(),
+        Language::Fi,
+        "the next person starts in the default language"
+    );
+}
+
+#[test]
+fn idle_reset_drops_the_partial_answer_when_so_configured() {
+    let mut flow = Flow::new(survey(true), settings(false));
+    flow.tap(Tap::Start, ms(0));
+    answer(&mut flow, 2, 1000);
+    assert_eq!(flow.tick(ms(60_000)), None);
+    assert_eq!(flow.screen(), Screen::Attract);
+}
+
+#[test]
+fn idle_reset_with_nothing_answered_records_nothing() {
+    let mut flow = flow();
+    flow.tap(Tap::Start, ms(0));
+    assert_eq!(flow.tick(ms(30_000)), None);
+    assert_eq!(flow.screen(), Screen::Attract);
+}
+
+#[test]
+fn every_touch_restarts_the_idle_timer() {
+    let mut flow = flow();
+    flow.tap(Tap::Start, ms(0));
+    flow.tap(Tap::Elsewhere, ms(25_000));
+    flow.tick(ms(30_000));
+    assert_eq!(flow.screen(), Screen::Question(0));
+    flow.tick(ms(55_000));
+    assert_eq!(flow.screen(), Screen::Attract);
+}
+
+#[test]
+fn taps_during_the_cooldown_are_ignored() {
+    let mut flow = flow();
+    flow.tap(Tap::Start, ms(0));
+    answer(&mut flow, 0, 100);
+    answer(&mut flow, 0, 600);
+    assert!(answer(&mut flow, 0, 1100).is_some());
+    // Submitted at 1500: until 3500 nothing a tap does counts.
+    flow.tap(Tap::Elsewhere, ms(1600));
+    flow.tap(Tap::Start, ms(3499));
+    assert_eq!(flow.screen(), Screen::Thanks);
+    flow.tap(Tap::Elsewhere, ms(3500));
+    assert_eq!(
+        flow.screen(),
+        Screen::Attract,
+        "after the cooldown a tap leaves the thanks screen"
+    );
+}
+
+#[test]
+fn the_cooldown_outlasts_a_short_thanks_screen() {
+    let mut s = settings(true);
+    s.timing.thanks = Duration::from_secs(1);
+    let mut flow = Flow::new(survey(true), s);
+    flow.tap(Tap::Start, ms(0));
+    answer(&mut flow, 0, 100);
+    answer(&mut flow, 0, 600);
+    answer(&mut flow, 0, 1100);
+    flow.tick(ms(2500));
+    assert_eq!(flow.screen(), Screen::Attract);
+    flow.tap(Tap::Start, ms(3000));
+    assert_eq!(flow.screen(), Screen::Attract, "still cooling down");
+    flow.tap(Tap::Start, ms(3500));
+    assert_eq!(flow.screen(), Screen::Question(0));
+}
+
+#[test]
+fn switching_language_mid_survey_keeps_the_answers() {
+    let mut flow = flow();
+    flow.tap(Tap::Start, ms(0));
+    answer(&mut flow, 3, 100);
+    flow.tap(Tap::Language(Language::En), ms(600));
+    assert_eq!(flow.screen(), Screen::Question(1));
+    answer(&mut flow, 2, 700);
+    let submission = answer(&mut flow, 2, 1200).unwrap();
+    assert_eq!(submission.language, Language::En);
+    assert_eq!(submission.answers.len(), 3);
+    assert_eq!(submission.answers[0].value, AnswerValue::Face { score: 4 });
+    assert_eq!(
+        flow.language(),
+        Language::En,
+        "thanked in their own language"
+    );
+    flow.tick(ms(10_000));
+    assert_eq!(
+        flow.language(),
+        Language::Fi,
+        "the next person gets the default"
+    );
+}
+
+#[test]
+fn a_language_the_device_does_not_offer_is_ignored() {
+    let mut s = settings(true);
+    s.languages = vec![Language::Fi, Language::Sv];
+    let mut flow = Flow::new(survey(true), s);
+    flow.tap(Tap::Language(Language::En), ms(0));
+    assert_eq!(flow.language(), Language::Fi);
+}
+
+#[test]
+fn back_returns_to_the_previous_question_with_its_answer_shown() {
+    let mut flow = flow();
+    flow.tap(Tap::Start, ms(0));
+    answer(&mut flow, 1, 100);
+    flow.tap(Tap::Back, ms(600));
+    assert_eq!(
+        flow.view(),
+        View {
+            screen: Screen::Question(0),
+            language: Language::Fi,
+            selected: Some(1),
+            highlighted: false
+        }
+    );
+    answer(&mut flow, 3, 700);
+    flow.tap(Tap::Back, ms(1200));
+    flow.tap(Tap::Back, ms(1300));
+    assert_eq!(
+        flow.screen(),
+        Screen::Attract,
+        "back from the first question cancels"
+    );
+    flow.tap(Tap::Start, ms(1400));
+    assert_eq!(flow.view().selected, None, "and nothing of it remains");
+}
+
+#[test]
+fn skip_only_where_the_question_allows_it() {
+    let mut flow = Flow::new(survey(true), settings(true));
+    flow.tap(Tap::Start, ms(0));
+    flow.tap(Tap::Skip, ms(100));
+    assert_eq!(
+        flow.screen(),
+        Screen::Question(0),
+        "the first question may not be skipped"
+    );
+    answer(&mut flow, 0, 200);
+    flow.tap(Tap::Skip, ms(700));
+    assert_eq!(flow.screen(), Screen::Question(2));
+    let submission = answer(&mut flow, 0, 800).unwrap();
+    assert_eq!(submission.answers[1].value, AnswerValue::Skipped);
+}
+
+#[test]
+fn the_store_failing_takes_the_kiosk_out_of_order_until_it_recovers() {
+    let mut flow = flow();
+    flow.tap(Tap::Start, ms(0));
+    answer(&mut flow, 1, 100);
+    flow.set_store_healthy(false);
+    assert_eq!(flow.screen(), Screen::OutOfOrder);
+    flow.tap(Tap::Start, ms(1000));
+    assert_eq!(flow.screen(), Screen::OutOfOrder, "taps do nothing");
+    assert_eq!(flow.next_deadline(), None);
+    flow.set_store_healthy(true);
+    assert_eq!(flow.screen(), Screen::Attract);
+    flow.tap(Tap::Start, ms(2000));
+    assert_eq!(flow.view().selected, None);
+}
+
+#[test]
+fn the_attract_screen_returns_to_the_default_language_when_left_alone() {
+    let mut flow = flow();
+    flow.tap(Tap::Language(Language::Sv), ms(0));
+    assert_eq!(
+        flow.screen(),
+        Screen::Attract,
+        "a language button does not start the survey"
+    );
+    assert_eq!(flow.next_deadline(), Some(ms(30_000)));
+    flow.tick(ms(30_000));
+    assert_eq!(flow.language(), Language::Fi);
+    assert_eq!(flow.next_deadline(), None);
+}
+
+#[test]
+fn with_no_highlight_an_answer_moves_on_at_once() {
+    let mut s = settings(true);
+    s.timing.highlight = Duration::ZERO;
+    let mut flow = Flow::new(survey(true), s);
+    flow.tap(Tap::Start, ms(0));
+    flow.tap(Tap::Option(0), ms(10));
+    assert_eq!(flow.screen(), Screen::Question(1));
+}
