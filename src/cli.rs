@@ -1,0 +1,118 @@
+//! The command line: `hetki [run|check|screenshot|simulate|export]`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use hetki_protocol::Language;
+
+use crate::config::{ConfigError, DEFAULT_CONFIG_PATH, KioskConfig};
+use crate::export::Format;
+use crate::store::{Database, StoreOptions};
+
+/// EX_CONFIG from sysexits.h: the configuration is wrong (a usage error exits with 2).
+pub const EXIT_CONFIG: u8 = 78;
+
+#[derive(Parser, Debug)]
+#[command(name = "hetki", version, about = "On-site feedback kiosk: touch surveys stored durably, offline first")]
+pub struct Cli {
+    /// The device config file.
+    #[arg(long, global = true, default_value = DEFAULT_CONFIG_PATH)]
+    pub config: PathBuf,
+    /// Keep the response buffer here instead of the config's data_dir.
+    #[arg(long, global = true)]
+    pub data: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Show the kiosk window (the default).
+    Run,
+    /// Validate the config and its survey; exit 0, or 78 with what is wrong.
+    Check,
+    /// Render every screen to PNG without a display.
+    Screenshot {
+        #[arg(long)]
+        out: PathBuf,
+        /// WIDTHxHEIGHT in pixels.
+        #[arg(long, default_value = "1280x800", value_parser = parse_size)]
+        size: (u32, u32),
+        /// fi, sv or en; defaults to the config's default language.
+        #[arg(long, value_parser = parse_language)]
+        lang: Option<Language>,
+    },
+    /// Play N respondents through the kiosk's answer → store path; print each id once committed.
+    Simulate {
+        #[arg(long)]
+        count: u64,
+        /// Seed for the answers picked.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Write every stored response to standard output.
+    Export {
+        #[arg(long, value_enum, default_value_t = Format::Csv)]
+        format: Format,
+    },
+}
+
+fn parse_size(text: &str) -> Result<(u32, u32), String> {
+    let (w, h) = text.split_once(['x', 'X']).ok_or("expected WIDTHxHEIGHT, e.g. 1280x800")?;
+    let parse = |n: &str| n.trim().parse::<u32>().ok().filter(|n| (64..=8192).contains(n));
+    match (parse(w), parse(h)) {
+        (Some(w), Some(h)) => Ok((w, h)),
+        _ => Err("width and height are whole numbers from 64 to 8192".into()),
+    }
+}
+
+fn parse_language(code: &str) -> Result<Language, String> {
+    Language::from_code(code).ok_or_else(|| format!("{code:?} is not one of fi, sv, en"))
+}
+
+/// Runs the command; errors come back for the binary to print and map to an exit code.
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let mut config = KioskConfig::load(&cli.config)?;
+    if let Some(data) = cli.data {
+        config.data_dir = data;
+    }
+    match cli.command.unwrap_or(Command::Run) {
+        Command::Run => crate::run::run(&config)?,
+        Command::Check => {
+            println!(
+                "{}: ok (survey {} version {}, {} questions)",
+                cli.config.display(),
+                config.survey.id,
+                config.survey.content_hash(),
+                config.survey.questions.len()
+            );
+        }
+        Command::Screenshot { out, size, lang } => {
+            let language = lang.unwrap_or(config.default_language);
+            for path in crate::screenshot::render_all(&config, &out, size, language)? {
+                println!("{}", path.display());
+            }
+        }
+        Command::Simulate { count, seed } => {
+            crate::simulate::simulate(&config, count, seed, &mut std::io::stdout().lock())?;
+        }
+        Command::Export { format } => {
+            let db = Database::open(&config.database_path(), &StoreOptions::default())?;
+            let count = crate::export::export(&db, format, &mut std::io::stdout().lock())
+                .context("export failed")?;
+            tracing::info!(count, "exported");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The exit code for an error: 78 for a bad configuration, 1 for anything else.
+pub fn exit_code(error: &anyhow::Error) -> ExitCode {
+    if error.downcast_ref::<ConfigError>().is_some() {
+        ExitCode::from(EXIT_CONFIG)
+    } else {
+        ExitCode::FAILURE
+    }
+}

@@ -1,0 +1,60 @@
+//! `hetki run`: the kiosk window.
+
+use std::rc::Rc;
+use std::time::Instant;
+
+use slint::ComponentHandle;
+
+use crate::clock::SystemClock;
+use crate::config::KioskConfig;
+use crate::kiosk::Kiosk;
+use crate::store::StoreOptions;
+use crate::ui::AppWindow;
+use crate::ui_adapter::{KioskUi, Scenery};
+
+pub fn run(config: &KioskConfig) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let scenery = Scenery::load(config)?;
+    let ui = AppWindow::new()?;
+    if config.fullscreen {
+        ui.window().set_fullscreen(true);
+    }
+    log_first_frame(&ui, started);
+    let kiosk = Kiosk::start(config, Box::new(SystemClock::new()), StoreOptions::default());
+    let origin = Instant::now();
+    let attached = KioskUi::attach(&ui, kiosk, scenery, Rc::new(move || origin.elapsed()));
+    tracing::info!(
+        device = %config.device_id,
+        survey = %config.survey.id,
+        version = %config.survey.content_hash(),
+        data = %config.data_dir.display(),
+        "kiosk starting"
+    );
+    ui.run()?;
+    drop(attached);
+    Ok(())
+}
+
+/// Logs when the first frame has been drawn and handed to the display, for the start-up
+/// benchmark: the software renderer has no rendering notifier, so this watches for winit's
+/// first redraw and logs from the event loop right after Slint has handled it.
+fn log_first_frame(ui: &AppWindow, started: Instant) {
+    use slint::winit_030::{EventResult, WinitWindowAccessor, winit::event::WindowEvent};
+    let mut seen = false;
+    ui.window().on_winit_window_event(move |_, event| {
+        if !seen && matches!(event, WindowEvent::RedrawRequested) {
+            seen = true;
+            slint::Timer::single_shot(std::time::Duration::ZERO, move || {
+                let unix = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap_or_default();
+                tracing::info!(
+                    since_main_ms = started.elapsed().as_secs_f64() * 1000.0,
+                    unix = format!("{}.{:09}", unix.as_secs(), unix.subsec_nanos()),
+                    "first frame"
+                );
+            });
+        }
+        EventResult::Propagate
+    });
+}

@@ -1,0 +1,63 @@
+//! `hetki simulate`: respondents played through the very flow → recorder → store path the
+//! touch screen uses, without a window.
+
+use std::io::Write;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+
+use crate::clock::SystemClock;
+use crate::config::KioskConfig;
+use crate::flow::{Screen, Tap};
+use crate::kiosk::Kiosk;
+use crate::store::{StoreEvent, StoreOptions};
+
+/// How long to wait for the store to commit one response before giving up.
+const COMMIT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Plays `count` respondents picking pseudo-random answers from `seed`, printing each
+/// response id on its own line once it is committed.
+pub fn simulate(config: &KioskConfig, count: u64, seed: u64, out: &mut impl Write) -> anyhow::Result<()> {
+    let mut kiosk = Kiosk::start(config, Box::new(SystemClock::new()), StoreOptions::default());
+    let mut random = SplitMix64(seed);
+    let timing = config.timing;
+    let mut now = Duration::ZERO;
+    for _ in 0..count {
+        kiosk.tap(Tap::Start, now);
+        let mut submitted = None;
+        while let Screen::Question(q) = kiosk.flow().screen() {
+            let options = kiosk.survey().questions[q].option_count() as u64;
+            let pick = (random.next() % options) as usize;
+            submitted = submitted.or(kiosk.tap(Tap::Option(pick), now));
+            now += timing.highlight;
+            submitted = submitted.or(kiosk.tick(now));
+        }
+        let Some(id) = submitted else { bail!("the flow ended without a response") };
+        loop {
+            match kiosk.wait_store(COMMIT_TIMEOUT) {
+                Some(StoreEvent::Committed { id: committed, .. }) if committed == id => break,
+                Some(StoreEvent::Committed { .. } | StoreEvent::Recovered) => {}
+                Some(StoreEvent::Unavailable { reason }) => bail!("the store cannot write: {reason}"),
+                None => bail!("no commit for {id} within {COMMIT_TIMEOUT:?}"),
+            }
+        }
+        writeln!(out, "{id}").and_then(|()| out.flush()).context("cannot print the response id")?;
+        now += timing.thanks.max(timing.cooldown);
+        kiosk.tick(now);
+    }
+    kiosk.shut_down();
+    Ok(())
+}
+
+/// A small, seedable generator: the answers only need to vary, not to be unpredictable.
+struct SplitMix64(u64);
+
+impl SplitMix64 {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+}

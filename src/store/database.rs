@@ -1,0 +1,158 @@
+use std::collections::HashSet;
+use std::path::Path;
+
+use hetki_protocol::{Response, SurveyDefinition};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use serde::{Deserialize, Serialize};
+
+use super::{StoreError, StoreOptions, schema};
+
+/// A response as the kiosk keeps it: with the device that took it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredResponse {
+    pub device_id: String,
+    #[serde(flatten)]
+    pub response: Response,
+}
+
+/// How many answers chose one value of one question.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Tally {
+    /// The face score or option id; `None` for skips.
+    pub value: Option<String>,
+    pub count: u64,
+}
+
+pub struct Database {
+    conn: Connection,
+    /// Survey versions already in the `surveys` table, so a record does not write them again.
+    known_surveys: HashSet<(String, String)>,
+}
+
+impl Database {
+    /// Opens (creating if needed) the buffer at `path`, durable against power cuts: WAL with
+    /// `synchronous=FULL` makes a commit reach the disk before it returns.
+    pub fn open(path: &Path, options: &StoreOptions) -> Result<Database, StoreError> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::DataDir {
+                path: dir.display().to_string(),
+                source,
+            })?;
+        }
+        let open_error = |source| StoreError::Open { path: path.display().to_string(), source };
+        let mut conn = Connection::open(path).map_err(open_error)?;
+        conn.busy_timeout(options.busy_timeout).map_err(open_error)?;
+        conn.pragma_update(None, "journal_mode", "WAL").map_err(open_error)?;
+        conn.pragma_update(None, "synchronous", "FULL").map_err(open_error)?;
+        conn.pragma_update(None, "foreign_keys", "ON").map_err(open_error)?;
+        schema::migrate(&mut conn)?;
+        Ok(Database { conn, known_surveys: HashSet::new() })
+    }
+
+    /// Commits one response and returns its sequence number, which it also sets in `response`.
+    /// Recording an id that is already stored changes nothing and returns its number, so a
+    /// retry after an unclear failure can never store a response twice.
+    pub fn record(
+        &mut self,
+        device_id: &str,
+        survey: &SurveyDefinition,
+        response: &mut Response,
+    ) -> Result<u64, StoreError> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let id = response.id.to_string();
+        if let Some(seq) = tx
+            .query_row("SELECT seq FROM responses WHERE id = ?1", [&id], |row| row.get::<_, i64>(0))
+            .optional()?
+        {
+            response.seq = seq as u64;
+            return Ok(seq as u64);
+        }
+        let survey_key = (response.survey.id.clone(), response.survey.hash.clone());
+        if !self.known_surveys.contains(&survey_key) {
+            tx.execute(
+                "INSERT OR IGNORE INTO surveys (survey_id, survey_hash, definition) VALUES (?1, ?2, ?3)",
+                params![survey_key.0, survey_key.1, serde_json::to_string(survey)?],
+            )?;
+        }
+        // Within this write transaction nobody else can take the next number.
+        let seq: i64 = tx.query_row(
+            "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'responses'), 0) + 1",
+            [],
+            |row| row.get(0),
+        )?;
+        response.seq = seq as u64;
+        tx.execute(
+            "INSERT INTO responses (seq, id, device_id, survey_id, survey_hash, complete, recorded_at, body)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                seq,
+                id,
+                device_id,
+                response.survey.id,
+                response.survey.hash,
+                response.complete,
+                response.recorded_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+                serde_json::to_string(&*response)?,
+            ],
+        )?;
+        {
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO answers (response_seq, survey_id, question_id, value) VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            for answer in &response.answers {
+                insert.execute(params![seq, response.survey.id, answer.question, answer.value.as_cell()])?;
+            }
+        }
+        tx.commit()?;
+        self.known_surveys.insert(survey_key);
+        Ok(seq as u64)
+    }
+
+    /// Every stored response, oldest first, one at a time so memory stays flat.
+    pub fn for_each_response(
+        &self,
+        mut each: impl FnMut(StoredResponse) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let mut statement = self.conn.prepare("SELECT device_id, body FROM responses ORDER BY seq")?;
+        let mut rows = statement.query([])?;
+        while let Some(row) = rows.next()? {
+            let device_id: String = row.get(0)?;
+            let body: String = row.get(1)?;
+            each(StoredResponse { device_id, response: serde_json::from_str(&body)? })?;
+        }
+        Ok(())
+    }
+
+    /// The survey definitions responses were given to, oldest first.
+    pub fn surveys(&self) -> Result<Vec<SurveyDefinition>, StoreError> {
+        let mut statement = self.conn.prepare("SELECT definition FROM surveys ORDER BY rowid")?;
+        let definitions = statement
+            .query_map([], |row| row.get::<_, String>(0))?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(definitions.iter().map(|d| serde_json::from_str(d)).collect::<Result<_, _>>()?)
+    }
+
+    pub fn count(&self) -> Result<u64, StoreError> {
+        Ok(self.conn.query_row("SELECT COUNT(*) FROM responses", [], |row| row.get::<_, i64>(0))? as u64)
+    }
+
+    /// How often each value was given to one question, across the survey's versions: an
+    /// index-only query, however many responses there are.
+    pub fn tally(&self, survey_id: &str, question_id: &str) -> Result<Vec<Tally>, StoreError> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT value, COUNT(*) FROM answers WHERE survey_id = ?1 AND question_id = ?2
+             GROUP BY value ORDER BY value",
+        )?;
+        let tallies = statement
+            .query_map([survey_id, question_id], |row| {
+                Ok(Tally { value: row.get(0)?, count: row.get::<_, i64>(1)? as u64 })
+            })?
+            .collect::<Result<_, _>>()?;
+        Ok(tallies)
+    }
+
+    /// SQLite's own check of the file: "ok" when it is sound.
+    pub fn integrity_check(&self) -> Result<String, StoreError> {
+        Ok(self.conn.query_row("PRAGMA integrity_check", [], |row| row.get(0))?)
+    }
+}

@@ -1,0 +1,41 @@
+//! The response buffer: a SQLite file written by its own thread, so the UI never waits on
+//! the disk, and read directly by `export` and the tests.
+
+mod database;
+mod schema;
+mod worker;
+
+use std::time::Duration;
+
+pub use database::{Database, StoredResponse, Tally};
+pub use worker::{StoreEvent, StoreHandle, spawn};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot create the data directory {path}: {source}")]
+    DataDir { path: String, source: std::io::Error },
+    #[error("the response buffer {path} cannot be used: {source}")]
+    Open { path: String, source: rusqlite::Error },
+    #[error("the response buffer was written by a newer Hetki (schema {found}, this one knows {known})")]
+    TooNew { found: i64, known: i64 },
+    #[error(transparent)]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("cannot write out what is stored: {0}")]
+    Export(std::io::Error),
+    #[error("a stored response is unreadable: {0}")]
+    Corrupt(#[from] serde_json::Error),
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct StoreOptions {
+    /// How long a write waits for a lock held by another process before it counts as failed.
+    pub busy_timeout: Duration,
+    /// How often a failed store tries again.
+    pub retry_interval: Duration,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        StoreOptions { busy_timeout: Duration::from_secs(2), retry_interval: Duration::from_secs(5) }
+    }
+}

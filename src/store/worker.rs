@@ -1,0 +1,134 @@
+//! The store thread: takes responses over a channel, commits each, and reports back. When
+//! the disk fails it keeps what it was given in memory, says so, and retries until it can write.
+
+use std::collections::VecDeque;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::thread::JoinHandle;
+
+use hetki_protocol::{Response, SurveyDefinition};
+use uuid::Uuid;
+
+use super::{Database, StoreOptions};
+
+/// What the store thread reports.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StoreEvent {
+    /// The response is on disk: only now does it count as taken.
+    Committed { id: Uuid, seq: u64 },
+    /// Writing failed; what was not written is held and retried.
+    Unavailable { reason: String },
+    /// Everything held has been written and the store takes answers again.
+    Recovered,
+}
+
+struct Record {
+    survey: Arc<SurveyDefinition>,
+    response: Response,
+}
+
+/// The way to the store thread. Dropping every handle lets the thread finish and exit.
+#[derive(Clone)]
+pub struct StoreHandle {
+    records: Sender<Record>,
+}
+
+impl StoreHandle {
+    /// Hands a response to the store thread; its `Committed` event follows once it is on disk.
+    /// Returns false if the store thread is gone.
+    pub fn record(&self, survey: Arc<SurveyDefinition>, response: Response) -> bool {
+        self.records.send(Record { survey, response }).is_ok()
+    }
+}
+
+/// Starts the store thread on the database at `path`.
+pub fn spawn(
+    path: PathBuf,
+    options: StoreOptions,
+    device_id: String,
+    events: Sender<StoreEvent>,
+) -> (StoreHandle, JoinHandle<()>) {
+    let (records, inbox) = mpsc::channel();
+    let thread = std::thread::Builder::new()
+        .name("hetki-store".into())
+        .spawn(move || Worker { path, options, device_id, events, db: None, held: VecDeque::new(), healthy: true }.run(inbox))
+        .expect("the store thread starts");
+    (StoreHandle { records }, thread)
+}
+
+struct Worker {
+    path: PathBuf,
+    options: StoreOptions,
+    device_id: String,
+    events: Sender<StoreEvent>,
+    db: Option<Database>,
+    /// Responses given to the store and not yet committed, oldest first.
+    held: VecDeque<Record>,
+    healthy: bool,
+}
+
+impl Worker {
+    fn run(mut self, inbox: Receiver<Record>) {
+        self.write_held();
+        loop {
+            let next = if self.healthy {
+                inbox.recv().map_err(|_| RecvTimeoutError::Disconnected)
+            } else {
+                inbox.recv_timeout(self.options.retry_interval)
+            };
+            match next {
+                Ok(record) => {
+                    self.held.push_back(record);
+                    self.held.extend(inbox.try_iter());
+                }
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => {
+                    self.write_held();
+                    if !self.held.is_empty() {
+                        tracing::error!(lost = self.held.len(), "the store stops with responses it could not write");
+                    }
+                    return;
+                }
+            }
+            self.write_held();
+        }
+    }
+
+    /// Writes what is held, oldest first, stopping at the first failure.
+    fn write_held(&mut self) {
+        if self.db.is_none() {
+            match Database::open(&self.path, &self.options) {
+                Ok(db) => self.db = Some(db),
+                Err(error) => return self.fail(error.to_string()),
+            }
+        }
+        let db = self.db.as_mut().expect("opened above");
+        while let Some(record) = self.held.front_mut() {
+            match db.record(&self.device_id, &record.survey, &mut record.response) {
+                Ok(seq) => {
+                    let _ = self.events.send(StoreEvent::Committed { id: record.response.id, seq });
+                    self.held.pop_front();
+                }
+                Err(error) => {
+                    // Reopen next time: the card may have been remounted or replaced.
+                    self.db = None;
+                    return self.fail(error.to_string());
+                }
+            }
+        }
+        if !self.healthy {
+            tracing::info!("the response store writes again");
+            self.healthy = true;
+            let _ = self.events.send(StoreEvent::Recovered);
+        }
+    }
+
+    fn fail(&mut self, reason: String) {
+        if self.healthy {
+            tracing::error!(%reason, held = self.held.len(), "the response store cannot write");
+            self.healthy = false;
+            let _ = self.events.send(StoreEvent::Unavailable { reason });
+        }
+    }
+}

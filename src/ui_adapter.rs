@@ -1,0 +1,241 @@
+//! Binds the Slint globals to the kiosk: taps on `KioskActions` become flow input, and each
+//! new flow view is written into `KioskState`. The only module that knows both sides.
+
+use std::cell::RefCell;
+use std::path::Path;
+use std::rc::{Rc, Weak};
+use std::time::Duration;
+
+use hetki_protocol::{EventInfo, Language, QuestionKind, SurveyDefinition, Text};
+use slint::{ComponentHandle, Image, ModelRc, SharedString, Timer, TimerMode, VecModel};
+
+use crate::config::{ConfigError, KioskConfig};
+use crate::flow::{Now, Screen, Tap, View};
+use crate::kiosk::Kiosk;
+use crate::ui::{AnswerOption, AppWindow, KioskActions, KioskState, LanguageButton, Screen as UiScreen};
+
+/// Reads the flow's notion of now; the UI tests pass Slint's mock time.
+pub type Clock = Rc<dyn Fn() -> Now>;
+
+/// How often the store's reports are collected. Commits are not waited on, so this only
+/// bounds how fast a failing disk turns the screen to "out of order" and back.
+const STORE_POLL: Duration = Duration::from_millis(200);
+
+/// What the screens show besides the flow's state: the event, the privacy note, pictures.
+pub struct Scenery {
+    event: EventInfo,
+    privacy_note: Text,
+    languages: Vec<Language>,
+    symbol: Option<Image>,
+    /// Per question, per option: its picture, if it has one.
+    option_images: Vec<Vec<Option<Image>>>,
+}
+
+impl Scenery {
+    /// Loads the configured pictures; one that cannot be read is a configuration error.
+    pub fn load(config: &KioskConfig) -> Result<Scenery, ConfigError> {
+        let load = |path: &Path, field: &str| {
+            Image::load_from_path(path).map_err(|_| {
+                ConfigError::one(&config.config_file, Some(field), format!("cannot load the image {}", path.display()))
+            })
+        };
+        let symbol = config.symbol.as_deref().map(|p| load(p, "symbol")).transpose()?;
+        let mut option_images = Vec::new();
+        for question in &config.survey.questions {
+            let mut images = Vec::new();
+            if let QuestionKind::Choice { options } = &question.kind {
+                for option in options {
+                    let image = option.image.as_ref().map(|name| load(&config.survey_dir.join(name), "survey option image"));
+                    images.push(image.transpose()?);
+                }
+            }
+            option_images.push(images);
+        }
+        Ok(Scenery {
+            event: config.event.clone(),
+            privacy_note: config.privacy_note.clone(),
+            languages: config.languages.clone(),
+            symbol,
+            option_images,
+        })
+    }
+}
+
+/// Writes a view of the flow into the UI's globals.
+pub fn present(ui: &AppWindow, scenery: &Scenery, survey: &SurveyDefinition, view: &View) {
+    let language = view.language;
+    // The chrome strings (buttons, thanks) follow the respondent's language; "en" is the source.
+    if let Err(error) = slint::select_bundled_translation(language.code()) {
+        tracing::warn!(%error, language = language.code(), "no UI translation");
+    }
+    let state = ui.global::<KioskState>();
+    state.set_screen(match view.screen {
+        Screen::Attract => UiScreen::Attract,
+        Screen::Question(_) => UiScreen::Question,
+        Screen::Thanks => UiScreen::Thanks,
+        Screen::OutOfOrder => UiScreen::OutOfOrder,
+    });
+    state.set_event_name(scenery.event.name.get(language).into());
+    state.set_event_place(scenery.event.place.get(language).into());
+    state.set_privacy_note(scenery.privacy_note.get(language).into());
+    state.set_survey_title(survey.title.get(language).into());
+    if let Some(symbol) = &scenery.symbol {
+        state.set_symbol(symbol.clone());
+    }
+    state.set_question_count(survey.questions.len() as i32);
+    state.set_languages(model(scenery.languages.iter().map(|&l| LanguageButton {
+        code: l.code().to_uppercase().into(),
+        name: l.native_name().into(),
+        current: l == language,
+    })));
+
+    if let Screen::Question(q) = view.screen {
+        let question = &survey.questions[q];
+        state.set_question_number(q as i32 + 1);
+        state.set_question_text(question.text.get(language).into());
+        state.set_can_skip(question.skippable);
+        state.set_highlighting(view.highlighted);
+        let options: Vec<AnswerOption> = match &question.kind {
+            QuestionKind::Faces { faces } => faces
+                .iter()
+                .enumerate()
+                .map(|(i, face)| AnswerOption {
+                    label: face.label.get(language).into(),
+                    face: face_picture(faces.len(), i),
+                    image: Image::default(),
+                    selected: view.selected == Some(i),
+                })
+                .collect(),
+            QuestionKind::Choice { options } => options
+                .iter()
+                .enumerate()
+                .map(|(i, option)| AnswerOption {
+                    label: option.label.get(language).into(),
+                    face: 0,
+                    image: scenery.option_images[q].get(i).cloned().flatten().unwrap_or_default(),
+                    selected: view.selected == Some(i),
+                })
+                .collect(),
+        };
+        state.set_options(model(options));
+    }
+}
+
+/// Which of the five face pictures (1 = unhappiest) shows option `index` of `count` faces:
+/// three faces are the extremes and the middle, four leave the middle out.
+fn face_picture(count: usize, index: usize) -> i32 {
+    let pictures: &[i32] = match count {
+        3 => &[1, 3, 5],
+        4 => &[1, 2, 4, 5],
+        _ => &[1, 2, 3, 4, 5],
+    };
+    pictures.get(index).copied().unwrap_or(3)
+}
+
+fn model<T: Clone + 'static>(items: impl IntoIterator<Item = T>) -> ModelRc<T> {
+    ModelRc::new(VecModel::from(items.into_iter().collect::<Vec<_>>()))
+}
+
+/// A kiosk attached to a window. Keep it alive as long as the window runs.
+pub struct KioskUi {
+    inner: Rc<Inner>,
+    _store_poll: Timer,
+}
+
+struct Inner {
+    ui: slint::Weak<AppWindow>,
+    kiosk: RefCell<Kiosk>,
+    scenery: Scenery,
+    clock: Clock,
+    shown: RefCell<Option<View>>,
+    /// Fires when the flow next has something to do (end of a highlight, idle reset, ...).
+    deadline: Timer,
+}
+
+impl KioskUi {
+    pub fn attach(ui: &AppWindow, kiosk: Kiosk, scenery: Scenery, clock: Clock) -> KioskUi {
+        let inner = Rc::new(Inner {
+            ui: ui.as_weak(),
+            kiosk: RefCell::new(kiosk),
+            scenery,
+            clock,
+            shown: RefCell::new(None),
+            deadline: Timer::default(),
+        });
+        let actions = ui.global::<KioskActions>();
+        let on = |tap: fn(SharedString) -> Tap| {
+            let inner = Rc::downgrade(&inner);
+            move |arg: SharedString| Inner::with(&inner, |i| i.tap(tap(arg)))
+        };
+        let start = on(|_| Tap::Start);
+        actions.on_start(move || start(SharedString::new()));
+        let skip = on(|_| Tap::Skip);
+        actions.on_skip(move || skip(SharedString::new()));
+        let back = on(|_| Tap::Back);
+        actions.on_back(move || back(SharedString::new()));
+        let touched = on(|_| Tap::Elsewhere);
+        actions.on_touched(move || touched(SharedString::new()));
+        let language = on(|code| {
+            Language::from_code(&code.to_lowercase()).map_or(Tap::Elsewhere, Tap::Language)
+        });
+        actions.on_choose_language(language);
+        let weak = Rc::downgrade(&inner);
+        actions.on_answer(move |index| Inner::with(&weak, |i| i.tap(Tap::Option(index.max(0) as usize))));
+
+        let store_poll = Timer::default();
+        let weak = Rc::downgrade(&inner);
+        store_poll.start(TimerMode::Repeated, STORE_POLL, move || {
+            Inner::with(&weak, |i| {
+                if !i.kiosk.borrow_mut().poll_store().is_empty() {
+                    i.refresh();
+                }
+            })
+        });
+        inner.refresh();
+        KioskUi { inner, _store_poll: store_poll }
+    }
+
+    pub fn kiosk(&self) -> std::cell::Ref<'_, Kiosk> {
+        self.inner.kiosk.borrow()
+    }
+}
+
+impl Inner {
+    fn with(weak: &Weak<Inner>, f: impl FnOnce(&Rc<Inner>)) {
+        if let Some(inner) = weak.upgrade() {
+            f(&inner);
+        }
+    }
+
+    fn tap(self: &Rc<Self>, tap: Tap) {
+        let now = (self.clock)();
+        self.kiosk.borrow_mut().tap(tap, now);
+        self.refresh();
+    }
+
+    fn tick(self: &Rc<Self>) {
+        let now = (self.clock)();
+        self.kiosk.borrow_mut().tick(now);
+        self.refresh();
+    }
+
+    /// Shows the flow's view if it changed, and arms the timer for its next deadline.
+    fn refresh(self: &Rc<Self>) {
+        let kiosk = self.kiosk.borrow();
+        let view = kiosk.flow().view();
+        if self.shown.borrow().as_ref() != Some(&view) {
+            if let Some(ui) = self.ui.upgrade() {
+                present(&ui, &self.scenery, kiosk.survey(), &view);
+            }
+            *self.shown.borrow_mut() = Some(view);
+        }
+        match kiosk.flow().next_deadline() {
+            Some(deadline) => {
+                let wait = deadline.saturating_sub((self.clock)());
+                let weak = Rc::downgrade(self);
+                self.deadline.start(TimerMode::SingleShot, wait, move || Inner::with(&weak, |i| i.tick()));
+            }
+            None => self.deadline.stop(),
+        }
+    }
+}
