@@ -15,7 +15,11 @@ use crate::store::{Database, StoreOptions};
 pub const EXIT_CONFIG: u8 = 78;
 
 #[derive(Parser, Debug)]
-#[command(name = "hetki", version, about = "On-site feedback kiosk: touch surveys stored durably, offline first")]
+#[command(
+    name = "hetki",
+    version,
+    about = "On-site feedback kiosk: touch surveys stored durably, offline first"
+)]
 pub struct Cli {
     /// The device config file.
     #[arg(long, global = true, default_value = DEFAULT_CONFIG_PATH)]
@@ -60,8 +64,15 @@ pub enum Command {
 }
 
 fn parse_size(text: &str) -> Result<(u32, u32), String> {
-    let (w, h) = text.split_once(['x', 'X']).ok_or("expected WIDTHxHEIGHT, e.g. 1280x800")?;
-    let parse = |n: &str| n.trim().parse::<u32>().ok().filter(|n| (64..=8192).contains(n));
+    let (w, h) = text
+        .split_once(['x', 'X'])
+        .ok_or("expected WIDTHxHEIGHT, e.g. 1280x800")?;
+    let parse = |n: &str| {
+        n.trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (64..=8192).contains(n))
+    };
     match (parse(w), parse(h)) {
         (Some(w), Some(h)) => Ok((w, h)),
         _ => Err("width and height are whole numbers from 64 to 8192".into()),

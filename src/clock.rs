@@ -51,7 +51,10 @@ impl ClockSource for SystemClock {
 /// Milliseconds since boot, counting time suspended (CLOCK_BOOTTIME).
 #[cfg(target_os = "linux")]
 fn since_boot_ms() -> u64 {
-    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
     // SAFETY: `ts` is a valid timespec for clock_gettime to write into.
     if unsafe { libc::clock_gettime(libc::CLOCK_BOOTTIME, &mut ts) } != 0 {
         return 0;

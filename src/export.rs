@@ -21,8 +21,21 @@ pub enum ExportError {
 }
 
 const FIXED_COLUMNS: [&str; 15] = [
-    "id", "seq", "device_id", "survey_id", "survey_hash", "event_name", "event_place", "event_area",
-    "event_topic", "language", "complete", "recorded_at", "boot_id", "monotonic_ms", "clock_synchronized",
+    "id",
+    "seq",
+    "device_id",
+    "survey_id",
+    "survey_hash",
+    "event_name",
+    "event_place",
+    "event_area",
+    "event_topic",
+    "language",
+    "complete",
+    "recorded_at",
+    "boot_id",
+    "monotonic_ms",
+    "clock_synchronized",
 ];
 
 /// Writes every stored response, oldest first; returns how many.
@@ -37,7 +50,10 @@ pub fn export(db: &Database, format: Format, out: &mut impl Write) -> Result<u64
         })?,
         Format::Csv => {
             let questions = question_columns(db)?;
-            let header = FIXED_COLUMNS.iter().map(|c| c.to_string()).chain(questions.iter().cloned());
+            let header = FIXED_COLUMNS
+                .iter()
+                .map(|c| c.to_string())
+                .chain(questions.iter().cloned());
             write_row(out, ',', header)?;
             db.for_each_response(|stored| {
                 write_row(out, ',', csv_cells(&stored, &questions)).map_err(io_error)?;
@@ -78,7 +94,8 @@ fn csv_cells(stored: &StoredResponse, questions: &[String]) -> impl Iterator<Ite
         r.event.topic.clone().unwrap_or_default(),
         r.language.code().to_owned(),
         r.complete.to_string(),
-        r.recorded_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        r.recorded_at
+            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
         r.clock.boot_id.clone(),
         r.clock.monotonic_ms.to_string(),
         r.clock.synchronized.to_string(),
@@ -90,11 +107,19 @@ fn csv_cells(stored: &StoredResponse, questions: &[String]) -> impl Iterator<Ite
             .map(|a| a.value.as_cell().unwrap_or_else(|| "skipped".to_owned()))
             .unwrap_or_default()
     });
-    fixed.into_iter().chain(answers).collect::<Vec<_>>().into_iter()
+    fixed
+        .into_iter()
+        .chain(answers)
+        .collect::<Vec<_>>()
+        .into_iter()
 }
 
 /// One CSV record (RFC 4180 quoting).
-pub fn write_row(out: &mut impl Write, separator: char, cells: impl Iterator<Item = String>) -> std::io::Result<()> {
+pub fn write_row(
+    out: &mut impl Write,
+    separator: char,
+    cells: impl Iterator<Item = String>,
+) -> std::io::Result<()> {
     for (i, cell) in cells.enumerate() {
         if i > 0 {
             write!(out, "{separator}")?;

@@ -4,9 +4,9 @@
 use std::path::Path;
 use std::rc::Rc;
 
-use slint::{PhysicalSize, Rgb8Pixel};
 use slint::platform::software_renderer::{MinimalSoftwareWindow, RepaintBufferType};
 use slint::platform::{Platform, WindowAdapter};
+use slint::{PhysicalSize, Rgb8Pixel};
 
 struct HeadlessPlatform {
     window: Rc<MinimalSoftwareWindow>,
@@ -33,10 +33,17 @@ impl HeadlessWindow {
     pub fn install(width: u32, height: u32) -> Result<HeadlessWindow, slint::PlatformError> {
         let window = MinimalSoftwareWindow::new(RepaintBufferType::ReusedBuffer);
         window.set_size(PhysicalSize::new(width, height));
-        slint::platform::set_platform(Box::new(HeadlessPlatform { window: window.clone() }))
-            .map_err(|e| slint::PlatformError::Other(e.to_string()))?;
+        slint::platform::set_platform(Box::new(HeadlessPlatform {
+            window: window.clone(),
+        }))
+        .map_err(|e| slint::PlatformError::Other(e.to_string()))?;
         let (width, height) = (width as usize, height as usize);
-        Ok(HeadlessWindow { window, width, height, buffer: vec![Rgb8Pixel::default(); width * height] })
+        Ok(HeadlessWindow {
+            window,
+            width,
+            height,
+            buffer: vec![Rgb8Pixel::default(); width * height],
+        })
     }
 
     pub fn size(&self) -> (usize, usize) {
@@ -57,7 +64,8 @@ impl HeadlessWindow {
     pub fn invalidate(&self) {
         self.window.request_redraw();
         // A full frame, not the dirty region: resizing to the same size marks everything.
-        self.window.set_size(PhysicalSize::new(self.width as u32, self.height as u32));
+        self.window
+            .set_size(PhysicalSize::new(self.width as u32, self.height as u32));
     }
 
     pub fn window(&self) -> &Rc<MinimalSoftwareWindow> {
@@ -72,7 +80,9 @@ impl HeadlessWindow {
         encoder.set_depth(png::BitDepth::Eight);
         let mut writer = encoder.write_header().map_err(std::io::Error::other)?;
         let bytes: Vec<u8> = self.buffer.iter().flat_map(|p| [p.r, p.g, p.b]).collect();
-        writer.write_image_data(&bytes).map_err(std::io::Error::other)?;
+        writer
+            .write_image_data(&bytes)
+            .map_err(std::io::Error::other)?;
         writer.finish().map_err(std::io::Error::other)
     }
 }

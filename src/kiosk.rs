@@ -26,9 +26,18 @@ pub struct Kiosk {
 
 impl Kiosk {
     /// Starts the store thread on the configured buffer and a flow at the attract screen.
-    pub fn start(config: &KioskConfig, clock: Box<dyn ClockSource>, options: StoreOptions) -> Kiosk {
+    pub fn start(
+        config: &KioskConfig,
+        clock: Box<dyn ClockSource>,
+        options: StoreOptions,
+    ) -> Kiosk {
         let (events, store_events) = mpsc::channel();
-        let (store, store_thread) = store::spawn(config.database_path(), options, config.device_id.clone(), events);
+        let (store, store_thread) = store::spawn(
+            config.database_path(),
+            options,
+            config.device_id.clone(),
+            events,
+        );
         let settings = FlowSettings {
             languages: config.languages.clone(),
             default_language: config.default_language,
@@ -36,7 +45,10 @@ impl Kiosk {
             keep_partial: config.keep_partial,
         };
         Kiosk {
-            survey_ref: SurveyRef { id: config.survey.id.clone(), hash: config.survey.content_hash() },
+            survey_ref: SurveyRef {
+                id: config.survey.id.clone(),
+                hash: config.survey.content_hash(),
+            },
             flow: Flow::new(config.survey.clone(), settings),
             event: config.event.clone(),
             clock,
@@ -115,7 +127,11 @@ impl Kiosk {
         };
         let id = response.id;
         let survey = self.flow.survey().clone();
-        if !self.store.as_ref().is_some_and(|s| s.record(survey, response)) {
+        if !self
+            .store
+            .as_ref()
+            .is_some_and(|s| s.record(survey, response))
+        {
             tracing::error!(%id, "the store thread is gone");
             self.flow.set_store_healthy(false);
         }

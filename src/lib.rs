@@ -1,15 +1,15 @@
 //! Hetki, the on-site feedback kiosk: a touch survey that stores every answer durably, offline.
 
+pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod export;
 pub mod flow;
+pub mod headless;
 pub mod kiosk;
+pub mod run;
+pub mod screenshot;
+pub mod simulate;
 pub mod store;
 pub mod ui;
 pub mod ui_adapter;
-pub mod headless;
-pub mod screenshot;
-pub mod cli;
-pub mod export;
-pub mod run;
-pub mod simulate;

@@ -20,7 +20,11 @@ pub fn run(config: &KioskConfig) -> anyhow::Result<()> {
         ui.window().set_fullscreen(true);
     }
     log_first_frame(&ui, started);
-    let kiosk = Kiosk::start(config, Box::new(SystemClock::new()), StoreOptions::default());
+    let kiosk = Kiosk::start(
+        config,
+        Box::new(SystemClock::new()),
+        StoreOptions::default(),
+    );
     let origin = Instant::now();
     let attached = KioskUi::attach(&ui, kiosk, scenery, Rc::new(move || origin.elapsed()));
     tracing::info!(

@@ -31,7 +31,9 @@ pub fn render_all(
         window.invalidate();
         window.render();
         let path = out.join(format!("{name}.png"));
-        window.save_png(&path).with_context(|| format!("cannot write {}", path.display()))?;
+        window
+            .save_png(&path)
+            .with_context(|| format!("cannot write {}", path.display()))?;
         written.push(path);
     }
     Ok(written)
@@ -40,13 +42,24 @@ pub fn render_all(
 /// Every screen a resident can meet, named as its file is. Questions show an answer chosen
 /// (the first question with its middle option highlighted) so the selected look is seen too.
 pub fn screens(config: &KioskConfig, language: Language) -> Vec<(String, View)> {
-    let view = |screen, selected, highlighted| View { screen, language, selected, highlighted };
+    let view = |screen, selected, highlighted| View {
+        screen,
+        language,
+        selected,
+        highlighted,
+    };
     let mut screens = vec![("attract".to_owned(), view(Screen::Attract, None, false))];
     for (q, question) in config.survey.questions.iter().enumerate() {
         let selected = (q == 0).then_some(question.option_count() / 2);
-        screens.push((format!("question-{}", q + 1), view(Screen::Question(q), selected, selected.is_some())));
+        screens.push((
+            format!("question-{}", q + 1),
+            view(Screen::Question(q), selected, selected.is_some()),
+        ));
     }
     screens.push(("thanks".to_owned(), view(Screen::Thanks, None, false)));
-    screens.push(("out-of-order".to_owned(), view(Screen::OutOfOrder, None, false)));
+    screens.push((
+        "out-of-order".to_owned(),
+        view(Screen::OutOfOrder, None, false),
+    ));
     screens
 }

@@ -17,8 +17,17 @@ const COMMIT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Plays `count` respondents picking pseudo-random answers from `seed`, printing each
 /// response id on its own line once it is committed.
-pub fn simulate(config: &KioskConfig, count: u64, seed: u64, out: &mut impl Write) -> anyhow::Result<()> {
-    let mut kiosk = Kiosk::start(config, Box::new(SystemClock::new()), StoreOptions::default());
+pub fn simulate(
+    config: &KioskConfig,
+    count: u64,
+    seed: u64,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
+    let mut kiosk = Kiosk::start(
+        config,
+        Box::new(SystemClock::new()),
+        StoreOptions::default(),
+    );
     let mut random = SplitMix64(seed);
     let timing = config.timing;
     let mut now = Duration::ZERO;
@@ -32,16 +41,22 @@ pub fn simulate(config: &KioskConfig, count: u64, seed: u64, out: &mut impl Writ
             now += timing.highlight;
             submitted = submitted.or(kiosk.tick(now));
         }
-        let Some(id) = submitted else { bail!("the flow ended without a response") };
+        let Some(id) = submitted else {
+            bail!("the flow ended without a response")
+        };
         loop {
             match kiosk.wait_store(COMMIT_TIMEOUT) {
                 Some(StoreEvent::Committed { id: committed, .. }) if committed == id => break,
                 Some(StoreEvent::Committed { .. } | StoreEvent::Recovered) => {}
-                Some(StoreEvent::Unavailable { reason }) => bail!("the store cannot write: {reason}"),
+                Some(StoreEvent::Unavailable { reason }) => {
+                    bail!("the store cannot write: {reason}")
+                }
                 None => bail!("no commit for {id} within {COMMIT_TIMEOUT:?}"),
             }
         }
-        writeln!(out, "{id}").and_then(|()| out.flush()).context("cannot print the response id")?;
+        writeln!(out, "{id}")
+            .and_then(|()| out.flush())
+            .context("cannot print the response id")?;
         now += timing.thanks.max(timing.cooldown);
         kiosk.tick(now);
     }

@@ -12,7 +12,9 @@ use slint::{ComponentHandle, Image, ModelRc, SharedString, Timer, TimerMode, Vec
 use crate::config::{ConfigError, KioskConfig};
 use crate::flow::{Now, Screen, Tap, View};
 use crate::kiosk::Kiosk;
-use crate::ui::{AnswerOption, AppWindow, KioskActions, KioskState, LanguageButton, Screen as UiScreen};
+use crate::ui::{
+    AnswerOption, AppWindow, KioskActions, KioskState, LanguageButton, Screen as UiScreen,
+};
 
 /// Reads the flow's notion of now; the UI tests pass Slint's mock time.
 pub type Clock = Rc<dyn Fn() -> Now>;
@@ -36,16 +38,27 @@ impl Scenery {
     pub fn load(config: &KioskConfig) -> Result<Scenery, ConfigError> {
         let load = |path: &Path, field: &str| {
             Image::load_from_path(path).map_err(|_| {
-                ConfigError::one(&config.config_file, Some(field), format!("cannot load the image {}", path.display()))
+                ConfigError::one(
+                    &config.config_file,
+                    Some(field),
+                    format!("cannot load the image {}", path.display()),
+                )
             })
         };
-        let symbol = config.symbol.as_deref().map(|p| load(p, "symbol")).transpose()?;
+        let symbol = config
+            .symbol
+            .as_deref()
+            .map(|p| load(p, "symbol"))
+            .transpose()?;
         let mut option_images = Vec::new();
         for question in &config.survey.questions {
             let mut images = Vec::new();
             if let QuestionKind::Choice { options } = &question.kind {
                 for option in options {
-                    let image = option.image.as_ref().map(|name| load(&config.survey_dir.join(name), "survey option image"));
+                    let image = option
+                        .image
+                        .as_ref()
+                        .map(|name| load(&config.survey_dir.join(name), "survey option image"));
                     images.push(image.transpose()?);
                 }
             }
@@ -112,7 +125,11 @@ pub fn present(ui: &AppWindow, scenery: &Scenery, survey: &SurveyDefinition, vie
                 .map(|(i, option)| AnswerOption {
                     label: option.label.get(language).into(),
                     face: 0,
-                    image: scenery.option_images[q].get(i).cloned().flatten().unwrap_or_default(),
+                    image: scenery.option_images[q]
+                        .get(i)
+                        .cloned()
+                        .flatten()
+                        .unwrap_or_default(),
                     selected: view.selected == Some(i),
                 })
                 .collect(),
@@ -180,7 +197,9 @@ impl KioskUi {
         });
         actions.on_choose_language(language);
         let weak = Rc::downgrade(&inner);
-        actions.on_answer(move |index| Inner::with(&weak, |i| i.tap(Tap::Option(index.max(0) as usize))));
+        actions.on_answer(move |index| {
+            Inner::with(&weak, |i| i.tap(Tap::Option(index.max(0) as usize)))
+        });
 
         let store_poll = Timer::default();
         let weak = Rc::downgrade(&inner);
@@ -192,7 +211,10 @@ impl KioskUi {
             })
         });
         inner.refresh();
-        KioskUi { inner, _store_poll: store_poll }
+        KioskUi {
+            inner,
+            _store_poll: store_poll,
+        }
     }
 
     pub fn kiosk(&self) -> std::cell::Ref<'_, Kiosk> {
@@ -233,7 +255,9 @@ impl Inner {
             Some(deadline) => {
                 let wait = deadline.saturating_sub((self.clock)());
                 let weak = Rc::downgrade(self);
-                self.deadline.start(TimerMode::SingleShot, wait, move || Inner::with(&weak, |i| i.tick()));
+                self.deadline.start(TimerMode::SingleShot, wait, move || {
+                    Inner::with(&weak, |i| i.tick())
+                });
             }
             None => self.deadline.stop(),
         }

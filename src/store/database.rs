@@ -39,14 +39,24 @@ impl Database {
                 source,
             })?;
         }
-        let open_error = |source| StoreError::Open { path: path.display().to_string(), source };
+        let open_error = |source| StoreError::Open {
+            path: path.display().to_string(),
+            source,
+        };
         let mut conn = Connection::open(path).map_err(open_error)?;
-        conn.busy_timeout(options.busy_timeout).map_err(open_error)?;
-        conn.pragma_update(None, "journal_mode", "WAL").map_err(open_error)?;
-        conn.pragma_update(None, "synchronous", "FULL").map_err(open_error)?;
-        conn.pragma_update(None, "foreign_keys", "ON").map_err(open_error)?;
+        conn.busy_timeout(options.busy_timeout)
+            .map_err(open_error)?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(open_error)?;
+        conn.pragma_update(None, "synchronous", "FULL")
+            .map_err(open_error)?;
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(open_error)?;
         schema::migrate(&mut conn)?;
-        Ok(Database { conn, known_surveys: HashSet::new() })
+        Ok(Database {
+            conn,
+            known_surveys: HashSet::new(),
+        })
     }
 
     /// Commits one response and returns its sequence number, which it also sets in `response`.
@@ -58,10 +68,14 @@ impl Database {
         survey: &SurveyDefinition,
         response: &mut Response,
     ) -> Result<u64, StoreError> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let id = response.id.to_string();
         if let Some(seq) = tx
-            .query_row("SELECT seq FROM responses WHERE id = ?1", [&id], |row| row.get::<_, i64>(0))
+            .query_row("SELECT seq FROM responses WHERE id = ?1", [&id], |row| {
+                row.get::<_, i64>(0)
+            })
             .optional()?
         {
             response.seq = seq as u64;
@@ -100,7 +114,12 @@ impl Database {
                 "INSERT INTO answers (response_seq, survey_id, question_id, value) VALUES (?1, ?2, ?3, ?4)",
             )?;
             for answer in &response.answers {
-                insert.execute(params![seq, response.survey.id, answer.question, answer.value.as_cell()])?;
+                insert.execute(params![
+                    seq,
+                    response.survey.id,
+                    answer.question,
+                    answer.value.as_cell()
+                ])?;
             }
         }
         tx.commit()?;
@@ -113,27 +132,41 @@ impl Database {
         &self,
         mut each: impl FnMut(StoredResponse) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
-        let mut statement = self.conn.prepare("SELECT device_id, body FROM responses ORDER BY seq")?;
+        let mut statement = self
+            .conn
+            .prepare("SELECT device_id, body FROM responses ORDER BY seq")?;
         let mut rows = statement.query([])?;
         while let Some(row) = rows.next()? {
             let device_id: String = row.get(0)?;
             let body: String = row.get(1)?;
-            each(StoredResponse { device_id, response: serde_json::from_str(&body)? })?;
+            each(StoredResponse {
+                device_id,
+                response: serde_json::from_str(&body)?,
+            })?;
         }
         Ok(())
     }
 
     /// The survey definitions responses were given to, oldest first.
     pub fn surveys(&self) -> Result<Vec<SurveyDefinition>, StoreError> {
-        let mut statement = self.conn.prepare("SELECT definition FROM surveys ORDER BY rowid")?;
+        let mut statement = self
+            .conn
+            .prepare("SELECT definition FROM surveys ORDER BY rowid")?;
         let definitions = statement
             .query_map([], |row| row.get::<_, String>(0))?
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(definitions.iter().map(|d| serde_json::from_str(d)).collect::<Result<_, _>>()?)
+        Ok(definitions
+            .iter()
+            .map(|d| serde_json::from_str(d))
+            .collect::<Result<_, _>>()?)
     }
 
     pub fn count(&self) -> Result<u64, StoreError> {
-        Ok(self.conn.query_row("SELECT COUNT(*) FROM responses", [], |row| row.get::<_, i64>(0))? as u64)
+        Ok(self
+            .conn
+            .query_row("SELECT COUNT(*) FROM responses", [], |row| {
+                row.get::<_, i64>(0)
+            })? as u64)
     }
 
     /// How often each value was given to one question, across the survey's versions: an
@@ -145,7 +178,10 @@ impl Database {
         )?;
         let tallies = statement
             .query_map([survey_id, question_id], |row| {
-                Ok(Tally { value: row.get(0)?, count: row.get::<_, i64>(1)? as u64 })
+                Ok(Tally {
+                    value: row.get(0)?,
+                    count: row.get::<_, i64>(1)? as u64,
+                })
             })?
             .collect::<Result<_, _>>()?;
         Ok(tallies)
@@ -153,6 +189,8 @@ impl Database {
 
     /// SQLite's own check of the file: "ok" when it is sound.
     pub fn integrity_check(&self) -> Result<String, StoreError> {
-        Ok(self.conn.query_row("PRAGMA integrity_check", [], |row| row.get(0))?)
+        Ok(self
+            .conn
+            .query_row("PRAGMA integrity_check", [], |row| row.get(0))?)
     }
 }

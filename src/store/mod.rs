@@ -13,10 +13,18 @@ pub use worker::{StoreEvent, StoreHandle, spawn};
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("cannot create the data directory {path}: {source}")]
-    DataDir { path: String, source: std::io::Error },
+    DataDir {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("the response buffer {path} cannot be used: {source}")]
-    Open { path: String, source: rusqlite::Error },
-    #[error("the response buffer was written by a newer Hetki (schema {found}, this one knows {known})")]
+    Open {
+        path: String,
+        source: rusqlite::Error,
+    },
+    #[error(
+        "the response buffer was written by a newer Hetki (schema {found}, this one knows {known})"
+    )]
     TooNew { found: i64, known: i64 },
     #[error(transparent)]
     Sqlite(#[from] rusqlite::Error),
@@ -36,6 +44,9 @@ pub struct StoreOptions {
 
 impl Default for StoreOptions {
     fn default() -> Self {
-        StoreOptions { busy_timeout: Duration::from_secs(2), retry_interval: Duration::from_secs(5) }
+        StoreOptions {
+            busy_timeout: Duration::from_secs(2),
+            retry_interval: Duration::from_secs(5),
+        }
     }
 }

@@ -52,7 +52,18 @@ pub fn spawn(
     let (records, inbox) = mpsc::channel();
     let thread = std::thread::Builder::new()
         .name("hetki-store".into())
-        .spawn(move || Worker { path, options, device_id, events, db: None, held: VecDeque::new(), healthy: true }.run(inbox))
+        .spawn(move || {
+            Worker {
+                path,
+                options,
+                device_id,
+                events,
+                db: None,
+                held: VecDeque::new(),
+                healthy: true,
+            }
+            .run(inbox)
+        })
         .expect("the store thread starts");
     (StoreHandle { records }, thread)
 }
@@ -86,7 +97,10 @@ impl Worker {
                 Err(RecvTimeoutError::Disconnected) => {
                     self.write_held();
                     if !self.held.is_empty() {
-                        tracing::error!(lost = self.held.len(), "the store stops with responses it could not write");
+                        tracing::error!(
+                            lost = self.held.len(),
+                            "the store stops with responses it could not write"
+                        );
                     }
                     return;
                 }
@@ -107,7 +121,10 @@ impl Worker {
         while let Some(record) = self.held.front_mut() {
             match db.record(&self.device_id, &record.survey, &mut record.response) {
                 Ok(seq) => {
-                    let _ = self.events.send(StoreEvent::Committed { id: record.response.id, seq });
+                    let _ = self.events.send(StoreEvent::Committed {
+                        id: record.response.id,
+                        seq,
+                    });
                     self.held.pop_front();
                 }
                 Err(error) => {

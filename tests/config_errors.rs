@@ -1,0 +1,266 @@
+//! Each kind of configuration mistake gets its own message naming the file and the field,
+//! and `hetki check` exits 78 (EX_CONFIG) without starting anything.
+
+mod util;
+
+use util::Setup;
+
+/// Loads the config expecting failure; returns the whole message.
+fn error_of(setup: &Setup) -> String {
+    let error =
+        hetki::config::KioskConfig::load(&setup.config_path()).expect_err("the config is refused");
+    error.to_string()
+}
+
+fn assert_mentions(message: &str, parts: &[&str]) {
+    for part in parts {
+        assert!(message.contains(part), "{part:?} missing from:\n{message}");
+    }
+}
+
+#[test]
+fn the_demo_config_is_valid_and_check_says_so() {
+    let setup = Setup::demo();
+    let output = setup.hetki(&["check"]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(String::from_utf8_lossy(&output.stdout).contains("ok (survey event-feedback"));
+}
+
+#[test]
+fn an_unknown_question_type_names_the_survey_file_and_field() {
+    let setup = Setup::demo();
+    setup.edit(
+        "surveys/event-feedback.toml",
+        "type = \"choice\"",
+        "type = \"slider\"",
+    );
+    let message = error_of(&setup);
+    assert_mentions(
+        &message,
+        &[
+            "event-feedback.toml",
+            "questions[1].type",
+            "slider",
+            "faces",
+            "choice",
+        ],
+    );
+}
+
+#[test]
+fn a_missing_translation_names_the_question_and_language() {
+    let setup = Setup::demo();
+    setup.edit(
+        "surveys/event-feedback.toml",
+        ", sv = \"Skulle du delta igen?\"",
+        "",
+    );
+    let message = error_of(&setup);
+    assert_mentions(
+        &message,
+        &[
+            "event-feedback.toml",
+            "questions[2].text",
+            "sv text is missing",
+        ],
+    );
+}
+
+#[test]
+fn five_questions_are_too_many() {
+    let setup = Setup::demo();
+    let survey = std::fs::read_to_string(setup.path("surveys/event-feedback.toml")).unwrap();
+    let extra: String = (4..=5)
+        .map(|n| {
+            format!(
+                "\n[[questions]]\nid = \"extra{n}\"\ntype = \"faces\"\ntext = {{ fi = \"K\", sv = \"F\", en = \"Q\" }}\n"
+            )
+        })
+        .collect();
+    setup.write("surveys/event-feedback.toml", &(survey + &extra));
+    assert_mentions(
+        &error_of(&setup),
+        &[
+            "event-feedback.toml",
+            "questions",
+            "1 to 4 questions, this one has 5",
+        ],
+    );
+}
+
+#[test]
+fn a_wrong_number_of_faces_is_refused() {
+    let setup = Setup::demo();
+    setup.edit("surveys/event-feedback.toml", "faces = 5", "faces = 7");
+    assert_mentions(
+        &error_of(&setup),
+        &["questions[0].faces", "3, 4 or 5 faces, not 7"],
+    );
+}
+
+#[test]
+fn a_choice_with_one_option_is_refused() {
+    let setup = Setup::demo();
+    setup.edit(
+        "surveys/event-feedback.toml",
+        "  { id = \"partly\", label = { fi = \"Osittain\", sv = \"Delvis\", en = \"Partly\" } },\n  { id = \"no\", label = { fi = \"Ei\", sv = \"Nej\", en = \"No\" } },\n",
+        "",
+    );
+    assert_mentions(
+        &error_of(&setup),
+        &["questions[1].options", "2 to 6 options, not 1"],
+    );
+}
+
+#[test]
+fn duplicate_option_ids_are_refused() {
+    let setup = Setup::demo();
+    setup.edit(
+        "surveys/event-feedback.toml",
+        "{ id = \"maybe\"",
+        "{ id = \"yes\"",
+    );
+    assert_mentions(
+        &error_of(&setup),
+        &["questions[2].options[1].id", "used by an earlier option"],
+    );
+}
+
+#[test]
+fn a_misspelt_field_is_named() {
+    let setup = Setup::demo();
+    setup.edit("kiosk.toml", "keep_partial = true", "keep_partials = true");
+    assert_mentions(&error_of(&setup), &["kiosk.toml", "keep_partials"]);
+}
+
+#[test]
+fn a_wrong_type_names_the_field_and_line() {
+    let setup = Setup::demo();
+    setup.edit(
+        "kiosk.toml",
+        "idle_timeout_seconds = 30",
+        "idle_timeout_seconds = \"soon\"",
+    );
+    assert_mentions(
+        &error_of(&setup),
+        &["kiosk.toml", "timing.idle_timeout_seconds", "line"],
+    );
+}
+
+#[test]
+fn a_default_language_the_device_does_not_offer_is_refused() {
+    let setup = Setup::demo();
+    setup.edit(
+        "kiosk.toml",
+        "languages = [\"fi\", \"sv\", \"en\"]",
+        "languages = [\"fi\", \"sv\"]",
+    );
+    setup.edit(
+        "kiosk.toml",
+        "default_language = \"fi\"",
+        "default_language = \"en\"",
+    );
+    assert_mentions(
+        &error_of(&setup),
+        &["kiosk.toml", "default_language", "en is not among"],
+    );
+}
+
+#[test]
+fn an_out_of_range_timeout_is_refused() {
+    let setup = Setup::demo();
+    setup.edit(
+        "kiosk.toml",
+        "idle_timeout_seconds = 30",
+        "idle_timeout_seconds = 1",
+    );
+    assert_mentions(
+        &error_of(&setup),
+        &["timing.idle_timeout_seconds", "out of range"],
+    );
+}
+
+#[test]
+fn a_missing_survey_file_is_named() {
+    let setup = Setup::demo();
+    setup.edit(
+        "kiosk.toml",
+        "surveys/event-feedback.toml",
+        "surveys/nope.toml",
+    );
+    assert_mentions(
+        &error_of(&setup),
+        &["surveys/nope.toml", "cannot read the file"],
+    );
+}
+
+#[test]
+fn broken_toml_syntax_gives_the_line() {
+    let setup = Setup::demo();
+    setup.edit(
+        "surveys/event-feedback.toml",
+        "kind = \"feedback\"",
+        "kind = \"feedback",
+    );
+    assert_mentions(&error_of(&setup), &["event-feedback.toml", "line 3"]);
+}
+
+#[test]
+fn every_problem_is_reported_at_once() {
+    let setup = Setup::demo();
+    setup.edit("surveys/event-feedback.toml", "faces = 5", "faces = 2");
+    setup.edit(
+        "surveys/event-feedback.toml",
+        ", sv = \"Skulle du delta igen?\"",
+        "",
+    );
+    let message = error_of(&setup);
+    assert_mentions(&message, &["questions[0].faces", "questions[2].text"]);
+}
+
+#[test]
+fn check_exits_78_and_keeps_the_stored_responses() {
+    let setup = Setup::demo();
+    let simulated = setup.hetki(&["simulate", "--count", "3"]);
+    assert!(
+        simulated.status.success(),
+        "{}",
+        String::from_utf8_lossy(&simulated.stderr)
+    );
+
+    setup.edit(
+        "surveys/event-feedback.toml",
+        "type = \"faces\"",
+        "type = \"stars\"",
+    );
+    for command in [&["check"][..], &["run"], &["simulate", "--count", "1"]] {
+        let output = setup.hetki(command);
+        assert_eq!(output.status.code(), Some(78), "{command:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("questions[0].type"), "{stderr}");
+    }
+
+    setup.edit(
+        "surveys/event-feedback.toml",
+        "type = \"stars\"",
+        "type = \"faces\"",
+    );
+    let db = hetki::store::Database::open(&setup.database(), &Default::default()).unwrap();
+    assert_eq!(
+        db.count().unwrap(),
+        3,
+        "a refused config loses nothing already stored"
+    );
+}
+
+#[test]
+fn a_usage_error_is_not_a_config_error() {
+    let setup = Setup::demo();
+    let output = setup.hetki(&["screenshot", "--out", "x", "--size", "huge"]);
+    assert_eq!(output.status.code(), Some(2));
+}

@@ -1,0 +1,322 @@
+//! The response buffer on a real SQLite file: what is stored, how it is numbered, exported
+//! and tallied, and how the store thread rides out a disk it cannot write.
+
+mod util;
+
+use std::sync::Arc;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use chrono::Utc;
+use hetki::export::{Format, export};
+use hetki::store::{self, Database, StoreError, StoreEvent, StoreOptions, Tally};
+use hetki_protocol::{
+    Answer, AnswerValue, ClockFacts, EventInfo, Language, Response, SurveyDefinition, SurveyRef,
+};
+use util::Setup;
+
+fn response(survey: &SurveyDefinition, overall: u8, heard: &str, complete: bool) -> Response {
+    let mut answers = vec![Answer {
+        question: "overall".into(),
+        value: AnswerValue::Face { score: overall },
+    }];
+    if complete {
+        answers.push(Answer {
+            question: "heard".into(),
+            value: AnswerValue::Choice {
+                option: heard.into(),
+            },
+        });
+        answers.push(Answer {
+            question: "again".into(),
+            value: AnswerValue::Skipped,
+        });
+    }
+    Response {
+        id: uuid::Uuid::now_v7(),
+        seq: 0,
+        survey: SurveyRef {
+            id: survey.id.clone(),
+            hash: survey.content_hash(),
+        },
+        event: EventInfo {
+            name: "Asukasilta, \"Keskus\"".into(),
+            place: "Sali".into(),
+            area: Some("Suur-Tapiola".into()),
+            topic: None,
+        },
+        language: Language::Sv,
+        complete,
+        recorded_at: Utc::now(),
+        clock: ClockFacts {
+            boot_id: "boot-1".into(),
+            monotonic_ms: 1234,
+            synchronized: false,
+        },
+        answers,
+    }
+}
+
+fn options() -> StoreOptions {
+    StoreOptions {
+        busy_timeout: Duration::from_millis(20),
+        retry_interval: Duration::from_millis(20),
+    }
+}
+
+#[test]
+fn responses_are_numbered_in_order_and_come_back_exactly() {
+    let setup = Setup::demo();
+    let survey = setup.config().survey;
+    let mut db = Database::open(&setup.database(), &options()).unwrap();
+    let mut first = response(&survey, 5, "yes", true);
+    let mut second = response(&survey, 2, "no", false);
+    assert_eq!(db.record("kiosk-a", &survey, &mut first).unwrap(), 1);
+    assert_eq!(db.record("kiosk-a", &survey, &mut second).unwrap(), 2);
+    let mut back = Vec::new();
+    db.for_each_response(|r| {
+        back.push(r);
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(back.len(), 2);
+    assert_eq!(back[0].device_id, "kiosk-a");
+    assert_eq!(back[0].response, first, "stored exactly, seq included");
+    assert_eq!(back[1].response.seq, 2);
+    assert_eq!(
+        db.surveys().unwrap(),
+        vec![(*survey).clone()],
+        "the definition is kept once"
+    );
+}
+
+#[test]
+fn recording_the_same_id_again_stores_it_once() {
+    let setup = Setup::demo();
+    let survey = setup.config().survey;
+    let mut db = Database::open(&setup.database(), &options()).unwrap();
+    let mut r = response(&survey, 4, "yes", true);
+    let seq = db.record("kiosk-a", &survey, &mut r).unwrap();
+    let mut again = r.clone();
+    assert_eq!(db.record("kiosk-a", &survey, &mut again).unwrap(), seq);
+    assert_eq!(db.count().unwrap(), 1);
+    assert_eq!(
+        db.tally(&survey.id, "overall").unwrap(),
+        vec![Tally {
+            value: Some("4".into()),
+            count: 1
+        }]
+    );
+}
+
+#[test]
+fn tallies_count_each_value_from_the_index() {
+    let setup = Setup::demo();
+    let survey = setup.config().survey;
+    let mut db = Database::open(&setup.database(), &options()).unwrap();
+    for (score, heard) in [(5, "yes"), (5, "no"), (3, "yes"), (1, "yes")] {
+        db.record("k", &survey, &mut response(&survey, score, heard, true))
+            .unwrap();
+    }
+    db.record("k", &survey, &mut response(&survey, 5, "", false))
+        .unwrap();
+    let tally = |q| db.tally(&survey.id, q).unwrap();
+    let t = |v: Option<&str>, count| Tally {
+        value: v.map(str::to_owned),
+        count,
+    };
+    assert_eq!(
+        tally("overall"),
+        vec![t(Some("1"), 1), t(Some("3"), 1), t(Some("5"), 3)]
+    );
+    assert_eq!(tally("heard"), vec![t(Some("no"), 1), t(Some("yes"), 3)]);
+    assert_eq!(
+        tally("again"),
+        vec![t(None, 4)],
+        "skips are counted as skips"
+    );
+
+    let conn = rusqlite::Connection::open(setup.database()).unwrap();
+    let plan: String = conn
+        .query_row(
+            "EXPLAIN QUERY PLAN SELECT value, COUNT(*) FROM answers WHERE survey_id = 'x' AND question_id = 'y' GROUP BY value",
+            [],
+            |row| row.get(3),
+        )
+        .unwrap();
+    assert!(
+        plan.contains("COVERING INDEX answers_by_question"),
+        "{plan}"
+    );
+}
+
+#[test]
+fn the_buffer_is_a_wal_file() {
+    let setup = Setup::demo();
+    Database::open(&setup.database(), &options()).unwrap();
+    let conn = rusqlite::Connection::open(setup.database()).unwrap();
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+}
+
+#[test]
+fn a_buffer_from_a_newer_hetki_is_refused_untouched() {
+    let setup = Setup::demo();
+    Database::open(&setup.database(), &options()).unwrap();
+    rusqlite::Connection::open(setup.database())
+        .unwrap()
+        .pragma_update(None, "user_version", 99)
+        .unwrap();
+    assert!(matches!(
+        Database::open(&setup.database(), &options()),
+        Err(StoreError::TooNew { found: 99, .. })
+    ));
+}
+
+#[test]
+fn exports_hold_every_response_in_both_formats() {
+    let setup = Setup::demo();
+    let survey = setup.config().survey;
+    let mut db = Database::open(&setup.database(), &options()).unwrap();
+    let mut ids = Vec::new();
+    for score in 1..=3 {
+        let mut r = response(&survey, score, "partly", score != 2);
+        db.record("kiosk-a", &survey, &mut r).unwrap();
+        ids.push(r.id.to_string());
+    }
+    let mut jsonl = Vec::new();
+    assert_eq!(export(&db, Format::Jsonl, &mut jsonl).unwrap(), 3);
+    let lines: Vec<serde_json::Value> = String::from_utf8(jsonl)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(
+        lines
+            .iter()
+            .map(|l| l["id"].as_str().unwrap())
+            .collect::<Vec<_>>(),
+        ids
+    );
+    assert_eq!(lines[0]["device_id"], "kiosk-a");
+    assert_eq!(lines[1]["complete"], false);
+
+    let mut csv = Vec::new();
+    export(&db, Format::Csv, &mut csv).unwrap();
+    let csv = String::from_utf8(csv).unwrap();
+    let rows: Vec<&str> = csv.split("\r\n").filter(|r| !r.is_empty()).collect();
+    assert_eq!(rows.len(), 4);
+    assert!(
+        rows[0].ends_with("clock_synchronized,overall,heard,again"),
+        "{}",
+        rows[0]
+    );
+    assert!(rows[1].starts_with(&format!("{},1,kiosk-a,event-feedback,", ids[0])));
+    assert!(
+        rows[1].contains(",\"Asukasilta, \"\"Keskus\"\"\",Sali,Suur-Tapiola,,sv,true,"),
+        "{}",
+        rows[1]
+    );
+    assert!(rows[1].ends_with(",1,partly,skipped"), "{}", rows[1]);
+    assert!(
+        rows[2].ends_with(",2,,"),
+        "a partial answer leaves the unanswered empty: {}",
+        rows[2]
+    );
+}
+
+#[test]
+fn the_store_thread_holds_answers_while_it_cannot_write_and_recovers_by_itself() {
+    let setup = Setup::demo();
+    let config = setup.config();
+    let survey = Arc::clone(&config.survey);
+    // The schema exists before the lock is taken.
+    Database::open(&config.database_path(), &options()).unwrap();
+    let (events, reports) = mpsc::channel();
+    let (handle, thread) =
+        store::spawn(config.database_path(), options(), "kiosk-a".into(), events);
+
+    // Another process holds the write lock: every write the store tries fails.
+    let blocker = rusqlite::Connection::open(config.database_path()).unwrap();
+    blocker.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    let first = response(&survey, 5, "yes", true);
+    let second = response(&survey, 4, "no", true);
+    assert!(handle.record(survey.clone(), first.clone()));
+    let report = reports.recv_timeout(Duration::from_secs(10)).unwrap();
+    assert!(
+        matches!(report, StoreEvent::Unavailable { ref reason } if reason.contains("locked")),
+        "{report:?}"
+    );
+    assert!(handle.record(survey.clone(), second.clone()));
+    std::thread::sleep(Duration::from_millis(100));
+    assert!(
+        reports.try_recv().is_err(),
+        "nothing committed, and the failure is reported once"
+    );
+
+    blocker.execute_batch("ROLLBACK").unwrap();
+    let mut rest: Vec<_> = (0..3)
+        .map(|_| reports.recv_timeout(Duration::from_secs(10)).unwrap())
+        .collect();
+    assert_eq!(rest.pop(), Some(StoreEvent::Recovered));
+    assert_eq!(
+        rest,
+        vec![
+            StoreEvent::Committed {
+                id: first.id,
+                seq: 1
+            },
+            StoreEvent::Committed {
+                id: second.id,
+                seq: 2
+            }
+        ]
+    );
+    drop(handle);
+    thread.join().unwrap();
+    assert_eq!(
+        Database::open(&config.database_path(), &options())
+            .unwrap()
+            .count()
+            .unwrap(),
+        2
+    );
+}
+
+#[test]
+fn simulate_then_export_gives_back_exactly_the_printed_ids() {
+    let setup = Setup::demo();
+    let simulated = setup.hetki(&["simulate", "--count", "5"]);
+    assert!(
+        simulated.status.success(),
+        "{}",
+        String::from_utf8_lossy(&simulated.stderr)
+    );
+    let printed: Vec<String> = String::from_utf8(simulated.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(printed.len(), 5);
+    let exported = setup.hetki(&["export", "--format", "jsonl"]);
+    assert!(exported.status.success());
+    let ids: Vec<String> = String::from_utf8(exported.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(ids, printed);
+    let csv = setup.hetki(&["export"]);
+    assert_eq!(
+        String::from_utf8(csv.stdout).unwrap().lines().count(),
+        6,
+        "a header and five rows"
+    );
+}

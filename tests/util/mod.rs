@@ -1,0 +1,89 @@
+//! Helpers shared by the integration tests: a copy of the demo configuration in a temporary
+//! folder (so each test has its own buffer), and the `hetki` binary.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+use hetki::config::KioskConfig;
+
+pub struct Setup {
+    pub dir: tempfile::TempDir,
+}
+
+impl Setup {
+    /// The demo device and survey files, copied with the buffer pointed into the folder.
+    pub fn demo() -> Setup {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("config");
+        std::fs::create_dir_all(dir.path().join("surveys")).unwrap();
+        let device = std::fs::read_to_string(root.join("kiosk.toml"))
+            .unwrap()
+            .replace("data_dir = \"../data\"", "data_dir = \"data\"");
+        std::fs::write(dir.path().join("kiosk.toml"), device).unwrap();
+        std::fs::copy(
+            root.join("surveys/event-feedback.toml"),
+            dir.path().join("surveys/event-feedback.toml"),
+        )
+        .unwrap();
+        Setup { dir }
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    pub fn config_path(&self) -> PathBuf {
+        self.path("kiosk.toml")
+    }
+
+    /// Replaces `from` with `to` in one of the config files; panics if `from` is not there,
+    /// so a test cannot silently stop testing what it meant to.
+    pub fn edit(&self, file: &str, from: &str, to: &str) -> &Self {
+        let path = self.path(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{file} has no {from:?}");
+        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+        self
+    }
+
+    pub fn write(&self, file: &str, text: &str) -> &Self {
+        std::fs::write(self.path(file), text).unwrap();
+        self
+    }
+
+    pub fn config(&self) -> KioskConfig {
+        KioskConfig::load(&self.config_path()).expect("the demo config is valid")
+    }
+
+    pub fn database(&self) -> PathBuf {
+        self.config().database_path()
+    }
+
+    /// Runs `hetki --config <this config> ARGS`.
+    pub fn hetki(&self, args: &[&str]) -> Output {
+        hetki_command(&self.config_path(), args)
+            .output()
+            .expect("hetki runs")
+    }
+}
+
+pub fn hetki_command(config: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_hetki"));
+    command
+        .arg("--config")
+        .arg(config)
+        .args(args)
+        .env("RUST_LOG", "warn");
+    command
+}
+
+/// Polls `condition` in real time (the store thread runs in real time) until it holds.
+pub fn wait_until(what: &str, mut condition: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !condition() {
+        assert!(Instant::now() < deadline, "timed out waiting until {what}");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
