@@ -320,3 +320,23 @@ fn simulate_then_export_gives_back_exactly_the_printed_ids() {
         "a header and five rows"
     );
 }
+
+#[test]
+fn processes_opening_a_new_buffer_at_once_do_not_race_on_the_schema() {
+    let setup = Setup::demo();
+    let path = setup.database();
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let barrier = Arc::new(std::sync::Barrier::new(8));
+    let openers: Vec<_> = (0..8)
+        .map(|_| {
+            let (path, barrier) = (path.clone(), barrier.clone());
+            std::thread::spawn(move || {
+                barrier.wait();
+                Database::open(&path, &StoreOptions::default()).map(|_| ())
+            })
+        })
+        .collect();
+    for opener in openers {
+        opener.join().unwrap().expect("every opener succeeds");
+    }
+}

@@ -1,6 +1,6 @@
 //! The buffer's schema, versioned with `PRAGMA user_version`: migration N takes version N to N+1.
 
-use rusqlite::Connection;
+use rusqlite::{Connection, TransactionBehavior};
 
 use super::StoreError;
 
@@ -36,21 +36,30 @@ const MIGRATIONS: &[&str] = &[
 
 pub const VERSION: i64 = MIGRATIONS.len() as i64;
 
-/// Brings the schema up to date in one transaction each step, so a power cut mid-migration
-/// leaves the previous version intact.
+/// Brings the schema up to date, one transaction a step, so a power cut mid-migration leaves
+/// the previous version intact. Each step reads the version under the write lock: another
+/// process (an `export` while the kiosk starts) may be migrating the same file.
 pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
-    let found: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
-    if found > VERSION {
-        return Err(StoreError::TooNew {
-            found,
-            known: VERSION,
-        });
-    }
-    for (version, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
-        let tx = conn.transaction()?;
-        tx.execute_batch(sql)?;
-        tx.pragma_update(None, "user_version", version as i64 + 1)?;
+    loop {
+        if user_version(conn)? == VERSION {
+            return Ok(());
+        }
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let found = user_version(&tx)?;
+        if found > VERSION {
+            return Err(StoreError::TooNew {
+                found,
+                known: VERSION,
+            });
+        }
+        if found < VERSION {
+            tx.execute_batch(MIGRATIONS[found as usize])?;
+            tx.pragma_update(None, "user_version", found + 1)?;
+        }
         tx.commit()?;
     }
-    Ok(())
+}
+
+fn user_version(conn: &Connection) -> Result<i64, StoreError> {
+    Ok(conn.query_row("PRAGMA user_version", [], |row| row.get(0))?)
 }

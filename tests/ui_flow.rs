@@ -1,0 +1,353 @@
+//! The real Slint UI driven through the testing backend with mock time: taps find their
+//! targets by accessible label (as a screen reader would), and what they do is checked in
+//! the UI's state and in the real SQLite buffer.
+
+mod util;
+
+use std::rc::Rc;
+use std::time::Duration;
+
+use hetki::clock::SystemClock;
+use hetki::kiosk::Kiosk;
+use hetki::store::{Database, StoreOptions, StoredResponse};
+use hetki::ui::{AppWindow, KioskState, Screen};
+use hetki::ui_adapter::{Clock, KioskUi, Scenery};
+use hetki_protocol::{AnswerValue, Language};
+use i_slint_backend_testing::{
+    ElementHandle, get_mocked_time, init_no_event_loop, mock_elapsed_time,
+};
+use slint::platform::PointerEventButton;
+use slint::{ComponentHandle, Model};
+use util::{Setup, wait_until};
+
+struct TestKiosk {
+    setup: Setup,
+    ui: AppWindow,
+    _attached: KioskUi,
+}
+
+fn store_options() -> StoreOptions {
+    StoreOptions {
+        busy_timeout: Duration::from_millis(20),
+        retry_interval: Duration::from_millis(20),
+    }
+}
+
+impl TestKiosk {
+    fn start() -> TestKiosk {
+        TestKiosk::start_with(Setup::demo())
+    }
+
+    fn start_with(setup: Setup) -> TestKiosk {
+        init_no_event_loop();
+        let config = setup.config();
+        let ui = AppWindow::new().unwrap();
+        ui.window().set_size(slint::PhysicalSize::new(1280, 800));
+        ui.show().unwrap();
+        let kiosk = Kiosk::start(&config, Box::new(SystemClock::new()), store_options());
+        let clock: Clock = Rc::new(|| Duration::from_millis(get_mocked_time()));
+        let attached = KioskUi::attach(&ui, kiosk, Scenery::load(&config).unwrap(), clock);
+        TestKiosk {
+            setup,
+            ui,
+            _attached: attached,
+        }
+    }
+
+    /// Taps the one control a screen reader would call `label`.
+    fn tap(&self, label: &str) {
+        let found: Vec<_> = ElementHandle::find_by_accessible_label(&self.ui, label).collect();
+        assert_eq!(
+            found.len(),
+            1,
+            "expected one control labelled {label:?} on {:?}",
+            self.screen()
+        );
+        found[0].mock_single_click(PointerEventButton::Left);
+    }
+
+    /// Taps the current page away from any control.
+    fn tap_background(&self, page: &str) {
+        let found: Vec<_> = ElementHandle::find_by_element_type_name(&self.ui, page).collect();
+        assert_eq!(found.len(), 1, "{page} is not showing");
+        found[0].mock_single_click(PointerEventButton::Left);
+    }
+
+    fn has(&self, label: &str) -> bool {
+        ElementHandle::find_by_accessible_label(&self.ui, label)
+            .next()
+            .is_some()
+    }
+
+    fn wait(&self, ms: u64) {
+        mock_elapsed_time(Duration::from_millis(ms));
+    }
+
+    fn screen(&self) -> Screen {
+        self.ui.global::<KioskState>().get_screen()
+    }
+
+    fn question(&self) -> (i32, String) {
+        let state = self.ui.global::<KioskState>();
+        (
+            state.get_question_number(),
+            state.get_question_text().into(),
+        )
+    }
+
+    fn selected(&self) -> Vec<bool> {
+        self.ui
+            .global::<KioskState>()
+            .get_options()
+            .iter()
+            .map(|o| o.selected)
+            .collect()
+    }
+
+    /// Answers by label and lets the highlight pass.
+    fn answer(&self, label: &str) {
+        self.tap(label);
+        self.wait(400);
+    }
+
+    /// Lets mock time and real time pass until the screen is `screen` (the store thread
+    /// reports in real time; the UI collects its reports on a mock-time timer).
+    fn wait_for_screen(&self, screen: Screen) {
+        wait_until(&format!("the screen is {screen:?}"), || {
+            self.wait(200);
+            self.screen() == screen
+        });
+    }
+
+    /// The buffer's rows once there are `count` of them.
+    fn stored(&self, count: u64) -> Vec<StoredResponse> {
+        let db = Database::open(&self.setup.database(), &store_options()).unwrap();
+        wait_until(&format!("{count} responses are stored"), || {
+            db.count().unwrap() >= count
+        });
+        let mut rows = Vec::new();
+        db.for_each_response(|r| {
+            rows.push(r);
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(rows.len() as u64, count);
+        rows
+    }
+}
+
+fn values(row: &StoredResponse) -> Vec<(String, AnswerValue)> {
+    row.response
+        .answers
+        .iter()
+        .map(|a| (a.question.clone(), a.value.clone()))
+        .collect()
+}
+
+fn choice(option: &str) -> AnswerValue {
+    AnswerValue::Choice {
+        option: option.into(),
+    }
+}
+
+#[test]
+fn answering_every_question_by_label_stores_one_complete_response() {
+    let kiosk = TestKiosk::start();
+    assert_eq!(kiosk.screen(), Screen::Attract);
+    kiosk.tap("Napauta ja vastaa");
+    assert_eq!(
+        kiosk.question(),
+        (1, "Millainen tilaisuus oli kokonaisuutena?".into())
+    );
+    kiosk.answer("Erittäin hyvä");
+    assert_eq!(kiosk.question(), (2, "Tuliko äänesi kuulluksi?".into()));
+    kiosk.answer("Kyllä");
+    kiosk.answer("Ehkä");
+    assert_eq!(kiosk.screen(), Screen::Thanks);
+
+    let rows = kiosk.stored(1);
+    let row = &rows[0];
+    assert!(row.response.complete);
+    assert_eq!(row.response.language, Language::Fi);
+    assert_eq!(row.device_id, "demo-kiosk-1");
+    assert_eq!(
+        values(row),
+        vec![
+            ("overall".into(), AnswerValue::Face { score: 5 }),
+            ("heard".into(), choice("yes")),
+            ("again".into(), choice("maybe")),
+        ]
+    );
+    kiosk.wait(5000);
+    assert_eq!(
+        kiosk.screen(),
+        Screen::Attract,
+        "the thank-you screen gives way by itself"
+    );
+}
+
+#[test]
+fn a_tapped_answer_is_highlighted_and_a_second_tap_does_nothing() {
+    let kiosk = TestKiosk::start();
+    kiosk.tap("Napauta ja vastaa");
+    kiosk.tap("Hyvä");
+    assert_eq!(kiosk.selected(), [false, false, false, true, false]);
+    assert!(kiosk.ui.global::<KioskState>().get_highlighting());
+    kiosk.tap("Huono");
+    assert_eq!(kiosk.question().0, 1, "still showing the highlight");
+    kiosk.wait(400);
+    assert_eq!(kiosk.question().0, 2, "moved on once");
+    kiosk.tap("Takaisin");
+    assert_eq!(
+        kiosk.selected(),
+        [false, false, false, true, false],
+        "the first tap stood"
+    );
+}
+
+#[test]
+fn idle_reset_returns_to_the_start_and_keeps_the_partial_answer() {
+    let kiosk = TestKiosk::start();
+    kiosk.tap("Napauta ja vastaa");
+    kiosk.answer("Huono");
+    kiosk.wait(29_000);
+    assert_eq!(kiosk.screen(), Screen::Question, "not yet");
+    kiosk.wait(1_000);
+    assert_eq!(kiosk.screen(), Screen::Attract);
+    let rows = kiosk.stored(1);
+    assert!(!rows[0].response.complete, "flagged incomplete");
+    assert_eq!(
+        values(&rows[0]),
+        vec![("overall".into(), AnswerValue::Face { score: 2 })]
+    );
+}
+
+#[test]
+fn idle_reset_drops_the_partial_answer_when_configured_to() {
+    let setup = Setup::demo();
+    setup.edit("kiosk.toml", "keep_partial = true", "keep_partial = false");
+    let kiosk = TestKiosk::start_with(setup);
+    kiosk.tap("Napauta ja vastaa");
+    kiosk.answer("Huono");
+    kiosk.wait(30_000);
+    assert_eq!(kiosk.screen(), Screen::Attract);
+    // A response finished after the reset is the first and only row.
+    kiosk.tap("Napauta ja vastaa");
+    kiosk.answer("Hyvä");
+    kiosk.answer("Ei");
+    kiosk.answer("En");
+    let rows = kiosk.stored(1);
+    assert!(rows[0].response.complete);
+}
+
+#[test]
+fn the_cooldown_ignores_taps_right_after_a_submit() {
+    let kiosk = TestKiosk::start();
+    kiosk.tap("Napauta ja vastaa");
+    kiosk.answer("Hyvä");
+    kiosk.answer("Kyllä");
+    kiosk.answer("Kyllä");
+    assert_eq!(kiosk.screen(), Screen::Thanks);
+    kiosk.tap_background("ThanksPage");
+    kiosk.wait(1000);
+    kiosk.tap_background("ThanksPage");
+    assert_eq!(
+        kiosk.screen(),
+        Screen::Thanks,
+        "taps within the 2 s cooldown do nothing"
+    );
+    kiosk.wait(1000);
+    kiosk.tap_background("ThanksPage");
+    assert_eq!(
+        kiosk.screen(),
+        Screen::Attract,
+        "after it, a tap makes room for the next person"
+    );
+    kiosk.stored(1);
+}
+
+#[test]
+fn switching_language_mid_survey_keeps_the_answers_given() {
+    let kiosk = TestKiosk::start();
+    kiosk.tap("Napauta ja vastaa");
+    kiosk.answer("Kohtalainen");
+    kiosk.tap("Svenska");
+    assert_eq!(kiosk.question(), (2, "Blev din röst hörd?".into()));
+    assert!(kiosk.has("Tillbaka"), "the chrome is translated too");
+    kiosk.tap("Tillbaka");
+    assert_eq!(
+        kiosk.selected(),
+        [false, false, true, false, false],
+        "the first answer is still there"
+    );
+    kiosk.answer("Varken bra eller dålig");
+    kiosk.answer("Delvis");
+    kiosk.tap("English");
+    assert_eq!(kiosk.question(), (3, "Would you take part again?".into()));
+    kiosk.answer("Yes");
+    let rows = kiosk.stored(1);
+    assert_eq!(rows[0].response.language, Language::En);
+    assert_eq!(
+        values(&rows[0]),
+        vec![
+            ("overall".into(), AnswerValue::Face { score: 3 }),
+            ("heard".into(), choice("partly")),
+            ("again".into(), choice("yes")),
+        ]
+    );
+    assert!(
+        kiosk.has("Thank you!"),
+        "thanked in the language they finished in"
+    );
+}
+
+#[test]
+fn the_next_respondent_starts_clean_in_the_default_language() {
+    let kiosk = TestKiosk::start();
+    kiosk.tap("Napauta ja vastaa");
+    kiosk.tap("English");
+    kiosk.answer("Very bad");
+    kiosk.answer("No");
+    kiosk.answer("No");
+    kiosk.wait(5_000);
+    assert_eq!(kiosk.screen(), Screen::Attract);
+    assert!(kiosk.has("Napauta ja vastaa"), "back in Finnish");
+    kiosk.tap("Napauta ja vastaa");
+    assert_eq!(kiosk.question().0, 1);
+    assert_eq!(
+        kiosk.selected(),
+        [false; 5],
+        "nothing of the last person's answers shows"
+    );
+    kiosk.tap("Takaisin");
+    assert_eq!(kiosk.screen(), Screen::Attract);
+}
+
+#[test]
+fn a_store_that_cannot_write_shows_out_of_order_and_recovers_by_itself() {
+    let kiosk = TestKiosk::start();
+    let respond = || {
+        kiosk.tap("Napauta ja vastaa");
+        kiosk.answer("Hyvä");
+        kiosk.answer("Kyllä");
+        kiosk.answer("Kyllä");
+    };
+    respond();
+    kiosk.stored(1);
+    kiosk.wait(5_000);
+
+    // Another process takes the write lock: the store's writes fail.
+    let blocker = rusqlite::Connection::open(kiosk.setup.database()).unwrap();
+    blocker.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    respond();
+    kiosk.wait_for_screen(Screen::OutOfOrder);
+    assert!(!kiosk.has("Napauta ja vastaa"), "no answers are taken");
+
+    blocker.execute_batch("ROLLBACK").unwrap();
+    kiosk.wait_for_screen(Screen::Attract);
+    let rows = kiosk.stored(2);
+    assert!(
+        rows[1].response.complete,
+        "the answer held during the failure was written"
+    );
+}
