@@ -1,6 +1,7 @@
 //! Rendering without a display: Slint's software renderer into a buffer we own. Used by
 //! `hetki screenshot` and the render benchmark.
 
+use std::cell::RefCell;
 use std::path::Path;
 use std::rc::Rc;
 
@@ -8,14 +9,38 @@ use slint::platform::software_renderer::{MinimalSoftwareWindow, RepaintBufferTyp
 use slint::platform::{Platform, WindowAdapter};
 use slint::{PhysicalSize, Rgb8Pixel};
 
+/// Gives every component a window of its own that renders into memory.
 struct HeadlessPlatform {
-    window: Rc<MinimalSoftwareWindow>,
+    size: PhysicalSize,
+    /// The window made last, for [`HeadlessWindow::take`] to pick up.
+    made: Rc<RefCell<Option<Rc<MinimalSoftwareWindow>>>>,
 }
 
 impl Platform for HeadlessPlatform {
     fn create_window_adapter(&self) -> Result<Rc<dyn WindowAdapter>, slint::PlatformError> {
-        Ok(self.window.clone())
+        let window = MinimalSoftwareWindow::new(RepaintBufferType::ReusedBuffer);
+        window.set_size(self.size);
+        *self.made.borrow_mut() = Some(window.clone());
+        Ok(window)
     }
+}
+
+/// Makes Slint render into memory for the rest of this process, every window at
+/// `width`×`height`; call before creating any component.
+pub fn install(width: u32, height: u32) -> Result<Headless, slint::PlatformError> {
+    let made = Rc::new(RefCell::new(None));
+    let size = PhysicalSize::new(width, height);
+    slint::platform::set_platform(Box::new(HeadlessPlatform {
+        size,
+        made: made.clone(),
+    }))
+    .map_err(|e| slint::PlatformError::Other(e.to_string()))?;
+    Ok(Headless { made })
+}
+
+/// The installed headless platform.
+pub struct Headless {
+    made: Rc<RefCell<Option<Rc<MinimalSoftwareWindow>>>>,
 }
 
 /// A window of a fixed size that renders into memory.
@@ -28,17 +53,12 @@ pub struct HeadlessWindow {
 }
 
 impl HeadlessWindow {
-    /// Makes Slint render into memory for the rest of this process; call before creating
-    /// any component. Fails if a platform is already set.
-    pub fn install(width: u32, height: u32) -> Result<HeadlessWindow, slint::PlatformError> {
-        let window = MinimalSoftwareWindow::new(RepaintBufferType::ReusedBuffer);
-        window.set_size(PhysicalSize::new(width, height));
-        slint::platform::set_platform(Box::new(HeadlessPlatform {
-            window: window.clone(),
-        }))
-        .map_err(|e| slint::PlatformError::Other(e.to_string()))?;
-        let (width, height) = (width as usize, height as usize);
-        Ok(HeadlessWindow {
+    /// The window of the component created last; `None` if none was created since.
+    pub fn take(headless: &Headless) -> Option<HeadlessWindow> {
+        let window = headless.made.borrow_mut().take()?;
+        let size = window.size();
+        let (width, height) = (size.width as usize, size.height as usize);
+        Some(HeadlessWindow {
             window,
             width,
             height,
@@ -50,22 +70,26 @@ impl HeadlessWindow {
         (self.width, self.height)
     }
 
-    /// Runs due timers and change handlers, then draws what changed. Returns whether
-    /// anything was drawn.
+    /// Runs due timers and change handlers, then draws what changed into the reused buffer.
+    /// Returns whether anything was drawn.
     pub fn render(&mut self) -> bool {
+        self.draw(RepaintBufferType::ReusedBuffer)
+    }
+
+    /// Repaints the whole window, as after a resize or on a display that keeps no buffer.
+    pub fn render_full(&mut self) {
+        self.window.request_redraw();
+        self.draw(RepaintBufferType::NewBuffer);
+    }
+
+    fn draw(&mut self, repaint: RepaintBufferType) -> bool {
         slint::platform::update_timers_and_animations();
         let (buffer, width) = (&mut self.buffer, self.width);
         self.window.draw_if_needed(|renderer| {
+            renderer.set_repaint_buffer_type(repaint);
             renderer.render(buffer, width);
+            renderer.set_repaint_buffer_type(RepaintBufferType::ReusedBuffer);
         })
-    }
-
-    /// Forces the next render to draw the whole frame.
-    pub fn invalidate(&self) {
-        self.window.request_redraw();
-        // A full frame, not the dirty region: resizing to the same size marks everything.
-        self.window
-            .set_size(PhysicalSize::new(self.width as u32, self.height as u32));
     }
 
     pub fn window(&self) -> &Rc<MinimalSoftwareWindow> {

@@ -21,15 +21,15 @@ pub fn render_all(
     language: Language,
 ) -> anyhow::Result<Vec<PathBuf>> {
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
-    let mut window = HeadlessWindow::install(width, height)?;
+    let headless = crate::headless::install(width, height)?;
     let ui = AppWindow::new()?;
+    let mut window = HeadlessWindow::take(&headless).expect("the window was just made");
     ui.show()?;
     let scenery = Scenery::load(config)?;
     let mut written = Vec::new();
     for (name, view) in screens(config, language) {
         present(&ui, &scenery, &config.survey, &view);
-        window.invalidate();
-        window.render();
+        window.render_full();
         let path = out.join(format!("{name}.png"));
         window
             .save_png(&path)

@@ -7,7 +7,7 @@ use std::rc::{Rc, Weak};
 use std::time::Duration;
 
 use hetki_protocol::{EventInfo, Language, QuestionKind, SurveyDefinition, Text};
-use slint::{ComponentHandle, Image, ModelRc, SharedString, Timer, TimerMode, VecModel};
+use slint::{ComponentHandle, Image, Model, ModelRc, SharedString, Timer, TimerMode, VecModel};
 
 use crate::config::{ConfigError, KioskConfig};
 use crate::flow::{Now, Screen, Tap, View};
@@ -77,11 +77,15 @@ impl Scenery {
 /// Writes a view of the flow into the UI's globals.
 pub fn present(ui: &AppWindow, scenery: &Scenery, survey: &SurveyDefinition, view: &View) {
     let language = view.language;
-    // The chrome strings (buttons, thanks) follow the respondent's language; "en" is the source.
-    if let Err(error) = slint::select_bundled_translation(language.code()) {
-        tracing::warn!(%error, language = language.code(), "no UI translation");
-    }
     let state = ui.global::<KioskState>();
+    // The chrome strings (buttons, thanks) follow the respondent's language; "en" is the source.
+    // Switching retranslates every string on screen, so only on a change.
+    if state.get_language() != language.code() {
+        if let Err(error) = slint::select_bundled_translation(language.code()) {
+            tracing::warn!(%error, language = language.code(), "no UI translation");
+        }
+        state.set_language(language.code().into());
+    }
     state.set_screen(match view.screen {
         Screen::Attract => UiScreen::Attract,
         Screen::Question(_) => UiScreen::Question,
@@ -96,11 +100,15 @@ pub fn present(ui: &AppWindow, scenery: &Scenery, survey: &SurveyDefinition, vie
         state.set_symbol(symbol.clone());
     }
     state.set_question_count(survey.questions.len() as i32);
-    state.set_languages(model(scenery.languages.iter().map(|&l| LanguageButton {
-        code: l.code().to_uppercase().into(),
-        name: l.native_name().into(),
-        current: l == language,
-    })));
+    update_rows(
+        state.get_languages(),
+        |m| state.set_languages(m),
+        scenery.languages.iter().map(|&l| LanguageButton {
+            code: l.code().to_uppercase().into(),
+            name: l.native_name().into(),
+            current: l == language,
+        }),
+    );
 
     if let Screen::Question(q) = view.screen {
         let question = &survey.questions[q];
@@ -108,6 +116,7 @@ pub fn present(ui: &AppWindow, scenery: &Scenery, survey: &SurveyDefinition, vie
         state.set_question_text(question.text.get(language).into());
         state.set_can_skip(question.skippable);
         state.set_highlighting(view.highlighted);
+        state.set_selected(view.selected.map_or(-1, |i| i as i32));
         let options: Vec<AnswerOption> = match &question.kind {
             QuestionKind::Faces { faces } => faces
                 .iter()
@@ -116,7 +125,6 @@ pub fn present(ui: &AppWindow, scenery: &Scenery, survey: &SurveyDefinition, vie
                     label: face.label.get(language).into(),
                     face: face_picture(faces.len(), i),
                     image: Image::default(),
-                    selected: view.selected == Some(i),
                 })
                 .collect(),
             QuestionKind::Choice { options } => options
@@ -130,11 +138,10 @@ pub fn present(ui: &AppWindow, scenery: &Scenery, survey: &SurveyDefinition, vie
                         .cloned()
                         .flatten()
                         .unwrap_or_default(),
-                    selected: view.selected == Some(i),
                 })
                 .collect(),
         };
-        state.set_options(model(options));
+        update_rows(state.get_options(), |m| state.set_options(m), options);
     }
 }
 
@@ -149,8 +156,24 @@ fn face_picture(count: usize, index: usize) -> i32 {
     pictures.get(index).copied().unwrap_or(3)
 }
 
-fn model<T: Clone + 'static>(items: impl IntoIterator<Item = T>) -> ModelRc<T> {
-    ModelRc::new(VecModel::from(items.into_iter().collect::<Vec<_>>()))
+/// Puts `rows` into a model property, changing only the rows that differ: a tap that
+/// highlights one answer then redraws that answer, not the whole row of them.
+fn update_rows<T: Clone + PartialEq + 'static>(
+    current: ModelRc<T>,
+    set: impl FnOnce(ModelRc<T>),
+    rows: impl IntoIterator<Item = T>,
+) {
+    let rows: Vec<T> = rows.into_iter().collect();
+    match current.as_any().downcast_ref::<VecModel<T>>() {
+        Some(model) if model.row_count() == rows.len() => {
+            for (i, row) in rows.into_iter().enumerate() {
+                if model.row_data(i).as_ref() != Some(&row) {
+                    model.set_row_data(i, row);
+                }
+            }
+        }
+        _ => set(ModelRc::new(VecModel::from(rows))),
+    }
 }
 
 /// A kiosk attached to a window. Keep it alive as long as the window runs.

@@ -4,7 +4,14 @@ mod util;
 
 use util::Setup;
 
-const SCREENS: [&str; 6] = ["attract", "question-1", "question-2", "question-3", "thanks", "out-of-order"];
+const SCREENS: [&str; 6] = [
+    "attract",
+    "question-1",
+    "question-2",
+    "question-3",
+    "thanks",
+    "out-of-order",
+];
 
 fn read_png(path: &std::path::Path) -> (u32, u32, Vec<u8>) {
     let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(path).unwrap()));
@@ -19,13 +26,29 @@ fn every_screen_is_rendered_in_every_language_at_the_asked_size() {
     let setup = Setup::demo();
     for (lang, size) in [("fi", "1280x800"), ("sv", "800x480"), ("en", "1920x1080")] {
         let out = setup.path(&format!("shots-{lang}"));
-        let output = setup.hetki(&["screenshot", "--out", out.to_str().unwrap(), "--size", size, "--lang", lang]);
-        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        let output = setup.hetki(&[
+            "screenshot",
+            "--out",
+            out.to_str().unwrap(),
+            "--size",
+            size,
+            "--lang",
+            lang,
+        ]);
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
         let (w, h) = size.split_once('x').unwrap();
         let mut frames = Vec::new();
         for screen in SCREENS {
             let (width, height, pixels) = read_png(&out.join(format!("{screen}.png")));
-            assert_eq!((width.to_string(), height.to_string()), (w.to_owned(), h.to_owned()), "{screen}");
+            assert_eq!(
+                (width.to_string(), height.to_string()),
+                (w.to_owned(), h.to_owned()),
+                "{screen}"
+            );
             let distinct: std::collections::HashSet<_> = pixels.chunks(3).collect();
             assert!(distinct.len() > 20, "{lang} {screen} looks blank");
             frames.push(pixels);

@@ -1,0 +1,133 @@
+//! Response → committed, beside a raw 4 KiB write + fsync on the same disk in the same run.
+//!
+//! `cargo bench --bench answer_commit [-- COUNT]`. The files go to `target/bench-tmp` (the
+//! project's disk; /tmp may be a RAM disk), or to `$HETKI_BENCH_DIR`.
+
+use std::io::{Seek, SeekFrom, Write};
+use std::sync::{Arc, mpsc};
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use hetki::config::KioskConfig;
+use hetki::store::{self, StoreEvent, StoreOptions};
+use hetki_protocol::{Answer, AnswerValue, ClockFacts, Language, Response, SurveyRef};
+
+fn main() {
+    let count: usize = std::env::args()
+        .nth(1)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1000);
+    let dir = std::env::var_os("HETKI_BENCH_DIR")
+        .map(Into::into)
+        .unwrap_or_else(|| {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-tmp")
+        });
+    std::fs::create_dir_all(&dir).unwrap();
+    let dir = tempfile::tempdir_in(dir).unwrap();
+    let config = KioskConfig::load(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("config/kiosk.toml"),
+    )
+    .unwrap();
+    let survey = Arc::clone(&config.survey);
+
+    // Interleave the two so both see the same disk conditions.
+    let (events, reports) = mpsc::channel();
+    let (handle, thread) = store::spawn(
+        dir.path().join("responses.sqlite3"),
+        StoreOptions::default(),
+        "bench".into(),
+        events,
+    );
+    let mut raw = std::fs::File::create(dir.path().join("raw.bin")).unwrap();
+    let block = [0x5a_u8; 4096];
+    let mut commit_times = Vec::with_capacity(count);
+    let mut raw_times = Vec::with_capacity(count);
+    for i in 0..count + 20 {
+        let response = Response {
+            id: uuid::Uuid::now_v7(),
+            seq: 0,
+            survey: SurveyRef {
+                id: survey.id.clone(),
+                hash: survey.content_hash(),
+            },
+            event: config.event.clone(),
+            language: Language::Fi,
+            complete: true,
+            recorded_at: Utc::now(),
+            clock: ClockFacts {
+                boot_id: "bench".into(),
+                monotonic_ms: i as u64,
+                synchronized: true,
+            },
+            answers: vec![
+                Answer {
+                    question: "overall".into(),
+                    value: AnswerValue::Face {
+                        score: 1 + (i % 5) as u8,
+                    },
+                },
+                Answer {
+                    question: "heard".into(),
+                    value: AnswerValue::Choice {
+                        option: "yes".into(),
+                    },
+                },
+                Answer {
+                    question: "again".into(),
+                    value: AnswerValue::Choice {
+                        option: "maybe".into(),
+                    },
+                },
+            ],
+        };
+        let started = Instant::now();
+        handle.record(survey.clone(), response);
+        match reports.recv().unwrap() {
+            StoreEvent::Committed { .. } => {}
+            other => panic!("{other:?}"),
+        }
+        let commit = started.elapsed();
+
+        let started = Instant::now();
+        raw.seek(SeekFrom::Start((i % 256) as u64 * 4096)).unwrap();
+        raw.write_all(&block).unwrap();
+        raw.sync_all().unwrap();
+        let raw_write = started.elapsed();
+        if i >= 20 {
+            // The first few warm the file system's caches.
+            commit_times.push(commit);
+            raw_times.push(raw_write);
+        }
+    }
+    drop(handle);
+    thread.join().unwrap();
+
+    let (commit_median, commit_p99) = percentiles(&mut commit_times);
+    let (raw_median, raw_p99) = percentiles(&mut raw_times);
+    println!(
+        "response → committed ({count} responses, through the store thread): median {:.3} ms, p99 {:.3} ms",
+        ms(commit_median),
+        ms(commit_p99)
+    );
+    println!(
+        "raw 4 KiB write + fsync, same disk:                        median {:.3} ms, p99 {:.3} ms",
+        ms(raw_median),
+        ms(raw_p99)
+    );
+    println!(
+        "ratio of medians: {:.2} (target ≤ 1.5)",
+        ms(commit_median) / ms(raw_median)
+    );
+}
+
+fn percentiles(times: &mut [Duration]) -> (Duration, Duration) {
+    times.sort();
+    (
+        times[times.len() / 2],
+        times[(times.len() * 99 / 100).min(times.len() - 1)],
+    )
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
