@@ -95,12 +95,19 @@ impl TestKiosk {
         )
     }
 
+    /// Which answers show as chosen, as a screen reader sees them.
     fn selected(&self) -> Vec<bool> {
-        self.ui
-            .global::<KioskState>()
-            .get_options()
+        let options = self.ui.global::<KioskState>().get_options();
+        options
             .iter()
-            .map(|o| o.selected)
+            .map(|option| {
+                let found: Vec<_> =
+                    ElementHandle::find_by_accessible_label(&self.ui, &option.label).collect();
+                assert_eq!(found.len(), 1, "{}", option.label);
+                found[0]
+                    .accessible_checked()
+                    .expect("answers are checkable")
+            })
             .collect()
     }
 
