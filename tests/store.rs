@@ -145,7 +145,7 @@ fn tallies_count_each_value_from_the_index() {
         )
         .unwrap();
     assert!(
-        plan.contains("COVERING INDEX answers_by_question"),
+        plan.contains("USING PRIMARY KEY (survey_id=? AND question_id=?)"),
         "{plan}"
     );
 }
@@ -339,4 +339,15 @@ fn processes_opening_a_new_buffer_at_once_do_not_race_on_the_schema() {
     for opener in openers {
         opener.join().unwrap().expect("every opener succeeds");
     }
+}
+
+#[test]
+fn a_new_buffer_uses_small_pages_so_a_commit_writes_little() {
+    let setup = Setup::demo();
+    Database::open(&setup.database(), &options()).unwrap();
+    let conn = rusqlite::Connection::open(setup.database()).unwrap();
+    let page_size: i64 = conn
+        .query_row("PRAGMA page_size", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(page_size, 1024);
 }

@@ -46,6 +46,9 @@ impl Database {
         let mut conn = Connection::open(path).map_err(open_error)?;
         conn.busy_timeout(options.busy_timeout)
             .map_err(open_error)?;
+        // Before WAL is switched on: a new file's page size cannot change after.
+        conn.pragma_update(None, "page_size", schema::PAGE_SIZE)
+            .map_err(open_error)?;
         conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(open_error)?;
         conn.pragma_update(None, "synchronous", "FULL")
@@ -90,7 +93,7 @@ impl Database {
         }
         // Within this write transaction nobody else can take the next number.
         let seq: i64 = tx.query_row(
-            "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'responses'), 0) + 1",
+            "SELECT COALESCE(MAX(seq), 0) + 1 FROM responses",
             [],
             |row| row.get(0),
         )?;
@@ -114,12 +117,9 @@ impl Database {
                 "INSERT INTO answers (response_seq, survey_id, question_id, value) VALUES (?1, ?2, ?3, ?4)",
             )?;
             for answer in &response.answers {
-                insert.execute(params![
-                    seq,
-                    response.survey.id,
-                    answer.question,
-                    answer.value.as_cell()
-                ])?;
+                // A skip is stored as '' (no face score or option id is empty).
+                let value = answer.value.as_cell().unwrap_or_default();
+                insert.execute(params![seq, response.survey.id, answer.question, value])?;
             }
         }
         tx.commit()?;
@@ -170,10 +170,10 @@ impl Database {
     }
 
     /// How often each value was given to one question, across the survey's versions: an
-    /// index-only query, however many responses there are.
+    /// index-only query, however many responses there are. Skips come first.
     pub fn tally(&self, survey_id: &str, question_id: &str) -> Result<Vec<Tally>, StoreError> {
         let mut statement = self.conn.prepare_cached(
-            "SELECT value, COUNT(*) FROM answers WHERE survey_id = ?1 AND question_id = ?2
+            "SELECT NULLIF(value, ''), COUNT(*) FROM answers WHERE survey_id = ?1 AND question_id = ?2
              GROUP BY value ORDER BY value",
         )?;
         let tallies = statement
