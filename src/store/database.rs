@@ -1,11 +1,32 @@
 use std::collections::HashSet;
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 use hetki_protocol::{Response, SurveyDefinition};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde::{Deserialize, Serialize};
 
 use super::{StoreError, StoreOptions, schema};
+
+/// Switches the file to WAL. Only a new file needs it, and the switch wants the file to
+/// itself; SQLite does not wait for that on its own, so this retries while another process
+/// (opening the same new file) holds it, up to `patience`.
+fn enable_wal(conn: &Connection, patience: Duration) -> rusqlite::Result<()> {
+    let started = Instant::now();
+    loop {
+        let result = conn.query_row("PRAGMA journal_mode = WAL", [], |row| {
+            row.get::<_, String>(0)
+        });
+        match result {
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::DatabaseBusy && started.elapsed() < patience =>
+            {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            other => return other.map(|_| ()),
+        }
+    }
+}
 
 /// A response as the kiosk keeps it: with the device that took it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -49,8 +70,7 @@ impl Database {
         // Before WAL is switched on: a new file's page size cannot change after.
         conn.pragma_update(None, "page_size", schema::PAGE_SIZE)
             .map_err(open_error)?;
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(open_error)?;
+        enable_wal(&conn, options.busy_timeout).map_err(open_error)?;
         conn.pragma_update(None, "synchronous", "FULL")
             .map_err(open_error)?;
         conn.pragma_update(None, "foreign_keys", "ON")
