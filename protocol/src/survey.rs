@@ -317,3 +317,148 @@ pub fn default_face_labels(count: usize) -> Option<Vec<Text>> {
             .collect(),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn survey() -> SurveyDefinition {
+        SurveyDefinition {
+            id: "poll".into(),
+            kind: SurveyKind::Poll,
+            title: "Poll".into(),
+            languages: vec![Language::Fi, Language::En],
+            questions: vec![
+                Question {
+                    id: "mood".into(),
+                    text: "Mood?".into(),
+                    skippable: false,
+                    kind: QuestionKind::Faces {
+                        faces: (1..=3)
+                            .map(|score| FaceOption {
+                                score,
+                                label: "x".into(),
+                            })
+                            .collect(),
+                    },
+                },
+                Question {
+                    id: "add".into(),
+                    text: "Add?".into(),
+                    skippable: true,
+                    kind: QuestionKind::Choice {
+                        options: ["books", "games"]
+                            .map(|id| ChoiceOption {
+                                id: id.into(),
+                                label: id.into(),
+                                image: None,
+                            })
+                            .to_vec(),
+                    },
+                },
+            ],
+        }
+    }
+
+    fn answer(question: &str, value: AnswerValue) -> Answer {
+        Answer {
+            question: question.into(),
+            value,
+        }
+    }
+
+    #[test]
+    fn the_hash_is_stable_and_changes_with_any_text() {
+        let original = survey();
+        assert_eq!(original.content_hash(), survey().content_hash());
+        assert_eq!(original.content_hash().len(), 16);
+        let mut typo_fixed = survey();
+        typo_fixed.questions[1].text = "Add!".into();
+        assert_ne!(original.content_hash(), typo_fixed.content_hash());
+    }
+
+    #[test]
+    fn a_sound_survey_has_no_problems() {
+        assert_eq!(survey().problems(), vec![]);
+    }
+
+    #[test]
+    fn a_per_language_text_must_have_every_language() {
+        let mut s = survey();
+        s.title = Text::PerLanguage([(Language::Fi, "Kysely".to_owned())].into());
+        assert_eq!(
+            s.problems(),
+            vec![Problem {
+                field: "title".into(),
+                message: "the en text is missing".into()
+            }]
+        );
+    }
+
+    #[test]
+    fn answers_must_fit_their_questions() {
+        let s = survey();
+        let ok = [
+            answer("mood", AnswerValue::Face { score: 3 }),
+            answer("add", AnswerValue::Skipped),
+        ];
+        assert_eq!(s.check_answers(&ok, true), Ok(()));
+        let cases = [
+            (
+                vec![answer("mood", AnswerValue::Face { score: 4 })],
+                false,
+                "face 4 is not an answer",
+            ),
+            (
+                vec![answer(
+                    "mood",
+                    AnswerValue::Choice {
+                        option: "books".into(),
+                    },
+                )],
+                false,
+                "not an answer",
+            ),
+            (
+                vec![answer("nope", AnswerValue::Skipped)],
+                false,
+                "no question \"nope\"",
+            ),
+            (
+                vec![answer("mood", AnswerValue::Skipped)],
+                false,
+                "may not be skipped",
+            ),
+            (
+                vec![answer("mood", AnswerValue::Face { score: 1 })],
+                true,
+                "lacks question \"add\"",
+            ),
+            (
+                vec![
+                    answer("mood", AnswerValue::Face { score: 1 }),
+                    answer("mood", AnswerValue::Face { score: 2 }),
+                ],
+                false,
+                "answered twice",
+            ),
+        ];
+        for (answers, complete, expected) in cases {
+            let error = s.check_answers(&answers, complete).unwrap_err();
+            assert!(
+                error.contains(expected),
+                "{error:?} should say {expected:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn default_face_labels_exist_for_three_four_and_five_faces() {
+        for count in 3..=5 {
+            let labels = default_face_labels(count).unwrap();
+            assert_eq!(labels.len(), count);
+            assert!(labels.iter().all(|l| l.missing(&Language::ALL).is_empty()));
+        }
+        assert!(default_face_labels(2).is_none());
+    }
+}
