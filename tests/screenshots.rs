@@ -60,3 +60,45 @@ fn every_screen_is_rendered_in_every_language_at_the_asked_size() {
         }
     }
 }
+
+#[test]
+fn choice_options_show_their_pictures_and_a_missing_picture_is_a_config_error() {
+    let setup = Setup::demo();
+    std::fs::copy(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/ui/images/check.png"),
+        setup.path("surveys/yes.png"),
+    )
+    .unwrap();
+    setup.edit(
+        "surveys/event-feedback.toml",
+        "{ id = \"yes\", label",
+        "{ id = \"yes\", image = \"yes.png\", label",
+    );
+    let without = setup.path("without");
+    let with = setup.path("with");
+    let shoot =
+        |out: &std::path::Path| setup.hetki(&["screenshot", "--out", out.to_str().unwrap()]);
+    let output = shoot(&with);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    setup.edit("surveys/event-feedback.toml", "image = \"yes.png\", ", "");
+    assert!(shoot(&without).status.success());
+    let (_, _, pictured) = read_png(&with.join("question-2.png"));
+    let (_, _, plain) = read_png(&without.join("question-2.png"));
+    assert_ne!(pictured, plain, "the picture shows");
+
+    setup.edit(
+        "surveys/event-feedback.toml",
+        "{ id = \"yes\", label",
+        "{ id = \"yes\", image = \"gone.png\", label",
+    );
+    let output = setup.hetki(&["check"]);
+    assert_eq!(output.status.code(), Some(78));
+    assert!(
+        String::from_utf8_lossy(&output.stderr)
+            .contains("questions[1].options[0].image: no image file \"gone.png\"")
+    );
+}
