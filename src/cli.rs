@@ -92,6 +92,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command.unwrap_or(Command::Run) {
         Command::Run => crate::run::run(&config)?,
         Command::Check => {
+            // Pictures are part of the configuration: load them as the kiosk would.
+            crate::ui_adapter::Scenery::load(&config)?;
             println!(
                 "{}: ok (survey {} version {}, {} questions)",
                 cli.config.display(),
@@ -110,7 +112,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             crate::simulate::simulate(&config, count, seed, &mut std::io::stdout().lock())?;
         }
         Command::Export { format } => {
-            let db = Database::open(&config.database_path(), &StoreOptions::default())?;
+            let db = Database::open_existing(&config.database_path(), &StoreOptions::default())?;
             let count = crate::export::export(&db, format, &mut std::io::stdout().lock())
                 .context("export failed")?;
             tracing::info!(count, "exported");

@@ -199,16 +199,23 @@ impl Flow {
         }
     }
 
-    /// The store reports whether it can write. While it cannot, the kiosk takes no answers;
-    /// once it can again, it starts over from the attract screen.
-    pub fn set_store_healthy(&mut self, healthy: bool) {
-        match (healthy, self.screen) {
-            (false, _) => {
-                self.reset();
-                self.screen = Screen::OutOfOrder;
-            }
-            (true, Screen::OutOfOrder) => self.reset(),
-            (true, _) => {}
+    /// The store cannot write: take no answers until it can. A respondent interrupted
+    /// mid-survey is treated as walking away: their partial answer, if kept, is returned.
+    #[must_use]
+    pub fn store_failed(&mut self) -> Option<Submission> {
+        let partial = match self.screen {
+            Screen::Question(_) => self.partial_submission(),
+            _ => None,
+        };
+        self.reset();
+        self.screen = Screen::OutOfOrder;
+        partial
+    }
+
+    /// The store writes again: start over from the attract screen.
+    pub fn store_recovered(&mut self) {
+        if self.screen == Screen::OutOfOrder {
+            self.reset();
         }
     }
 

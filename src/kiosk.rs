@@ -24,6 +24,16 @@ pub struct Kiosk {
     store_events: Receiver<StoreEvent>,
 }
 
+impl Drop for Kiosk {
+    /// Waits for the store to write what it was given: the process may end right after.
+    fn drop(&mut self) {
+        self.store = None;
+        if let Some(thread) = self.store_thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
 impl Kiosk {
     /// Starts the store thread on the configured buffer and a flow at the attract screen.
     pub fn start(
@@ -97,19 +107,20 @@ impl Kiosk {
         }
     }
 
-    /// Lets the store write what it holds, then stops it.
-    pub fn shut_down(mut self) {
-        self.store = None;
-        if let Some(thread) = self.store_thread.take() {
-            let _ = thread.join();
-        }
-    }
+    /// Lets the store write what it holds, then stops it. Dropping the kiosk does the same.
+    pub fn shut_down(self) {}
 
     fn apply(&mut self, event: &StoreEvent) {
         match event {
             StoreEvent::Committed { id, seq } => tracing::debug!(%id, seq, "response committed"),
-            StoreEvent::Unavailable { .. } => self.flow.set_store_healthy(false),
-            StoreEvent::Recovered => self.flow.set_store_healthy(true),
+            StoreEvent::Unavailable { .. } => {
+                // The store holds what it is given until it can write: a respondent caught
+                // mid-survey keeps their partial answer as at an idle reset.
+                if let Some(partial) = self.flow.store_failed() {
+                    self.submit(partial);
+                }
+            }
+            StoreEvent::Recovered => self.flow.store_recovered(),
         }
     }
 
@@ -133,7 +144,7 @@ impl Kiosk {
             .is_some_and(|s| s.record(survey, response))
         {
             tracing::error!(%id, "the store thread is gone");
-            self.flow.set_store_healthy(false);
+            let _ = self.flow.store_failed();
         }
         id
     }

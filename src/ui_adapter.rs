@@ -36,10 +36,10 @@ pub struct Scenery {
 impl Scenery {
     /// Loads the configured pictures; one that cannot be read is a configuration error.
     pub fn load(config: &KioskConfig) -> Result<Scenery, ConfigError> {
-        let load = |path: &Path, field: &str| {
+        let load = |path: &Path, file: &Path, field: &str| {
             Image::load_from_path(path).map_err(|_| {
                 ConfigError::one(
-                    &config.config_file,
+                    file,
                     Some(field),
                     format!("cannot load the image {}", path.display()),
                 )
@@ -48,17 +48,19 @@ impl Scenery {
         let symbol = config
             .symbol
             .as_deref()
-            .map(|p| load(p, "symbol"))
+            .map(|p| load(p, &config.config_file, "symbol"))
             .transpose()?;
+        let survey_dir = config.survey_file.parent().unwrap_or(Path::new("."));
         let mut option_images = Vec::new();
-        for question in &config.survey.questions {
+        for (q, question) in config.survey.questions.iter().enumerate() {
             let mut images = Vec::new();
             if let QuestionKind::Choice { options } = &question.kind {
-                for option in options {
+                for (o, option) in options.iter().enumerate() {
+                    let field = format!("questions[{q}].options[{o}].image");
                     let image = option
                         .image
                         .as_ref()
-                        .map(|name| load(&config.survey_dir.join(name), "survey option image"));
+                        .map(|name| load(&survey_dir.join(name), &config.survey_file, &field));
                     images.push(image.transpose()?);
                 }
             }

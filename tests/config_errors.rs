@@ -264,3 +264,34 @@ fn a_usage_error_is_not_a_config_error() {
     let output = setup.hetki(&["screenshot", "--out", "x", "--size", "huge"]);
     assert_eq!(output.status.code(), Some(2));
 }
+
+#[test]
+fn an_unknown_key_at_the_start_of_a_line_names_that_line() {
+    let setup = Setup::demo();
+    setup.edit("kiosk.toml", "[event]\n", "[event]\nbogus = 1\n");
+    let text = std::fs::read_to_string(setup.config_path()).unwrap();
+    let line = text.lines().position(|l| l == "bogus = 1").unwrap() + 1;
+    assert_mentions(
+        &error_of(&setup),
+        &["kiosk.toml", "bogus", &format!("(line {line})")],
+    );
+}
+
+#[test]
+fn a_picture_that_is_not_an_image_is_named_in_the_survey_file() {
+    let setup = Setup::demo();
+    setup.write("surveys/yes.png", "not a picture");
+    setup.edit(
+        "surveys/event-feedback.toml",
+        "{ id = \"yes\", label",
+        "{ id = \"yes\", image = \"yes.png\", label",
+    );
+    let output = setup.hetki(&["check"]);
+    assert_eq!(output.status.code(), Some(78));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr
+            .contains("event-feedback.toml: questions[1].options[0].image: cannot load the image"),
+        "{stderr}"
+    );
+}

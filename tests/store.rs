@@ -139,8 +139,8 @@ fn tallies_count_each_value_from_the_index() {
     let conn = rusqlite::Connection::open(setup.database()).unwrap();
     let plan: String = conn
         .query_row(
-            "EXPLAIN QUERY PLAN SELECT value, COUNT(*) FROM answers WHERE survey_id = 'x' AND question_id = 'y' GROUP BY value",
-            [],
+            &format!("EXPLAIN QUERY PLAN {}", hetki::store::TALLY_SQL),
+            ["x", "y"],
             |row| row.get(3),
         )
         .unwrap();
@@ -322,7 +322,7 @@ fn simulate_then_export_gives_back_exactly_the_printed_ids() {
 }
 
 #[test]
-fn processes_opening_a_new_buffer_at_once_do_not_race_on_the_schema() {
+fn connections_opening_a_new_buffer_at_once_do_not_race_on_the_schema() {
     let setup = Setup::demo();
     let path = setup.database();
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -350,4 +350,52 @@ fn a_new_buffer_uses_small_pages_so_a_commit_writes_little() {
         .query_row("PRAGMA page_size", [], |r| r.get(0))
         .unwrap();
     assert_eq!(page_size, 1024);
+}
+
+#[test]
+fn the_buffer_syncs_every_commit() {
+    let setup = Setup::demo();
+    Database::open(&setup.database(), &options()).unwrap();
+    // synchronous is per connection: read what Database set on its own.
+    let db = Database::open(&setup.database(), &options()).unwrap();
+    assert_eq!(db.synchronous().unwrap(), 2, "FULL");
+}
+
+#[test]
+fn a_kiosk_dropped_right_after_a_submit_still_commits_it() {
+    use hetki::flow::Tap;
+    let setup = Setup::demo();
+    let config = setup.config();
+    let mut kiosk = hetki::kiosk::Kiosk::start(
+        &config,
+        Box::new(hetki::clock::SystemClock::new()),
+        options(),
+    );
+    let mut now = Duration::ZERO;
+    kiosk.tap(Tap::Start, now);
+    let mut submitted = None;
+    for _ in 0..3 {
+        kiosk.tap(Tap::Option(0), now);
+        now += config.timing.highlight;
+        submitted = submitted.or(kiosk.tick(now));
+    }
+    let id = submitted.expect("three answers submit");
+    drop(kiosk);
+    let db = Database::open_existing(&config.database_path(), &options()).unwrap();
+    let mut ids = Vec::new();
+    db.for_each_response(|r| {
+        ids.push(r.response.id);
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(ids, vec![id]);
+}
+
+#[test]
+fn export_refuses_a_buffer_that_is_not_there_instead_of_making_one() {
+    let setup = Setup::demo();
+    let output = setup.hetki(&["--data", setup.path("nowhere").to_str().unwrap(), "export"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("there is no response buffer"));
+    assert!(!setup.path("nowhere").exists());
 }

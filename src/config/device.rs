@@ -196,7 +196,7 @@ pub(super) fn load(path: &Path) -> Result<KioskConfig, ConfigError> {
             config_file: path.to_owned(),
             device_id: file.device_id,
             data_dir: dir.join(file.data_dir),
-            survey_dir: survey_path.parent().unwrap_or(Path::new(".")).to_owned(),
+            survey_file: survey_path,
             survey: Arc::new(survey),
             languages,
             default_language,

@@ -71,7 +71,7 @@ fn toml_problem(
 ) -> ConfigError {
     let line = error
         .span()
-        .map(|span| text[..span.start.min(text.len())].lines().count().max(1));
+        .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
     let mut message = error.message().trim().to_owned();
     if let Some(line) = line {
         message = format!("{message} (line {line})");

@@ -23,8 +23,8 @@ pub struct KioskConfig {
     /// Where the response buffer lives.
     pub data_dir: PathBuf,
     pub survey: Arc<SurveyDefinition>,
-    /// The folder of the survey file: option images are named relative to it.
-    pub survey_dir: PathBuf,
+    /// The survey file: option images are named relative to it.
+    pub survey_file: PathBuf,
     /// The languages offered on screen, in button order.
     pub languages: Vec<Language>,
     pub default_language: Language,

@@ -74,8 +74,17 @@ pub fn load_survey(file: &Path) -> Result<SurveyDefinition, ConfigError> {
                     );
                 }
                 let count = q.faces.unwrap_or(5);
-                let labels = match q.labels {
-                    Some(labels) if labels.len() != count => {
+                // The built-in labels exist exactly for the counts a faces question may have.
+                let labels = match (default_face_labels(count), q.labels) {
+                    (None, _) => {
+                        problem(
+                            format!("{at}.faces"),
+                            format!("a faces question has 3, 4 or 5 faces, not {count}"),
+                        );
+                        broken.push(i);
+                        Vec::new()
+                    }
+                    (Some(_), Some(labels)) if labels.len() != count => {
                         problem(
                             format!("{at}.labels"),
                             format!("{} labels given for {count} faces", labels.len()),
@@ -83,18 +92,8 @@ pub fn load_survey(file: &Path) -> Result<SurveyDefinition, ConfigError> {
                         broken.push(i);
                         Vec::new()
                     }
-                    Some(labels) => labels,
-                    None => match default_face_labels(count) {
-                        Some(labels) => labels,
-                        None => {
-                            problem(
-                                format!("{at}.faces"),
-                                format!("a faces question has 3, 4 or 5 faces, not {count}"),
-                            );
-                            broken.push(i);
-                            Vec::new()
-                        }
-                    },
+                    (Some(_), Some(labels)) => labels,
+                    (Some(defaults), None) => defaults,
                 };
                 if broken.last() == Some(&i) {
                     placeholder

@@ -307,12 +307,14 @@ fn the_store_failing_takes_the_kiosk_out_of_order_until_it_recovers() {
     let mut flow = flow();
     flow.tap(Tap::Start, ms(0));
     answer(&mut flow, 1, 100);
-    flow.set_store_healthy(false);
+    let partial = flow.store_failed().expect("the interrupted answer is kept");
+    assert!(!partial.complete);
+    assert_eq!(partial.answers.len(), 1);
     assert_eq!(flow.screen(), Screen::OutOfOrder);
     flow.tap(Tap::Start, ms(1000));
     assert_eq!(flow.screen(), Screen::OutOfOrder, "taps do nothing");
     assert_eq!(flow.next_deadline(), None);
-    flow.set_store_healthy(true);
+    flow.store_recovered();
     assert_eq!(flow.screen(), Screen::Attract);
     flow.tap(Tap::Start, ms(2000));
     assert_eq!(flow.view().selected, None);

@@ -3,7 +3,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use hetki_protocol::{Response, SurveyDefinition};
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
 use serde::{Deserialize, Serialize};
 
 use super::{StoreError, StoreOptions, schema};
@@ -27,6 +27,10 @@ fn enable_wal(conn: &Connection, patience: Duration) -> rusqlite::Result<()> {
         }
     }
 }
+
+/// One question's answers counted by value; skips ('') come first, as `None`.
+pub const TALLY_SQL: &str = "SELECT NULLIF(value, ''), COUNT(*) FROM answers
+     WHERE survey_id = ?1 AND question_id = ?2 GROUP BY value ORDER BY value";
 
 /// A response as the kiosk keeps it: with the device that took it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -60,11 +64,35 @@ impl Database {
                 source,
             })?;
         }
+        Database::connect(path, options, OpenFlags::default())
+    }
+
+    /// Opens a buffer that must already exist: for reading it out, and for reopening after a
+    /// failure, when a missing file means the card is gone, not that a new buffer should
+    /// start on whatever disk is mounted there now.
+    pub fn open_existing(path: &Path, options: &StoreOptions) -> Result<Database, StoreError> {
+        if !path.is_file() {
+            return Err(StoreError::Missing {
+                path: path.display().to_string(),
+            });
+        }
+        Database::connect(
+            path,
+            options,
+            OpenFlags::default() - OpenFlags::SQLITE_OPEN_CREATE,
+        )
+    }
+
+    fn connect(
+        path: &Path,
+        options: &StoreOptions,
+        flags: OpenFlags,
+    ) -> Result<Database, StoreError> {
         let open_error = |source| StoreError::Open {
             path: path.display().to_string(),
             source,
         };
-        let mut conn = Connection::open(path).map_err(open_error)?;
+        let mut conn = Connection::open_with_flags(path, flags).map_err(open_error)?;
         conn.busy_timeout(options.busy_timeout)
             .map_err(open_error)?;
         // Before WAL is switched on: a new file's page size cannot change after.
@@ -192,10 +220,7 @@ impl Database {
     /// How often each value was given to one question, across the survey's versions: an
     /// index-only query, however many responses there are. Skips come first.
     pub fn tally(&self, survey_id: &str, question_id: &str) -> Result<Vec<Tally>, StoreError> {
-        let mut statement = self.conn.prepare_cached(
-            "SELECT NULLIF(value, ''), COUNT(*) FROM answers WHERE survey_id = ?1 AND question_id = ?2
-             GROUP BY value ORDER BY value",
-        )?;
+        let mut statement = self.conn.prepare_cached(TALLY_SQL)?;
         let tallies = statement
             .query_map([survey_id, question_id], |row| {
                 Ok(Tally {
@@ -205,6 +230,13 @@ impl Database {
             })?
             .collect::<Result<_, _>>()?;
         Ok(tallies)
+    }
+
+    /// The connection's `synchronous` setting (2 = FULL: every commit waits for the disk).
+    pub fn synchronous(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA synchronous", [], |row| row.get(0))?)
     }
 
     /// SQLite's own check of the file: "ok" when it is sound.

@@ -7,7 +7,7 @@ mod worker;
 
 use std::time::Duration;
 
-pub use database::{Database, StoredResponse, Tally};
+pub use database::{Database, StoredResponse, TALLY_SQL, Tally};
 pub use worker::{StoreEvent, StoreHandle, spawn};
 
 #[derive(Debug, thiserror::Error)]
@@ -17,6 +17,8 @@ pub enum StoreError {
         path: String,
         source: std::io::Error,
     },
+    #[error("there is no response buffer at {path}")]
+    Missing { path: String },
     #[error("the response buffer {path} cannot be used: {source}")]
     Open {
         path: String,

@@ -61,6 +61,7 @@ pub fn spawn(
                 db: None,
                 held: VecDeque::new(),
                 healthy: true,
+                opened_once: false,
             }
             .run(inbox)
         })
@@ -77,6 +78,8 @@ struct Worker {
     /// Responses given to the store and not yet committed, oldest first.
     held: VecDeque<Record>,
     healthy: bool,
+    /// After the first open, a missing buffer is a failure, never a reason to start a new one.
+    opened_once: bool,
 }
 
 impl Worker {
@@ -112,8 +115,16 @@ impl Worker {
     /// Writes what is held, oldest first, stopping at the first failure.
     fn write_held(&mut self) {
         if self.db.is_none() {
-            match Database::open(&self.path, &self.options) {
-                Ok(db) => self.db = Some(db),
+            let reopen = if self.opened_once {
+                Database::open_existing
+            } else {
+                Database::open
+            };
+            match reopen(&self.path, &self.options) {
+                Ok(db) => {
+                    self.db = Some(db);
+                    self.opened_once = true;
+                }
                 Err(error) => return self.fail(error.to_string()),
             }
         }
