@@ -66,10 +66,6 @@ impl HeadlessWindow {
         })
     }
 
-    pub fn size(&self) -> (usize, usize) {
-        (self.width, self.height)
-    }
-
     /// Runs due timers and change handlers, then draws what changed into the reused buffer.
     /// Returns whether anything was drawn.
     pub fn render(&mut self) -> bool {
@@ -90,10 +86,6 @@ impl HeadlessWindow {
             renderer.render(buffer, width);
             renderer.set_repaint_buffer_type(RepaintBufferType::ReusedBuffer);
         })
-    }
-
-    pub fn window(&self) -> &Rc<MinimalSoftwareWindow> {
-        &self.window
     }
 
     /// Writes the last rendered frame as an RGB PNG.

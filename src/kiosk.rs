@@ -107,9 +107,6 @@ impl Kiosk {
         }
     }
 
-    /// Lets the store write what it holds, then stops it. Dropping the kiosk does the same.
-    pub fn shut_down(self) {}
-
     fn apply(&mut self, event: &StoreEvent) {
         match event {
             StoreEvent::Committed { id, seq } => tracing::debug!(%id, seq, "response committed"),

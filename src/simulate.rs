@@ -60,7 +60,8 @@ pub fn simulate(
         now += timing.thanks.max(timing.cooldown);
         kiosk.tick(now);
     }
-    kiosk.shut_down();
+    // Dropping the kiosk waits for the store to finish writing.
+    drop(kiosk);
     Ok(())
 }
 

@@ -180,7 +180,8 @@ fn update_rows<T: Clone + PartialEq + 'static>(
 
 /// A kiosk attached to a window. Keep it alive as long as the window runs.
 pub struct KioskUi {
-    inner: Rc<Inner>,
+    // Owns the kiosk; the UI's callbacks and timers hold only weak references to it.
+    _inner: Rc<Inner>,
     _store_poll: Timer,
 }
 
@@ -237,13 +238,9 @@ impl KioskUi {
         });
         inner.refresh();
         KioskUi {
-            inner,
+            _inner: inner,
             _store_poll: store_poll,
         }
-    }
-
-    pub fn kiosk(&self) -> std::cell::Ref<'_, Kiosk> {
-        self.inner.kiosk.borrow()
     }
 }
 
