@@ -56,7 +56,8 @@ pub fn export(db: &Database, format: Format, out: &mut impl Write) -> Result<u64
                 .chain(questions.iter().cloned());
             write_row(out, ',', header)?;
             db.for_each_response(|stored| {
-                write_row(out, ',', csv_cells(&stored, &questions)).map_err(io_error)?;
+                write_row(out, ',', csv_cells(&stored, &questions).into_iter())
+                    .map_err(io_error)?;
                 count += 1;
                 Ok(())
             })?;
@@ -79,7 +80,7 @@ fn question_columns(db: &Database) -> Result<Vec<String>, StoreError> {
     Ok(columns)
 }
 
-fn csv_cells(stored: &StoredResponse, questions: &[String]) -> impl Iterator<Item = String> {
+fn csv_cells(stored: &StoredResponse, questions: &[String]) -> Vec<String> {
     let r = &stored.response;
     // Event names are the same for every respondent: the first language keeps columns stable.
     let fixed = [
@@ -107,11 +108,7 @@ fn csv_cells(stored: &StoredResponse, questions: &[String]) -> impl Iterator<Ite
             .map(|a| a.value.as_cell().unwrap_or_else(|| "skipped".to_owned()))
             .unwrap_or_default()
     });
-    fixed
-        .into_iter()
-        .chain(answers)
-        .collect::<Vec<_>>()
-        .into_iter()
+    fixed.into_iter().chain(answers).collect()
 }
 
 /// One CSV record (RFC 4180 quoting).

@@ -7,7 +7,7 @@ use std::rc::{Rc, Weak};
 use std::time::Duration;
 
 use hetki_protocol::{EventInfo, Language, QuestionKind, SurveyDefinition, Text};
-use slint::{ComponentHandle, Image, Model, ModelRc, SharedString, Timer, TimerMode, VecModel};
+use slint::{ComponentHandle, Image, Model, ModelRc, Timer, TimerMode, VecModel};
 
 use crate::config::{ConfigError, KioskConfig};
 use crate::flow::{Now, Screen, Tap, View};
@@ -206,26 +206,25 @@ impl KioskUi {
             deadline: Timer::default(),
         });
         let actions = ui.global::<KioskActions>();
-        let on = |tap: fn(SharedString) -> Tap| {
-            let inner = Rc::downgrade(&inner);
-            move |arg: SharedString| Inner::with(&inner, |i| i.tap(tap(arg)))
+        // Each callback gets its own sender of taps, holding the kiosk only weakly.
+        let tapper = || {
+            let weak = Rc::downgrade(&inner);
+            move |tap: Tap| Inner::with(&weak, |i| i.tap(tap))
         };
-        let start = on(|_| Tap::Start);
-        actions.on_start(move || start(SharedString::new()));
-        let skip = on(|_| Tap::Skip);
-        actions.on_skip(move || skip(SharedString::new()));
-        let back = on(|_| Tap::Back);
-        actions.on_back(move || back(SharedString::new()));
-        let touched = on(|_| Tap::Elsewhere);
-        actions.on_touched(move || touched(SharedString::new()));
-        let language = on(|code| {
-            Language::from_code(&code.to_lowercase()).map_or(Tap::Elsewhere, Tap::Language)
+        let tap = tapper();
+        actions.on_start(move || tap(Tap::Start));
+        let tap = tapper();
+        actions.on_skip(move || tap(Tap::Skip));
+        let tap = tapper();
+        actions.on_back(move || tap(Tap::Back));
+        let tap = tapper();
+        actions.on_touched(move || tap(Tap::Elsewhere));
+        let tap = tapper();
+        actions.on_choose_language(move |code| {
+            tap(Language::from_code(&code.to_lowercase()).map_or(Tap::Elsewhere, Tap::Language))
         });
-        actions.on_choose_language(language);
-        let weak = Rc::downgrade(&inner);
-        actions.on_answer(move |index| {
-            Inner::with(&weak, |i| i.tap(Tap::Option(index.max(0) as usize)))
-        });
+        let tap = tapper();
+        actions.on_answer(move |index| tap(Tap::Option(index.max(0) as usize)));
 
         let store_poll = Timer::default();
         let weak = Rc::downgrade(&inner);

@@ -63,6 +63,14 @@ pub(super) fn load(path: &Path) -> Result<KioskConfig, ConfigError> {
     let file: DeviceFile = parse_toml(path)?;
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut problems = Vec::new();
+    let survey_path = dir.join(&file.survey);
+    let survey = match load_survey(&survey_path) {
+        Ok(survey) => Some(survey),
+        Err(mut error) => {
+            problems.append(&mut error.problems);
+            None
+        }
+    };
     let mut problem = |field: &str, message: String| {
         problems.push(ConfigProblem {
             file: path.to_owned(),
@@ -85,22 +93,6 @@ pub(super) fn load(path: &Path) -> Result<KioskConfig, ConfigError> {
             ),
         );
     }
-
-    let survey_path = dir.join(&file.survey);
-    let survey = match load_survey(&survey_path) {
-        Ok(survey) => Some(survey),
-        Err(mut error) => {
-            problems.append(&mut error.problems);
-            None
-        }
-    };
-    let mut problem = |field: &str, message: String| {
-        problems.push(ConfigProblem {
-            file: path.to_owned(),
-            field: Some(field.to_owned()),
-            message,
-        })
-    };
 
     let languages = file
         .languages
