@@ -1,14 +1,21 @@
 //! Hetki's wire types, shared by the kiosk and the collector so the two cannot drift apart:
 //! languages and localized text, survey definitions (with their validation and content hash),
-//! and the response a kiosk records.
+//! the response a kiosk records, and the upload API between kiosk and collector.
 
+pub mod csv;
 mod language;
 mod response;
 mod survey;
+mod upload;
 
 pub use language::{Language, Localized, Text};
 pub use response::{Answer, AnswerValue, ClockFacts, EventInfo, Response, SurveyRef};
 pub use survey::{
     ChoiceOption, FaceOption, MAX_CHOICE_OPTIONS, MAX_QUESTIONS, MIN_CHOICE_OPTIONS, Problem,
     Question, QuestionKind, SurveyDefinition, SurveyKind, default_face_labels,
+};
+pub use upload::{
+    ApiError, ClockReading, HEALTH_PATH, HealthReport, MAX_BATCH_RESPONSES, MAX_BODY_BYTES,
+    Outcome, RESPONSES_PATH, Receipt, SURVEYS_PATH, SurveyReceipt, SurveyStatus, UploadBatch,
+    UploadReceipts,
 };

@@ -1,0 +1,141 @@
+use std::io::IsTerminal;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context;
+use chrono::{SecondsFormat, Utc};
+use clap::{Parser, Subcommand};
+use hetki_collector::export::{Format, export};
+use hetki_collector::{SqliteStorage, Storage, token};
+
+#[derive(Parser, Debug)]
+#[command(name = "hetki-collector", version, about = "Hetki's central endpoint for kiosk uploads")]
+struct Cli {
+    /// The collector's SQLite database.
+    #[arg(long, global = true, default_value = "collector.sqlite3", env = "HETKI_COLLECTOR_DB")]
+    db: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Serve the upload API; prints "listening on ADDR" once it accepts connections.
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+    },
+    /// Register, list and revoke kiosks.
+    Device {
+        #[command(subcommand)]
+        command: DeviceCommand,
+    },
+    /// Write the stored responses to standard output, in the order received.
+    Export {
+        /// Only this survey's responses.
+        #[arg(long)]
+        survey: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Csv)]
+        format: Format,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum DeviceCommand {
+    /// Register a kiosk (NAME is its device_id) and print its token, once.
+    Add { name: String },
+    /// Every kiosk with its last health report.
+    List,
+    /// Refuse the kiosk's token from now on.
+    Revoke { name: String },
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .init();
+    match run(Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("hetki-collector: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    let storage = SqliteStorage::open(&cli.db)?;
+    match cli.command {
+        Command::Serve { listen } => {
+            let runtime = tokio::runtime::Runtime::new()?;
+            runtime.block_on(async {
+                let listener = tokio::net::TcpListener::bind(listen)
+                    .await
+                    .with_context(|| format!("cannot listen on {listen}"))?;
+                let address = listener.local_addr()?;
+                println!("listening on {address}");
+                tracing::info!(%address, db = %cli.db.display(), "serving");
+                hetki_collector::api::serve(Arc::new(storage), listener).await?;
+                anyhow::Ok(())
+            })?;
+        }
+        Command::Device { command } => device(&storage, command)?,
+        Command::Export { survey, format } => {
+            let count = export(&storage, survey.as_deref(), format, &mut std::io::stdout().lock())?;
+            tracing::info!(count, "exported");
+        }
+    }
+    Ok(())
+}
+
+fn device(storage: &SqliteStorage, command: DeviceCommand) -> anyhow::Result<()> {
+    let time = |t: chrono::DateTime<Utc>| t.to_rfc3339_opts(SecondsFormat::Secs, true);
+    match command {
+        DeviceCommand::Add { name } => {
+            anyhow::ensure!(
+                !name.is_empty()
+                    && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'),
+                "{name:?} is not a valid device id: use letters a-z, digits, '-' or '_'"
+            );
+            let token = token::generate().context("no randomness for a token")?;
+            storage.add_device(&name, &token::hash(&token), Utc::now())?;
+            eprintln!("device {name} added; its token follows, shown only this once");
+            println!("{token}");
+        }
+        DeviceCommand::Revoke { name } => {
+            storage.revoke_device(&name, Utc::now())?;
+            eprintln!("device {name} revoked");
+        }
+        DeviceCommand::List => {
+            for d in storage.devices()? {
+                let state = match d.revoked_at {
+                    Some(at) => format!("revoked {}", time(at)),
+                    None => "active".into(),
+                };
+                let seen = d.last_seen_at.map(time).unwrap_or_else(|| "never".into());
+                println!("{}\t{state}\tresponses {}\tlast seen {seen}", d.name, d.responses);
+                if let Some(h) = d.health {
+                    let oldest = h.oldest_pending.map(time).unwrap_or_else(|| "-".into());
+                    let disk = h
+                        .free_disk_bytes
+                        .map(|b| format!("{} MiB free", b / (1024 * 1024)))
+                        .unwrap_or_else(|| "disk unknown".into());
+                    println!(
+                        "\tversion {}, pending {} (oldest {oldest}), rejected {}, clock {}, {disk}",
+                        h.app_version,
+                        h.pending,
+                        h.rejected,
+                        if h.clock_synchronized { "synchronised" } else { "NOT synchronised" },
+                    );
+                }
+            }
+        }
+    }
+    Ok(())
+}
