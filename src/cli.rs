@@ -1,4 +1,4 @@
-//! The command line: `hetki [run|check|screenshot|simulate|export]`.
+//! The command line: `hetki [run|check|screenshot|simulate|sync|status|export]`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -56,6 +56,20 @@ pub enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Upload to the collector now.
+    Sync {
+        /// Upload what is pending and exit: 0 when nothing is left pending.
+        #[arg(long, required = true)]
+        once: bool,
+        /// The collector's base URL (overrides upload.endpoint).
+        #[arg(long)]
+        endpoint: Option<String>,
+        /// The file holding this device's token (overrides upload.token_file).
+        #[arg(long)]
+        token_file: Option<PathBuf>,
+    },
+    /// Show what is stored, pending, delivered and rejected, and how uploading goes.
+    Status,
     /// Write every stored response to standard output.
     Export {
         #[arg(long, value_enum, default_value_t = Format::Csv)]
@@ -111,6 +125,15 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Simulate { count, seed } => {
             crate::simulate::simulate(&config, count, seed, &mut std::io::stdout().lock())?;
         }
+        Command::Sync {
+            once: _,
+            endpoint,
+            token_file,
+        } => {
+            let delivered = crate::sync::sync_once(&config, endpoint, token_file)?;
+            eprintln!("hetki: nothing pending ({delivered} delivered now)");
+        }
+        Command::Status => crate::sync::print_status(&config, &mut std::io::stdout().lock())?,
         Command::Export { format } => {
             let db = Database::open_existing(&config.database_path(), &StoreOptions::default())?;
             let count = crate::export::export(&db, format, &mut std::io::stdout().lock())

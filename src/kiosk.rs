@@ -13,6 +13,7 @@ use crate::clock::ClockSource;
 use crate::config::KioskConfig;
 use crate::flow::{Flow, FlowSettings, Now, Submission, Tap};
 use crate::store::{self, StoreEvent, StoreHandle, StoreOptions};
+use crate::upload::UploaderHandle;
 
 pub struct Kiosk {
     flow: Flow,
@@ -22,6 +23,7 @@ pub struct Kiosk {
     store: Option<StoreHandle>,
     store_thread: Option<JoinHandle<()>>,
     store_events: Receiver<StoreEvent>,
+    uploader: Option<UploaderHandle>,
 }
 
 impl Drop for Kiosk {
@@ -65,7 +67,13 @@ impl Kiosk {
             store: Some(store),
             store_thread: Some(store_thread),
             store_events,
+            uploader: None,
         }
+    }
+
+    /// Tells `uploader` of every committed response, so it sends soon.
+    pub fn set_uploader(&mut self, uploader: UploaderHandle) {
+        self.uploader = Some(uploader);
     }
 
     pub fn flow(&self) -> &Flow {
@@ -109,7 +117,12 @@ impl Kiosk {
 
     fn apply(&mut self, event: &StoreEvent) {
         match event {
-            StoreEvent::Committed { id, seq } => tracing::debug!(%id, seq, "response committed"),
+            StoreEvent::Committed { id, seq } => {
+                tracing::debug!(%id, seq, "response committed");
+                if let Some(uploader) = &self.uploader {
+                    uploader.nudge();
+                }
+            }
             StoreEvent::Unavailable { .. } => {
                 // The store holds what it is given until it can write: a respondent caught
                 // mid-survey keeps their partial answer as at an idle reset.

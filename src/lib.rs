@@ -11,5 +11,7 @@ pub mod run;
 pub mod screenshot;
 pub mod simulate;
 pub mod store;
+pub mod sync;
 pub mod ui;
 pub mod ui_adapter;
+pub mod upload;

@@ -6,7 +6,7 @@ use std::time::Instant;
 use slint::ComponentHandle;
 
 use crate::clock::SystemClock;
-use crate::config::KioskConfig;
+use crate::config::{KioskConfig, Token};
 use crate::kiosk::Kiosk;
 use crate::store::StoreOptions;
 use crate::ui::AppWindow;
@@ -20,11 +20,25 @@ pub fn run(config: &KioskConfig) -> anyhow::Result<()> {
         ui.window().set_fullscreen(true);
     }
     log_first_frame(&ui, started);
-    let kiosk = Kiosk::start(
+    let mut kiosk = Kiosk::start(
         config,
         Box::new(SystemClock::new()),
         StoreOptions::default(),
     );
+    match (&config.upload.endpoint, &config.upload.token_file) {
+        (Some(endpoint), Some(token_file)) => {
+            let token = Token::read(token_file, "upload.token_file")?;
+            kiosk.set_uploader(crate::upload::spawn(
+                config.database_path(),
+                endpoint.clone(),
+                token,
+                config.upload.clone(),
+                Box::new(SystemClock::new()),
+            )?);
+            tracing::info!(endpoint, "uploading to the collector");
+        }
+        _ => tracing::info!("no collector configured: answers stay on this device"),
+    }
     let origin = Instant::now();
     let attached = KioskUi::attach(&ui, kiosk, scenery, Rc::new(move || origin.elapsed()));
     tracing::info!(

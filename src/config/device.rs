@@ -8,6 +8,7 @@ use hetki_protocol::{EventInfo, Language, Text};
 use serde::Deserialize;
 
 use super::error::{ConfigError, ConfigProblem, parse_toml};
+use super::upload::UploadFile;
 use super::{KioskConfig, Timing, load_survey};
 
 /// Where `--config` points when it is not given.
@@ -35,6 +36,8 @@ struct DeviceFile {
     event: EventFile,
     #[serde(default)]
     timing: TimingFile,
+    #[serde(default)]
+    upload: UploadFile,
 }
 
 #[derive(Deserialize)]
@@ -183,6 +186,8 @@ pub(super) fn load(path: &Path) -> Result<KioskConfig, ConfigError> {
         ),
     };
 
+    let upload = file.upload.resolve(dir, &mut problem);
+
     match survey {
         Some(survey) if problems.is_empty() => Ok(KioskConfig {
             config_file: path.to_owned(),
@@ -203,6 +208,7 @@ pub(super) fn load(path: &Path) -> Result<KioskConfig, ConfigError> {
             timing,
             keep_partial: file.keep_partial,
             fullscreen: file.fullscreen,
+            upload,
         }),
         _ => Err(ConfigError { problems }),
     }

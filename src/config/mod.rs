@@ -4,6 +4,7 @@
 mod device;
 mod error;
 mod survey_file;
+mod upload;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -14,6 +15,7 @@ use hetki_protocol::{EventInfo, Language, SurveyDefinition, Text};
 pub use device::DEFAULT_CONFIG_PATH;
 pub use error::{ConfigError, ConfigProblem};
 pub use survey_file::load_survey;
+pub use upload::{Token, UploadConfig, check_endpoint};
 
 /// A kiosk's whole configuration, validated.
 #[derive(Clone, Debug)]
@@ -36,6 +38,7 @@ pub struct KioskConfig {
     /// Keep a half-answered survey (flagged incomplete) when a respondent walks away.
     pub keep_partial: bool,
     pub fullscreen: bool,
+    pub upload: UploadConfig,
 }
 
 /// How long each part of the respondent flow lasts.

@@ -28,9 +28,14 @@ fn enable_wal(conn: &Connection, patience: Duration) -> rusqlite::Result<()> {
     }
 }
 
-/// One question's answers counted by value; skips ('') come first, as `None`.
-pub const TALLY_SQL: &str = "SELECT NULLIF(value, ''), COUNT(*) FROM answers
-     WHERE survey_id = ?1 AND question_id = ?2 GROUP BY value ORDER BY value";
+/// One question's answers counted by value, those of pruned responses included; skips ('')
+/// come first, as `None`.
+pub const TALLY_SQL: &str = "SELECT NULLIF(value, ''), SUM(n) FROM (
+         SELECT value, COUNT(*) AS n FROM answers
+         WHERE survey_id = ?1 AND question_id = ?2 GROUP BY value
+         UNION ALL
+         SELECT value, count FROM pruned_tallies WHERE survey_id = ?1 AND question_id = ?2
+     ) GROUP BY value ORDER BY value";
 
 /// A response as the kiosk keeps it: with the device that took it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -49,7 +54,7 @@ pub struct Tally {
 }
 
 pub struct Database {
-    conn: Connection,
+    pub(super) conn: Connection,
     /// Survey versions already in the `surveys` table, so a record does not write them again.
     known_surveys: HashSet<(String, String)>,
 }

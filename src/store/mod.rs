@@ -2,12 +2,14 @@
 //! the disk, and read directly by `export` and the tests.
 
 mod database;
+mod outbox;
 mod schema;
 mod worker;
 
 use std::time::Duration;
 
 pub use database::{Database, StoredResponse, TALLY_SQL, Tally};
+pub use outbox::{Delivery, Pending, Rejection, UploadStatus};
 pub use worker::{StoreEvent, StoreHandle, spawn};
 
 #[derive(Debug, thiserror::Error)]

@@ -1,0 +1,270 @@
+//! The buffer seen from the uploader: what is pending, what the collector said of each
+//! response, and pruning what it has long had.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use hetki_protocol::{SurveyDefinition, SurveyRef};
+use rusqlite::{OptionalExtension, TransactionBehavior, params};
+
+use super::{Database, StoreError};
+
+/// A stored response waiting for the collector, as its JSON body (sent as it was stored).
+#[derive(Clone, Debug)]
+pub struct Pending {
+    pub seq: u64,
+    pub id: String,
+    pub survey: SurveyRef,
+    pub body: String,
+}
+
+/// What the collector said of one response.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Delivery {
+    Delivered,
+    Rejected(String),
+}
+
+/// The buffer's upload state, for `hetki status`, the health report and the staff panel.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct UploadStatus {
+    /// Every response ever stored here, pruned ones included.
+    pub stored: u64,
+    pub pruned: u64,
+    pub pending: u64,
+    pub delivered: u64,
+    pub rejected: u64,
+    pub oldest_pending: Option<DateTime<Utc>>,
+    pub last_success_at: Option<DateTime<Utc>>,
+    pub last_error: Option<String>,
+    pub last_error_at: Option<DateTime<Utc>>,
+}
+
+/// A response the collector refused, with its reason.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rejection {
+    pub id: String,
+    pub reason: String,
+}
+
+const LAST_SUCCESS: &str = "last_success_at";
+const LAST_ERROR: &str = "last_error";
+const LAST_ERROR_AT: &str = "last_error_at";
+const PRUNED: &str = "pruned_responses";
+
+fn timestamp(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+fn parse_time(text: Option<String>) -> Option<DateTime<Utc>> {
+    text.and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
+        .map(|t| t.with_timezone(&Utc))
+}
+
+impl Database {
+    /// Pending responses numbered above `after`, oldest first: at most `max_count`, and no
+    /// more than `max_bytes` of bodies (but always one, if there is one).
+    pub fn pending_batch(
+        &self,
+        after: u64,
+        max_count: usize,
+        max_bytes: usize,
+    ) -> Result<Vec<Pending>, StoreError> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT r.seq, r.id, r.survey_id, r.survey_hash, r.body FROM responses r
+             WHERE r.seq > ?1
+               AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.response_seq = r.seq)
+             ORDER BY r.seq LIMIT ?2",
+        )?;
+        let mut rows = statement.query(params![after as i64, max_count as i64])?;
+        let mut batch = Vec::new();
+        let mut bytes = 0;
+        while let Some(row) = rows.next()? {
+            let body: String = row.get(4)?;
+            bytes += body.len() + 1;
+            if bytes > max_bytes && !batch.is_empty() {
+                break;
+            }
+            batch.push(Pending {
+                seq: row.get::<_, i64>(0)? as u64,
+                id: row.get(1)?,
+                survey: SurveyRef {
+                    id: row.get(2)?,
+                    hash: row.get(3)?,
+                },
+                body,
+            });
+        }
+        Ok(batch)
+    }
+
+    /// The survey version's definition if the collector has not acknowledged it yet.
+    pub fn unsent_survey(&self, survey: &SurveyRef) -> Result<Option<SurveyDefinition>, StoreError> {
+        let definition: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT definition FROM surveys
+                 WHERE survey_id = ?1 AND survey_hash = ?2 AND sent_at IS NULL",
+                [&survey.id, &survey.hash],
+                |row| row.get(0),
+            )
+            .optional()?;
+        Ok(definition.map(|d| serde_json::from_str(&d)).transpose()?)
+    }
+
+    /// Notes that the collector has (`Some`) or lacks (`None`) a survey version's definition.
+    pub fn set_survey_sent(&self, survey: &SurveyRef, at: Option<DateTime<Utc>>) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE surveys SET sent_at = ?3 WHERE survey_id = ?1 AND survey_hash = ?2",
+            params![survey.id, survey.hash, at.map(timestamp)],
+        )?;
+        Ok(())
+    }
+
+    /// Records what the collector said of a batch, and that an upload succeeded at `now`,
+    /// in one transaction.
+    pub fn record_deliveries(
+        &mut self,
+        outcomes: &[(u64, Delivery)],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        {
+            let mut insert = tx.prepare_cached(
+                "INSERT OR REPLACE INTO deliveries (response_seq, delivered_at, rejected_reason)
+                 VALUES (?1, ?2, ?3)",
+            )?;
+            let now = timestamp(now);
+            for (seq, delivery) in outcomes {
+                let (delivered, rejected) = match delivery {
+                    Delivery::Delivered => (Some(now.as_str()), None),
+                    Delivery::Rejected(reason) => (None, Some(reason.as_str())),
+                };
+                insert.execute(params![*seq as i64, delivered, rejected])?;
+            }
+        }
+        set_state(&tx, LAST_SUCCESS, &timestamp(now))?;
+        tx.execute(
+            "DELETE FROM upload_state WHERE key IN (?1, ?2)",
+            [LAST_ERROR, LAST_ERROR_AT],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Remembers why the last upload failed, for `hetki status`.
+    pub fn record_upload_error(&self, error: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+        set_state(&self.conn, LAST_ERROR, error)?;
+        set_state(&self.conn, LAST_ERROR_AT, &timestamp(now))?;
+        Ok(())
+    }
+
+    /// Deletes responses delivered before `cutoff`, moving their answers into the pruned
+    /// tallies in the same transaction so no total changes. Keeps the newest response, whose
+    /// number the next one continues from. Returns how many were pruned.
+    pub fn prune_delivered(&mut self, cutoff: DateTime<Utc>) -> Result<u64, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute(
+            "CREATE TEMP TABLE doomed AS
+             SELECT response_seq AS seq FROM deliveries
+             WHERE delivered_at IS NOT NULL AND delivered_at < ?1
+               AND response_seq < (SELECT MAX(seq) FROM responses)",
+            [timestamp(cutoff)],
+        )?;
+        tx.execute_batch(
+            "INSERT INTO pruned_tallies (survey_id, question_id, value, count)
+                 SELECT survey_id, question_id, value, COUNT(*) FROM answers
+                 WHERE response_seq IN (SELECT seq FROM doomed)
+                 GROUP BY survey_id, question_id, value
+             ON CONFLICT DO UPDATE SET count = count + excluded.count;
+             DELETE FROM answers WHERE response_seq IN (SELECT seq FROM doomed);
+             DELETE FROM deliveries WHERE response_seq IN (SELECT seq FROM doomed);",
+        )?;
+        let pruned = tx.execute("DELETE FROM responses WHERE seq IN (SELECT seq FROM doomed)", [])? as u64;
+        tx.execute_batch("DROP TABLE temp.doomed")?;
+        if pruned > 0 {
+            let before = state(&tx, PRUNED)?.and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+            set_state(&tx, PRUNED, &(before + pruned).to_string())?;
+        }
+        tx.commit()?;
+        Ok(pruned)
+    }
+
+    pub fn upload_status(&self) -> Result<UploadStatus, StoreError> {
+        let count = |sql: &str| -> Result<u64, StoreError> {
+            Ok(self.conn.query_row(sql, [], |row| row.get::<_, i64>(0))? as u64)
+        };
+        let kept = count("SELECT COUNT(*) FROM responses")?;
+        let delivered = count("SELECT COUNT(*) FROM deliveries WHERE delivered_at IS NOT NULL")?;
+        let rejected = count("SELECT COUNT(*) FROM deliveries WHERE rejected_reason IS NOT NULL")?;
+        let pruned = state(&self.conn, PRUNED)?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        Ok(UploadStatus {
+            stored: kept + pruned,
+            pruned,
+            pending: kept - delivered - rejected,
+            delivered: delivered + pruned,
+            rejected,
+            oldest_pending: self.oldest_pending()?,
+            last_success_at: parse_time(state(&self.conn, LAST_SUCCESS)?),
+            last_error: state(&self.conn, LAST_ERROR)?,
+            last_error_at: parse_time(state(&self.conn, LAST_ERROR_AT)?),
+        })
+    }
+
+    /// When the oldest pending response was recorded.
+    pub fn oldest_pending(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
+        let at: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT recorded_at FROM responses r
+                 WHERE NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.response_seq = r.seq)
+                 ORDER BY seq LIMIT 1",
+                [],
+                |row| row.get(0),
+            )
+            .optional()?;
+        Ok(parse_time(at))
+    }
+
+    /// How many responses wait for the collector.
+    pub fn pending_count(&self) -> Result<u64, StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT (SELECT COUNT(*) FROM responses) - (SELECT COUNT(*) FROM deliveries)",
+            [],
+            |row| row.get::<_, i64>(0),
+        )? as u64)
+    }
+
+    /// The responses the collector refused, oldest first.
+    pub fn rejections(&self) -> Result<Vec<Rejection>, StoreError> {
+        let mut statement = self.conn.prepare(
+            "SELECT r.id, d.rejected_reason FROM deliveries d JOIN responses r ON r.seq = d.response_seq
+             WHERE d.rejected_reason IS NOT NULL ORDER BY r.seq",
+        )?;
+        let rows = statement.query_map([], |row| {
+            Ok(Rejection {
+                id: row.get(0)?,
+                reason: row.get(1)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+fn state(conn: &rusqlite::Connection, key: &str) -> Result<Option<String>, StoreError> {
+    Ok(conn
+        .query_row("SELECT value FROM upload_state WHERE key = ?1", [key], |row| row.get(0))
+        .optional()?)
+}
+
+fn set_state(conn: &rusqlite::Connection, key: &str, value: &str) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT OR REPLACE INTO upload_state (key, value) VALUES (?1, ?2)",
+        [key, value],
+    )?;
+    Ok(())
+}

@@ -1,0 +1,95 @@
+//! `hetki sync` and `hetki status`: the uploader from the command line.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use chrono::{DateTime, SecondsFormat, Utc};
+
+use crate::clock::SystemClock;
+use crate::config::{ConfigError, KioskConfig, Token, check_endpoint};
+use crate::store::{Database, StoreOptions};
+use crate::upload::Uploader;
+
+/// Uploads everything pending now. Ok with the number delivered when nothing is left
+/// pending; an error with the reason otherwise.
+pub fn sync_once(
+    config: &KioskConfig,
+    endpoint: Option<String>,
+    token_file: Option<PathBuf>,
+) -> anyhow::Result<u64> {
+    let endpoint = endpoint
+        .or_else(|| config.upload.endpoint.clone())
+        .ok_or_else(|| no_setting(config, "upload.endpoint", "--endpoint URL"))?;
+    check_endpoint(&endpoint)
+        .map_err(|message| ConfigError::one(&config.config_file, Some("--endpoint"), message))?;
+    let (token_file, field) = match token_file {
+        Some(path) => (path, "--token-file"),
+        None => (
+            config
+                .upload
+                .token_file
+                .clone()
+                .ok_or_else(|| no_setting(config, "upload.token_file", "--token-file PATH"))?,
+            "upload.token_file",
+        ),
+    };
+    let token = Token::read(&token_file, field)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let mut uploader = Uploader::new(
+        config.database_path(),
+        &endpoint,
+        &token,
+        config.upload.clone(),
+        Box::new(SystemClock::new()),
+    )
+    .context("cannot set up the HTTP client")?;
+    let progress = runtime
+        .block_on(uploader.drain())
+        .map_err(|failure| anyhow::anyhow!("upload failed: {failure}"))?;
+    if progress.rejected > 0 {
+        eprintln!(
+            "hetki: the collector rejected {} responses; `hetki status` shows why",
+            progress.rejected
+        );
+    }
+    Ok(progress.delivered)
+}
+
+fn no_setting(config: &KioskConfig, field: &str, flag: &str) -> ConfigError {
+    ConfigError::one(
+        &config.config_file,
+        Some(field),
+        format!("no collector is configured: set {field} or give {flag}"),
+    )
+}
+
+/// `hetki status`: what is stored, pending and delivered, and how uploading goes.
+pub fn print_status(config: &KioskConfig, out: &mut impl Write) -> anyhow::Result<()> {
+    let db = Database::open_existing(&config.database_path(), &StoreOptions::default())?;
+    let status = db.upload_status()?;
+    let time = |t: Option<DateTime<Utc>>| {
+        t.map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true))
+            .unwrap_or_else(|| "never".into())
+    };
+    writeln!(out, "stored:          {}", status.stored)?;
+    writeln!(out, "pending:         {}", status.pending)?;
+    writeln!(out, "delivered:       {} ({} pruned after delivery)", status.delivered, status.pruned)?;
+    writeln!(out, "rejected:        {}", status.rejected)?;
+    writeln!(
+        out,
+        "oldest pending:  {}",
+        status.oldest_pending.map_or("none".into(), |t| time(Some(t)))
+    )?;
+    writeln!(out, "last upload:     {}", time(status.last_success_at))?;
+    match (&status.last_error, status.last_error_at) {
+        (Some(error), at) => writeln!(out, "last error:      {} ({error})", time(at))?,
+        (None, _) => writeln!(out, "last error:      none since the last upload")?,
+    }
+    for rejection in db.rejections()? {
+        writeln!(out, "rejected {}: {}", rejection.id, rejection.reason)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,427 @@
+//! What the uploader does, step by step: prune, pick the oldest pending responses, make sure
+//! the collector has their survey versions, send, and record each receipt.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::Utc;
+use hetki_protocol::{ClockReading, HealthReport, Outcome, SurveyRef, UploadReceipts};
+use reqwest::StatusCode;
+use tokio::sync::mpsc::UnboundedReceiver;
+use tokio::sync::mpsc::error::TryRecvError;
+use tokio::time::Instant;
+
+use super::backoff::{full_jitter, random_unit};
+use super::client::{CollectorClient, Reply};
+use crate::clock::ClockSource;
+use crate::config::{Token, UploadConfig};
+use crate::store::{Database, Delivery, Pending, StoreOptions};
+
+/// A new response cuts a retry wait to at most this (unless the collector asked for longer).
+const NUDGE_WAIT: Duration = Duration::from_secs(10);
+const PRUNE_INTERVAL: Duration = Duration::from_secs(3600);
+
+/// What one step delivered.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Progress {
+    pub delivered: u64,
+    pub rejected: u64,
+}
+
+impl std::ops::AddAssign for Progress {
+    fn add_assign(&mut self, other: Progress) {
+        self.delivered += other.delivered;
+        self.rejected += other.rejected;
+    }
+}
+
+/// Why an upload did not go through; it is tried again later.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Failure {
+    pub reason: String,
+    /// The collector's `Retry-After`, if it gave one.
+    pub retry_after: Option<Duration>,
+}
+
+impl Failure {
+    fn new(reason: impl Into<String>) -> Failure {
+        Failure {
+            reason: reason.into(),
+            retry_after: None,
+        }
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.reason)
+    }
+}
+
+pub struct Uploader {
+    database: PathBuf,
+    db: Option<Database>,
+    client: CollectorClient,
+    settings: UploadConfig,
+    clock: Box<dyn ClockSource>,
+    /// Every response numbered up to here has been answered for in this run, so the next
+    /// batch is read from after it instead of from the start of the buffer.
+    cursor: u64,
+    /// Halved when the collector says a batch is too large.
+    batch_limit: usize,
+    next_health: Instant,
+    next_prune: Instant,
+    failures: u32,
+}
+
+impl Uploader {
+    pub fn new(
+        database: PathBuf,
+        endpoint: &str,
+        token: &Token,
+        settings: UploadConfig,
+        clock: Box<dyn ClockSource>,
+    ) -> Result<Uploader, reqwest::Error> {
+        let now = Instant::now();
+        Ok(Uploader {
+            database,
+            db: None,
+            client: CollectorClient::new(endpoint, token)?,
+            batch_limit: settings.batch_responses,
+            settings,
+            clock,
+            cursor: 0,
+            next_health: now,
+            next_prune: now,
+            failures: 0,
+        })
+    }
+
+    /// Uploads until nothing is pending; stops at the first failure (for `hetki sync --once`).
+    pub async fn drain(&mut self) -> Result<Progress, Failure> {
+        let mut total = Progress::default();
+        while let Some(progress) = self.step_recording().await? {
+            total += progress;
+        }
+        Ok(total)
+    }
+
+    /// Uploads for as long as the handle lives: right away while there is something to
+    /// send, after a failure with backoff, and on the health timer when idle.
+    pub async fn run(mut self, mut signals: UnboundedReceiver<()>) {
+        loop {
+            match self.step_recording().await {
+                Ok(Some(_)) => {
+                    // Sending anyway: nudges that came meanwhile are served by this loop.
+                    loop {
+                        match signals.try_recv() {
+                            Ok(()) => continue,
+                            Err(TryRecvError::Empty) => break,
+                            Err(TryRecvError::Disconnected) => return,
+                        }
+                    }
+                }
+                Ok(None) => {
+                    let until = self.next_health.min(self.next_prune);
+                    if !self.wait(&mut signals, until, true).await {
+                        return;
+                    }
+                }
+                Err(failure) => {
+                    let (wait, cut_by_nudge) = match failure.retry_after {
+                        // The collector said when: a new response does not hurry it.
+                        Some(after) => (after, false),
+                        None => (
+                            full_jitter(
+                                self.failures,
+                                self.settings.retry_base,
+                                self.settings.retry_cap,
+                                random_unit(),
+                            ),
+                            true,
+                        ),
+                    };
+                    tracing::warn!(reason = %failure, retry_in_s = wait.as_secs_f64(), "upload failed");
+                    if !self.wait(&mut signals, Instant::now() + wait, cut_by_nudge).await {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Waits until `deadline`; a nudge cuts it (to now when idle, to at most 10 s in a retry
+    /// wait). Returns false when the handle is gone.
+    async fn wait(&self, signals: &mut UnboundedReceiver<()>, mut deadline: Instant, cut: bool) -> bool {
+        let idle = self.failures == 0;
+        loop {
+            tokio::select! {
+                _ = tokio::time::sleep_until(deadline) => return true,
+                signal = signals.recv() => match signal {
+                    None => return false,
+                    Some(()) if idle => return true,
+                    Some(()) if cut => deadline = deadline.min(Instant::now() + NUDGE_WAIT),
+                    Some(()) => {}
+                },
+            }
+        }
+    }
+
+    async fn step_recording(&mut self) -> Result<Option<Progress>, Failure> {
+        let result = self.step().await;
+        match &result {
+            Ok(_) => self.failures = 0,
+            Err(failure) => {
+                self.failures = self.failures.saturating_add(1);
+                if let Some(db) = &self.db {
+                    if let Err(error) = db.record_upload_error(&failure.reason, Utc::now()) {
+                        tracing::warn!(%error, "cannot note the upload error");
+                    }
+                }
+            }
+        }
+        result
+    }
+
+    fn db(&mut self) -> Result<&mut Database, Failure> {
+        if self.db.is_none() {
+            let db = Database::open_existing(&self.database, &StoreOptions::default())
+                .map_err(|e| Failure::new(e.to_string()))?;
+            self.db = Some(db);
+        }
+        Ok(self.db.as_mut().expect("just opened"))
+    }
+
+    /// One batch: `Ok(None)` when nothing was pending.
+    pub async fn step(&mut self) -> Result<Option<Progress>, Failure> {
+        let store_error = |e: crate::store::StoreError| Failure::new(format!("the buffer: {e}"));
+        if Instant::now() >= self.next_prune {
+            self.next_prune = Instant::now() + PRUNE_INTERVAL;
+            let cutoff = Utc::now() - self.settings.prune_after;
+            match self.db()?.prune_delivered(cutoff) {
+                Ok(0) => {}
+                Ok(pruned) => tracing::info!(pruned, "pruned responses delivered long ago"),
+                Err(error) => tracing::warn!(%error, "cannot prune"),
+            }
+        }
+        let (cursor, limit, bytes) = (self.cursor, self.batch_limit, self.settings.batch_bytes);
+        let mut batch = self.db()?.pending_batch(cursor, limit, bytes).map_err(store_error)?;
+        if batch.is_empty() && self.cursor > 0 {
+            // Anything left behind the cursor (e.g. by another process) is found from the start.
+            self.cursor = 0;
+            batch = self.db()?.pending_batch(0, limit, bytes).map_err(store_error)?;
+        }
+        let health_due = Instant::now() >= self.next_health;
+        if batch.is_empty() {
+            if health_due {
+                self.send(&[]).await.map_err(Sent::into_failure)?;
+            }
+            return Ok(None);
+        }
+        if let Some(progress) = self.send_surveys(&batch).await? {
+            return Ok(Some(progress));
+        }
+        match self.send(&batch).await {
+            Ok(receipts) => self.apply_receipts(&batch, receipts).map(Some),
+            Err(Sent::Refused { status, reason }) if batch.len() > 1 => {
+                // Too large, or one response the collector cannot read: halve until the
+                // batch fits or the culprit is alone.
+                self.batch_limit = (batch.len() / 2).max(1);
+                tracing::info!(%status, reason, limit = self.batch_limit, "batch refused; halving");
+                Ok(Some(Progress::default()))
+            }
+            Err(Sent::Refused { reason, .. }) => {
+                // One response refused whole. Blame it only if the same envelope without it
+                // goes through; otherwise the trouble is not this response's.
+                self.send(&[]).await.map_err(Sent::into_failure)?;
+                let pending = &batch[0];
+                tracing::warn!(id = pending.id, reason, "the collector refused a response");
+                self.db()?
+                    .record_deliveries(&[(pending.seq, Delivery::Rejected(reason))], Utc::now())
+                    .map_err(store_error)?;
+                self.cursor = pending.seq;
+                Ok(Some(Progress { delivered: 0, rejected: 1 }))
+            }
+            Err(other) => Err(other.into_failure()),
+        }
+    }
+
+    /// Sends the definitions the collector lacks. A definition it refuses makes its
+    /// responses unsendable: they are rejected with its reason (`Some` progress then).
+    async fn send_surveys(&mut self, batch: &[Pending]) -> Result<Option<Progress>, Failure> {
+        let mut refs: Vec<&SurveyRef> = batch.iter().map(|p| &p.survey).collect();
+        refs.dedup();
+        refs.sort_by(|a, b| (&a.id, &a.hash).cmp(&(&b.id, &b.hash)));
+        refs.dedup();
+        for survey in refs {
+            let db = self.db()?;
+            let Some(definition) = db
+                .unsent_survey(survey)
+                .map_err(|e| Failure::new(format!("the buffer: {e}")))?
+            else {
+                continue;
+            };
+            match self.client.send_survey(&definition).await {
+                Reply::Ok(()) => {
+                    self.db()?
+                        .set_survey_sent(survey, Some(Utc::now()))
+                        .map_err(|e| Failure::new(format!("the buffer: {e}")))?;
+                }
+                Reply::Later { reason, retry_after } => return Err(Failure { reason, retry_after }),
+                Reply::Refused { reason, .. } => {
+                    let reason = format!("the collector refused survey {} {}: {reason}", survey.id, survey.hash);
+                    let outcomes: Vec<_> = batch
+                        .iter()
+                        .filter(|p| &p.survey == survey)
+                        .map(|p| (p.seq, Delivery::Rejected(reason.clone())))
+                        .collect();
+                    self.db()?
+                        .record_deliveries(&outcomes, Utc::now())
+                        .map_err(|e| Failure::new(format!("the buffer: {e}")))?;
+                    self.cursor = 0;
+                    return Ok(Some(Progress {
+                        delivered: 0,
+                        rejected: outcomes.len() as u64,
+                    }));
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    /// Posts `batch` (the stored bodies as they are) with the clock reading, and a health
+    /// report when one is due.
+    async fn send(&mut self, batch: &[Pending]) -> Result<UploadReceipts, Sent> {
+        let health = if Instant::now() >= self.next_health {
+            Some(self.health().map_err(|f| Sent::Later(f))?)
+        } else {
+            None
+        };
+        let sent = ClockReading {
+            wall: self.clock.wall(),
+            clock: self.clock.facts(),
+        };
+        let mut body = Vec::with_capacity(batch.iter().map(|p| p.body.len() + 1).sum::<usize>() + 512);
+        body.extend_from_slice(b"{\"sent\":");
+        serde_json::to_writer(&mut body, &sent).map_err(|e| Sent::Later(Failure::new(e.to_string())))?;
+        if let Some(health) = &health {
+            body.extend_from_slice(b",\"health\":");
+            serde_json::to_writer(&mut body, health).map_err(|e| Sent::Later(Failure::new(e.to_string())))?;
+        }
+        body.extend_from_slice(b",\"responses\":[");
+        for (i, pending) in batch.iter().enumerate() {
+            if i > 0 {
+                body.push(b',');
+            }
+            body.extend_from_slice(pending.body.as_bytes());
+        }
+        body.extend_from_slice(b"]}");
+        match self.client.send_batch(body).await {
+            Reply::Ok(receipts) => {
+                if health.is_some() {
+                    self.next_health = Instant::now() + self.settings.health_interval;
+                }
+                Ok(receipts)
+            }
+            Reply::Refused { status, reason } => Err(Sent::Refused { status, reason }),
+            Reply::Later { reason, retry_after } => Err(Sent::Later(Failure { reason, retry_after })),
+        }
+    }
+
+    /// Marks what the receipts acknowledge. A response without a final receipt (its survey
+    /// unknown to the collector, or no receipt at all) stays pending and is sent again.
+    fn apply_receipts(&mut self, batch: &[Pending], receipts: UploadReceipts) -> Result<Progress, Failure> {
+        let mut by_id: HashMap<String, Outcome> = receipts
+            .receipts
+            .into_iter()
+            .map(|r| (r.id.to_string(), r.outcome))
+            .collect();
+        let mut outcomes = Vec::with_capacity(batch.len());
+        let mut progress = Progress::default();
+        let mut unresolved: Option<u64> = None;
+        let mut unknown_surveys = Vec::new();
+        for pending in batch {
+            match by_id.remove(&pending.id) {
+                Some(Outcome::Stored | Outcome::AlreadyHad) => {
+                    outcomes.push((pending.seq, Delivery::Delivered));
+                    progress.delivered += 1;
+                }
+                Some(Outcome::Rejected { reason }) => {
+                    tracing::warn!(id = pending.id, reason, "the collector rejected a response");
+                    outcomes.push((pending.seq, Delivery::Rejected(reason)));
+                    progress.rejected += 1;
+                }
+                Some(Outcome::UnknownSurvey) => {
+                    unresolved.get_or_insert(pending.seq);
+                    unknown_surveys.push(pending.survey.clone());
+                }
+                None => {
+                    unresolved.get_or_insert(pending.seq);
+                }
+            }
+        }
+        let db = self.db()?;
+        db.record_deliveries(&outcomes, Utc::now())
+            .map_err(|e| Failure::new(format!("the buffer: {e}")))?;
+        for survey in &unknown_surveys {
+            db.set_survey_sent(survey, None)
+                .map_err(|e| Failure::new(format!("the buffer: {e}")))?;
+        }
+        self.cursor = match unresolved {
+            Some(first) => first - 1,
+            None => batch.last().map_or(self.cursor, |p| p.seq),
+        };
+        if outcomes.is_empty() {
+            return Err(Failure::new(
+                "the collector acknowledged none of the batch (survey definitions missing there?)",
+            ));
+        }
+        Ok(progress)
+    }
+
+    fn health(&mut self) -> Result<HealthReport, Failure> {
+        let synchronized = self.clock.facts().synchronized;
+        let dir = self.database.parent().map(Path::to_path_buf).unwrap_or_default();
+        let status = self
+            .db()?
+            .upload_status()
+            .map_err(|e| Failure::new(format!("the buffer: {e}")))?;
+        Ok(HealthReport {
+            app_version: env!("CARGO_PKG_VERSION").to_owned(),
+            pending: status.pending,
+            oldest_pending: status.oldest_pending,
+            rejected: status.rejected,
+            clock_synchronized: synchronized,
+            free_disk_bytes: free_disk_bytes(&dir),
+        })
+    }
+}
+
+/// How a batch post went wrong.
+enum Sent {
+    Refused { status: StatusCode, reason: String },
+    Later(Failure),
+}
+
+impl Sent {
+    fn into_failure(self) -> Failure {
+        match self {
+            Sent::Refused { reason, .. } => Failure::new(reason),
+            Sent::Later(failure) => failure,
+        }
+    }
+}
+
+/// Free space for an unprivileged writer on the file system holding `dir`.
+pub fn free_disk_bytes(dir: &Path) -> Option<u64> {
+    use std::os::unix::ffi::OsStrExt;
+    let path = std::ffi::CString::new(dir.as_os_str().as_bytes()).ok()?;
+    let mut stat: libc::statvfs = unsafe { std::mem::zeroed() };
+    // SAFETY: a valid C string and a zeroed out-parameter of the right type.
+    if unsafe { libc::statvfs(path.as_ptr(), &mut stat) } != 0 {
+        return None;
+    }
+    Some(stat.f_bavail as u64 * stat.f_frsize as u64)
+}

@@ -1,0 +1,66 @@
+//! The uploader: a tokio task on its own thread that sends the buffer to the collector,
+//! oldest first, and marks a response delivered only from the collector's receipt.
+
+mod backoff;
+mod client;
+mod engine;
+
+use std::path::PathBuf;
+use std::thread::JoinHandle;
+
+use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
+
+pub use backoff::{full_jitter, parse_retry_after};
+pub use engine::{Failure, Progress, Uploader};
+
+use crate::clock::ClockSource;
+use crate::config::{Token, UploadConfig};
+
+/// The way to a running uploader. Dropping it stops the uploader after its current request
+/// (nothing is lost: what was not acknowledged stays pending in the buffer).
+pub struct UploaderHandle {
+    signals: UnboundedSender<()>,
+    _thread: JoinHandle<()>,
+}
+
+impl UploaderHandle {
+    /// A response was just committed: upload soon, cutting any retry wait to at most 10 s.
+    pub fn nudge(&self) {
+        let _ = self.signals.send(());
+    }
+}
+
+/// Starts the uploader on the buffer at `database` on its own thread.
+pub fn spawn(
+    database: PathBuf,
+    endpoint: String,
+    token: Token,
+    settings: UploadConfig,
+    clock: Box<dyn ClockSource>,
+) -> std::io::Result<UploaderHandle> {
+    let (signals, inbox) = unbounded_channel();
+    let thread = std::thread::Builder::new()
+        .name("hetki-upload".into())
+        .spawn(move || {
+            let runtime = match tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
+                Ok(runtime) => runtime,
+                Err(error) => {
+                    tracing::error!(%error, "the uploader cannot start");
+                    return;
+                }
+            };
+            runtime.block_on(async move {
+                match Uploader::new(database, &endpoint, &token, settings, clock) {
+                    Ok(uploader) => uploader.run(inbox).await,
+                    Err(error) => tracing::error!(%error, "the uploader cannot start"),
+                }
+            });
+        })?;
+    Ok(UploaderHandle {
+        signals,
+        _thread: thread,
+    })
+}
