@@ -2,7 +2,9 @@
 
 use std::io::Write;
 
-use hetki_protocol::csv::{RESPONSE_COLUMNS, answer_cells, question_columns, response_cells, write_row};
+use hetki_protocol::csv::{
+    RESPONSE_COLUMNS, answer_cells, question_columns, response_cells, write_row,
+};
 
 use crate::store::{Database, StoreError};
 

@@ -76,12 +76,18 @@ pub fn print_status(config: &KioskConfig, out: &mut impl Write) -> anyhow::Resul
     };
     writeln!(out, "stored:          {}", status.stored)?;
     writeln!(out, "pending:         {}", status.pending)?;
-    writeln!(out, "delivered:       {} ({} pruned after delivery)", status.delivered, status.pruned)?;
+    writeln!(
+        out,
+        "delivered:       {} ({} pruned after delivery)",
+        status.delivered, status.pruned
+    )?;
     writeln!(out, "rejected:        {}", status.rejected)?;
     writeln!(
         out,
         "oldest pending:  {}",
-        status.oldest_pending.map_or("none".into(), |t| time(Some(t)))
+        status
+            .oldest_pending
+            .map_or("none".into(), |t| time(Some(t)))
     )?;
     writeln!(out, "last upload:     {}", time(status.last_success_at))?;
     match (&status.last_error, status.last_error_at) {

@@ -3,9 +3,9 @@
 
 use std::sync::Arc;
 
-use axum::extract::rejection::JsonRejection;
-use axum::extract::{DefaultBodyLimit, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::extract::{FromRequest, FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -65,9 +65,63 @@ impl From<StorageError> for Refusal {
     }
 }
 
-impl From<JsonRejection> for Refusal {
-    fn from(rejection: JsonRejection) -> Refusal {
-        Refusal::new(rejection.status(), rejection.body_text())
+/// An oversized body is still read (and dropped) up to this much, so the client, which is
+/// still sending, gets the 413 instead of a connection reset.
+const DRAIN_LIMIT: usize = 8 * MAX_BODY_BYTES;
+
+/// A JSON request body of at most `MAX_BODY_BYTES`: 415 without the JSON content type, 413
+/// when larger, 400 when not JSON, 422 when JSON of the wrong shape.
+struct JsonBody<T>(T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for JsonBody<T> {
+    type Rejection = Refusal;
+
+    async fn from_request(request: Request, _: &S) -> Result<Self, Refusal> {
+        use http_body_util::BodyExt;
+        let is_json = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"));
+        let mut body = request.into_body();
+        let mut bytes = Vec::new();
+        let mut size = 0;
+        while let Some(frame) = body.frame().await {
+            let frame = frame.map_err(|e| {
+                Refusal::new(
+                    StatusCode::BAD_REQUEST,
+                    format!("cannot read the body: {e}"),
+                )
+            })?;
+            if let Ok(data) = frame.into_data() {
+                size += data.len();
+                if size <= MAX_BODY_BYTES {
+                    bytes.extend_from_slice(&data);
+                } else if size > DRAIN_LIMIT {
+                    break;
+                }
+            }
+        }
+        if size > MAX_BODY_BYTES {
+            return Err(Refusal::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!("the body is larger than {MAX_BODY_BYTES} bytes; send smaller batches"),
+            ));
+        }
+        if !is_json {
+            return Err(Refusal::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "send the body as Content-Type: application/json",
+            ));
+        }
+        serde_json::from_slice(&bytes).map(JsonBody).map_err(|e| {
+            let status = match e.classify() {
+                serde_json::error::Category::Data => StatusCode::UNPROCESSABLE_ENTITY,
+                _ => StatusCode::BAD_REQUEST,
+            };
+            Refusal::new(status, format!("the body is not a valid request: {e}"))
+        })
     }
 }
 
@@ -80,7 +134,6 @@ pub fn router(storage: Shared) -> Router {
         .method_not_allowed_fallback(|| async {
             Refusal::new(StatusCode::METHOD_NOT_ALLOWED, "method not allowed here")
         })
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(storage)
 }
 
@@ -96,10 +149,11 @@ async fn shutdown_signal() {
     let ctrl_c = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
-        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(term) => term,
-            Err(_) => return std::future::pending().await,
-        };
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(term) => term,
+                Err(_) => return std::future::pending().await,
+            };
         tokio::select! { _ = ctrl_c => {}, _ = term.recv() => {} }
     }
     #[cfg(not(unix))]
@@ -128,35 +182,42 @@ async fn blocking<T: Send + 'static>(
     }
 }
 
-/// The device the request's bearer token belongs to. Nobody but the token is asked: the
-/// body never names a device.
-async fn authenticate(storage: &Shared, headers: &HeaderMap) -> Result<String, Refusal> {
-    let unauthorized = |reason: &str| Refusal::new(StatusCode::UNAUTHORIZED, reason);
-    let value = headers
-        .get(header::AUTHORIZATION)
-        .ok_or_else(|| unauthorized("missing Authorization: Bearer token"))?;
-    let token = value
-        .to_str()
-        .ok()
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .ok_or_else(|| unauthorized("the Authorization header is not a Bearer token"))?;
-    let hash = token::hash(token);
-    match blocking(storage, move |s| s.token_owner(&hash)).await? {
-        Some(TokenOwner::Active(device)) => Ok(device),
-        Some(TokenOwner::Revoked(_)) => Err(unauthorized("this device's token has been revoked")),
-        None => Err(unauthorized("unknown token")),
+/// The device the request's bearer token belongs to, checked before the body is looked at.
+/// Nobody but the token is asked: the body never names a device.
+struct Device(String);
+
+impl FromRequestParts<Shared> for Device {
+    type Rejection = Refusal;
+
+    async fn from_request_parts(parts: &mut Parts, storage: &Shared) -> Result<Self, Refusal> {
+        let unauthorized = |reason: &str| Refusal::new(StatusCode::UNAUTHORIZED, reason);
+        let value = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .ok_or_else(|| unauthorized("missing Authorization: Bearer token"))?;
+        let token = value
+            .to_str()
+            .ok()
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| unauthorized("the Authorization header is not a Bearer token"))?;
+        let hash = token::hash(token);
+        match blocking(storage, move |s| s.token_owner(&hash)).await? {
+            Some(TokenOwner::Active(device)) => Ok(Device(device)),
+            Some(TokenOwner::Revoked(_)) => {
+                Err(unauthorized("this device's token has been revoked"))
+            }
+            None => Err(unauthorized("unknown token")),
+        }
     }
 }
 
 async fn post_responses(
     State(storage): State<Shared>,
-    headers: HeaderMap,
-    batch: Result<Json<UploadBatch>, JsonRejection>,
+    Device(device): Device,
+    JsonBody(batch): JsonBody<UploadBatch>,
 ) -> Result<Json<UploadReceipts>, Refusal> {
-    let device = authenticate(&storage, &headers).await?;
-    let Json(batch) = batch?;
     if batch.responses.len() > MAX_BATCH_RESPONSES {
         return Err(Refusal::new(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -175,11 +236,9 @@ async fn post_responses(
 
 async fn post_survey(
     State(storage): State<Shared>,
-    headers: HeaderMap,
-    survey: Result<Json<SurveyDefinition>, JsonRejection>,
+    _device: Device,
+    JsonBody(survey): JsonBody<SurveyDefinition>,
 ) -> Result<Json<SurveyReceipt>, Refusal> {
-    authenticate(&storage, &headers).await?;
-    let Json(survey) = survey?;
     let problems = survey.problems();
     if !problems.is_empty() {
         let reasons: Vec<String> = problems.iter().map(|p| p.to_string()).collect();

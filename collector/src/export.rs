@@ -3,7 +3,9 @@
 
 use std::io::Write;
 
-use hetki_protocol::csv::{RESPONSE_COLUMNS, answer_cells, question_columns, response_cells, write_row};
+use hetki_protocol::csv::{
+    RESPONSE_COLUMNS, answer_cells, question_columns, response_cells, write_row,
+};
 
 use crate::storage::{Storage, StorageError};
 
@@ -29,8 +31,11 @@ pub fn export(
         })?,
         Format::Csv => {
             let surveys = storage.surveys()?;
-            let questions =
-                question_columns(surveys.iter().filter(|s| survey.is_none_or(|id| s.id == id)));
+            let questions = question_columns(
+                surveys
+                    .iter()
+                    .filter(|s| survey.is_none_or(|id| s.id == id)),
+            );
             let header = RESPONSE_COLUMNS
                 .iter()
                 .chain(&ARRIVAL_COLUMNS)
@@ -40,7 +45,9 @@ pub fn export(
             storage.for_each_response(survey, &mut |stored| {
                 let placed = &stored.placement;
                 let arrival = [
-                    stored.received_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+                    stored
+                        .received_at
+                        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
                     placed
                         .placed_at
                         .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))

@@ -57,8 +57,7 @@ pub fn place(response: &Response, sent: &ClockReading, received_at: DateTime<Utc
             time_basis: TimeBasis::DeviceClock,
         };
     }
-    if recorded.boot_id == sent.clock.boot_id && sent.clock.monotonic_ms >= recorded.monotonic_ms
-    {
+    if recorded.boot_id == sent.clock.boot_id && sent.clock.monotonic_ms >= recorded.monotonic_ms {
         let age = TimeDelta::milliseconds((sent.clock.monotonic_ms - recorded.monotonic_ms) as i64);
         if let Some(at) = received_at.checked_sub_signed(age) {
             return Placement {

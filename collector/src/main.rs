@@ -11,10 +11,19 @@ use hetki_collector::export::{Format, export};
 use hetki_collector::{SqliteStorage, Storage, token};
 
 #[derive(Parser, Debug)]
-#[command(name = "hetki-collector", version, about = "Hetki's central endpoint for kiosk uploads")]
+#[command(
+    name = "hetki-collector",
+    version,
+    about = "Hetki's central endpoint for kiosk uploads"
+)]
 struct Cli {
     /// The collector's SQLite database.
-    #[arg(long, global = true, default_value = "collector.sqlite3", env = "HETKI_COLLECTOR_DB")]
+    #[arg(
+        long,
+        global = true,
+        default_value = "collector.sqlite3",
+        env = "HETKI_COLLECTOR_DB"
+    )]
     db: PathBuf,
     #[command(subcommand)]
     command: Command,
@@ -87,7 +96,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Device { command } => device(&storage, command)?,
         Command::Export { survey, format } => {
-            let count = export(&storage, survey.as_deref(), format, &mut std::io::stdout().lock())?;
+            let count = export(
+                &storage,
+                survey.as_deref(),
+                format,
+                &mut std::io::stdout().lock(),
+            )?;
             tracing::info!(count, "exported");
         }
     }
@@ -100,7 +114,9 @@ fn device(storage: &SqliteStorage, command: DeviceCommand) -> anyhow::Result<()>
         DeviceCommand::Add { name } => {
             anyhow::ensure!(
                 !name.is_empty()
-                    && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'),
+                    && name
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'),
                 "{name:?} is not a valid device id: use letters a-z, digits, '-' or '_'"
             );
             let token = token::generate().context("no randomness for a token")?;
@@ -119,7 +135,10 @@ fn device(storage: &SqliteStorage, command: DeviceCommand) -> anyhow::Result<()>
                     None => "active".into(),
                 };
                 let seen = d.last_seen_at.map(time).unwrap_or_else(|| "never".into());
-                println!("{}\t{state}\tresponses {}\tlast seen {seen}", d.name, d.responses);
+                println!(
+                    "{}\t{state}\tresponses {}\tlast seen {seen}",
+                    d.name, d.responses
+                );
                 if let Some(h) = d.health {
                     let oldest = h.oldest_pending.map(time).unwrap_or_else(|| "-".into());
                     let disk = h
@@ -131,7 +150,11 @@ fn device(storage: &SqliteStorage, command: DeviceCommand) -> anyhow::Result<()>
                         h.app_version,
                         h.pending,
                         h.rejected,
-                        if h.clock_synchronized { "synchronised" } else { "NOT synchronised" },
+                        if h.clock_synchronized {
+                            "synchronised"
+                        } else {
+                            "NOT synchronised"
+                        },
                     );
                 }
             }

@@ -92,9 +92,12 @@ impl SqliteStorage {
             source,
         };
         let mut conn = Connection::open(path).map_err(open_error)?;
-        conn.busy_timeout(Duration::from_secs(5)).map_err(open_error)?;
-        conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get::<_, String>(0))
+        conn.busy_timeout(Duration::from_secs(5))
             .map_err(open_error)?;
+        conn.query_row("PRAGMA journal_mode = WAL", [], |row| {
+            row.get::<_, String>(0)
+        })
+        .map_err(open_error)?;
         conn.pragma_update(None, "synchronous", "FULL")
             .map_err(open_error)?;
         conn.pragma_update(None, "foreign_keys", "ON")
@@ -108,7 +111,9 @@ impl SqliteStorage {
 
     fn conn(&self) -> MutexGuard<'_, Connection> {
         // A panic elsewhere cannot leave a half-done transaction: rusqlite rolls back on drop.
-        self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.conn
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn survey(
@@ -205,8 +210,7 @@ impl Storage for SqliteStorage {
                 "INSERT INTO responses (id, device, survey_id, survey_hash, received_at, placed_at, time_basis, body)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (id) DO NOTHING",
             )?;
-            let mut owner =
-                tx.prepare_cached("SELECT device FROM responses WHERE id = ?1")?;
+            let mut owner = tx.prepare_cached("SELECT device FROM responses WHERE id = ?1")?;
             let mut insert_answer = tx.prepare_cached(
                 "INSERT INTO answers (survey_id, question_id, value, response) VALUES (?1, ?2, ?3, ?4)",
             )?;
@@ -262,7 +266,11 @@ impl Storage for SqliteStorage {
                 });
             }
         }
-        let health = batch.health.as_ref().map(serde_json::to_string).transpose()?;
+        let health = batch
+            .health
+            .as_ref()
+            .map(serde_json::to_string)
+            .transpose()?;
         tx.execute(
             "UPDATE devices SET last_seen_at = ?2, health = COALESCE(?3, health) WHERE name = ?1",
             params![device, received_text, health],
@@ -271,12 +279,19 @@ impl Storage for SqliteStorage {
         Ok(receipts)
     }
 
-    fn add_device(&self, name: &str, token_hash: &str, now: DateTime<Utc>) -> Result<(), StorageError> {
+    fn add_device(
+        &self,
+        name: &str,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StorageError> {
         let conn = self.conn();
         let revoked: Option<Option<String>> = conn
-            .query_row("SELECT revoked_at FROM devices WHERE name = ?1", [name], |row| {
-                row.get(0)
-            })
+            .query_row(
+                "SELECT revoked_at FROM devices WHERE name = ?1",
+                [name],
+                |row| row.get(0),
+            )
             .optional()?;
         match revoked {
             Some(None) => Err(StorageError::DeviceExists(name.to_owned())),

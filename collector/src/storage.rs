@@ -2,7 +2,9 @@
 //! a back-end may block; SQLite is the one shipped, PostgreSQL can follow behind the same trait.
 
 use chrono::{DateTime, Utc};
-use hetki_protocol::{HealthReport, Receipt, Response, SurveyDefinition, SurveyStatus, UploadBatch};
+use hetki_protocol::{
+    HealthReport, Receipt, Response, SurveyDefinition, SurveyStatus, UploadBatch,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::ingest::Placement;
@@ -22,7 +24,9 @@ pub enum StorageError {
     DeviceExists(String),
     #[error("there is no device named {0:?}")]
     NoSuchDevice(String),
-    #[error("the database was written by a newer collector (schema {found}, this one knows {known})")]
+    #[error(
+        "the database was written by a newer collector (schema {found}, this one knows {known})"
+    )]
     TooNew { found: i64, known: i64 },
     #[error("cannot write out what is stored: {0}")]
     Write(#[from] std::io::Error),
@@ -76,7 +80,12 @@ pub trait Storage: Send + Sync + 'static {
         received_at: DateTime<Utc>,
     ) -> Result<Vec<Receipt>, StorageError>;
 
-    fn add_device(&self, name: &str, token_hash: &str, now: DateTime<Utc>) -> Result<(), StorageError>;
+    fn add_device(
+        &self,
+        name: &str,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StorageError>;
     fn revoke_device(&self, name: &str, now: DateTime<Utc>) -> Result<(), StorageError>;
     fn devices(&self) -> Result<Vec<DeviceRecord>, StorageError>;
 

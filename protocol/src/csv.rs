@@ -48,7 +48,9 @@ pub fn response_cells(device_id: &str, r: &Response) -> Vec<String> {
 }
 
 /// The question ids of `surveys`, in order of first appearance: the answer columns.
-pub fn question_columns<'a>(surveys: impl IntoIterator<Item = &'a SurveyDefinition>) -> Vec<String> {
+pub fn question_columns<'a>(
+    surveys: impl IntoIterator<Item = &'a SurveyDefinition>,
+) -> Vec<String> {
     let mut columns: Vec<String> = Vec::new();
     for survey in surveys {
         for question in &survey.questions {
@@ -62,7 +64,10 @@ pub fn question_columns<'a>(surveys: impl IntoIterator<Item = &'a SurveyDefiniti
 
 /// One cell per question column: the face score or option id, "skipped", or empty when the
 /// response's survey has no such question.
-pub fn answer_cells<'a>(r: &'a Response, questions: &'a [String]) -> impl Iterator<Item = String> + 'a {
+pub fn answer_cells<'a>(
+    r: &'a Response,
+    questions: &'a [String],
+) -> impl Iterator<Item = String> + 'a {
     questions.iter().map(|q| {
         r.answers
             .iter()

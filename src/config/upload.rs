@@ -64,14 +64,20 @@ impl Token {
     /// path came from, for the error.
     pub fn read(path: &Path, field: &str) -> Result<Token, ConfigError> {
         let text = std::fs::read_to_string(path).map_err(|e| {
-            ConfigError::one(path, None, format!("cannot read the token file ({field}): {e}"))
+            ConfigError::one(
+                path,
+                None,
+                format!("cannot read the token file ({field}): {e}"),
+            )
         })?;
         let token = text.trim();
         if token.is_empty() || token.contains(char::is_whitespace) || !token.is_ascii() {
             return Err(ConfigError::one(
                 path,
                 None,
-                format!("the token file ({field}) must hold one token, as `hetki-collector device add` printed it"),
+                format!(
+                    "the token file ({field}) must hold one token, as `hetki-collector device add` printed it"
+                ),
             ));
         }
         Ok(Token(token.to_owned()))
@@ -92,18 +98,17 @@ impl fmt::Debug for Token {
 pub fn check_endpoint(url: &str) -> Result<(), String> {
     match reqwest::Url::parse(url) {
         Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => Ok(()),
-        Ok(u) => Err(format!("{url:?} is not an http(s) URL (scheme {:?})", u.scheme())),
+        Ok(u) => Err(format!(
+            "{url:?} is not an http(s) URL (scheme {:?})",
+            u.scheme()
+        )),
         Err(e) => Err(format!("{url:?} is not a URL: {e}")),
     }
 }
 
 impl UploadFile {
     /// Resolves the table against its file's directory; `problem` collects what is wrong.
-    pub(super) fn resolve(
-        self,
-        dir: &Path,
-        problem: &mut dyn FnMut(&str, String),
-    ) -> UploadConfig {
+    pub(super) fn resolve(self, dir: &Path, problem: &mut dyn FnMut(&str, String)) -> UploadConfig {
         let d = UploadConfig::default();
         if let Some(endpoint) = &self.endpoint {
             if let Err(message) = check_endpoint(endpoint) {
@@ -121,17 +126,22 @@ impl UploadFile {
         if self.endpoint.is_some() != token_file.is_some() {
             problem(
                 "upload",
-                "give both endpoint and token_file, or neither (to keep answers only locally)".into(),
+                "give both endpoint and token_file, or neither (to keep answers only locally)"
+                    .into(),
             );
         }
-        let mut count = |field: &str, value: Option<usize>, range: (usize, usize), default| match value {
-            None => default,
-            Some(n) if (range.0..=range.1).contains(&n) => n,
-            Some(n) => {
-                problem(field, format!("{n} is out of range: use {} to {}", range.0, range.1));
-                default
-            }
-        };
+        let mut count =
+            |field: &str, value: Option<usize>, range: (usize, usize), default| match value {
+                None => default,
+                Some(n) if (range.0..=range.1).contains(&n) => n,
+                Some(n) => {
+                    problem(
+                        field,
+                        format!("{n} is out of range: use {} to {}", range.0, range.1),
+                    );
+                    default
+                }
+            };
         let batch_responses = count(
             "upload.batch_responses",
             self.batch_responses,
@@ -144,17 +154,41 @@ impl UploadFile {
             (16, hetki_protocol::MAX_BODY_BYTES / 1024 / 2),
             d.batch_bytes / 1024,
         ) * 1024;
-        let mut seconds = |field: &str, value: Option<f64>, range: (f64, f64), scale: f64, default: Duration| match value {
-            None => default,
-            Some(s) if s >= range.0 && s <= range.1 => Duration::from_secs_f64(s * scale),
-            Some(s) => {
-                problem(field, format!("{s} is out of range: use {} to {}", range.0, range.1));
-                default
-            }
-        };
-        let retry_base = seconds("upload.retry_base_seconds", self.retry_base_seconds, (0.01, 60.0), 1.0, d.retry_base);
-        let retry_cap = seconds("upload.retry_cap_seconds", self.retry_cap_seconds, (0.1, 3600.0), 1.0, d.retry_cap);
-        let prune_after = seconds("upload.prune_after_days", self.prune_after_days, (0.0, 3650.0), 86_400.0, d.prune_after);
+        let mut seconds =
+            |field: &str, value: Option<f64>, range: (f64, f64), scale: f64, default: Duration| {
+                match value {
+                    None => default,
+                    Some(s) if s >= range.0 && s <= range.1 => Duration::from_secs_f64(s * scale),
+                    Some(s) => {
+                        problem(
+                            field,
+                            format!("{s} is out of range: use {} to {}", range.0, range.1),
+                        );
+                        default
+                    }
+                }
+            };
+        let retry_base = seconds(
+            "upload.retry_base_seconds",
+            self.retry_base_seconds,
+            (0.01, 60.0),
+            1.0,
+            d.retry_base,
+        );
+        let retry_cap = seconds(
+            "upload.retry_cap_seconds",
+            self.retry_cap_seconds,
+            (0.1, 3600.0),
+            1.0,
+            d.retry_cap,
+        );
+        let prune_after = seconds(
+            "upload.prune_after_days",
+            self.prune_after_days,
+            (0.0, 3650.0),
+            86_400.0,
+            d.prune_after,
+        );
         let health_interval = seconds(
             "upload.health_interval_seconds",
             self.health_interval_seconds,

@@ -97,7 +97,10 @@ impl Database {
     }
 
     /// The survey version's definition if the collector has not acknowledged it yet.
-    pub fn unsent_survey(&self, survey: &SurveyRef) -> Result<Option<SurveyDefinition>, StoreError> {
+    pub fn unsent_survey(
+        &self,
+        survey: &SurveyRef,
+    ) -> Result<Option<SurveyDefinition>, StoreError> {
         let definition: Option<String> = self
             .conn
             .query_row(
@@ -111,7 +114,11 @@ impl Database {
     }
 
     /// Notes that the collector has (`Some`) or lacks (`None`) a survey version's definition.
-    pub fn set_survey_sent(&self, survey: &SurveyRef, at: Option<DateTime<Utc>>) -> Result<(), StoreError> {
+    pub fn set_survey_sent(
+        &self,
+        survey: &SurveyRef,
+        at: Option<DateTime<Utc>>,
+    ) -> Result<(), StoreError> {
         self.conn.execute(
             "UPDATE surveys SET sent_at = ?3 WHERE survey_id = ?1 AND survey_hash = ?2",
             params![survey.id, survey.hash, at.map(timestamp)],
@@ -182,10 +189,15 @@ impl Database {
              DELETE FROM answers WHERE response_seq IN (SELECT seq FROM doomed);
              DELETE FROM deliveries WHERE response_seq IN (SELECT seq FROM doomed);",
         )?;
-        let pruned = tx.execute("DELETE FROM responses WHERE seq IN (SELECT seq FROM doomed)", [])? as u64;
+        let pruned = tx.execute(
+            "DELETE FROM responses WHERE seq IN (SELECT seq FROM doomed)",
+            [],
+        )? as u64;
         tx.execute_batch("DROP TABLE temp.doomed")?;
         if pruned > 0 {
-            let before = state(&tx, PRUNED)?.and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+            let before = state(&tx, PRUNED)?
+                .and_then(|v| v.parse::<u64>().ok())
+                .unwrap_or(0);
             set_state(&tx, PRUNED, &(before + pruned).to_string())?;
         }
         tx.commit()?;
@@ -257,7 +269,11 @@ impl Database {
 
 fn state(conn: &rusqlite::Connection, key: &str) -> Result<Option<String>, StoreError> {
     Ok(conn
-        .query_row("SELECT value FROM upload_state WHERE key = ?1", [key], |row| row.get(0))
+        .query_row(
+            "SELECT value FROM upload_state WHERE key = ?1",
+            [key],
+            |row| row.get(0),
+        )
         .optional()?)
 }
 

@@ -24,7 +24,11 @@ pub fn parse_retry_after(value: &str, now: chrono::DateTime<chrono::Utc>) -> Opt
         return Some(Duration::from_secs(seconds));
     }
     let at = chrono::DateTime::parse_from_rfc2822(value).ok()?;
-    Some((at.with_timezone(&chrono::Utc) - now).to_std().unwrap_or(Duration::ZERO))
+    Some(
+        (at.with_timezone(&chrono::Utc) - now)
+            .to_std()
+            .unwrap_or(Duration::ZERO),
+    )
 }
 
 #[cfg(test)]
@@ -40,7 +44,11 @@ mod tests {
             .map(|a| full_jitter(a, BASE, CAP, 1.0).as_secs())
             .collect();
         assert_eq!(ceilings, [1, 2, 4, 8, 16, 32, 64, 128, 256, 300, 300, 300]);
-        assert_eq!(full_jitter(1000, BASE, CAP, 1.0), CAP, "no overflow after days");
+        assert_eq!(
+            full_jitter(1000, BASE, CAP, 1.0),
+            CAP,
+            "no overflow after days"
+        );
     }
 
     #[test]
@@ -55,12 +63,18 @@ mod tests {
     #[test]
     fn retry_after_in_seconds_or_as_a_date() {
         let now = "2026-11-23T10:00:00Z".parse().unwrap();
-        assert_eq!(parse_retry_after("120", now), Some(Duration::from_secs(120)));
+        assert_eq!(
+            parse_retry_after("120", now),
+            Some(Duration::from_secs(120))
+        );
         assert_eq!(
             parse_retry_after("Mon, 23 Nov 2026 10:00:30 GMT", now),
             Some(Duration::from_secs(30))
         );
-        assert_eq!(parse_retry_after("Mon, 23 Nov 2026 09:00:00 GMT", now), Some(Duration::ZERO));
+        assert_eq!(
+            parse_retry_after("Mon, 23 Nov 2026 09:00:00 GMT", now),
+            Some(Duration::ZERO)
+        );
         assert_eq!(parse_retry_after("soon", now), None);
     }
 }

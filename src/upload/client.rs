@@ -15,7 +15,10 @@ use crate::config::Token;
 pub enum Reply<T> {
     Ok(T),
     /// The collector refused the request as it was (4xx other than 401/403/429).
-    Refused { status: StatusCode, reason: String },
+    Refused {
+        status: StatusCode,
+        reason: String,
+    },
     /// Try again later: network trouble, 5xx, 429, a refused token.
     Later {
         reason: String,
@@ -51,9 +54,16 @@ impl CollectorClient {
     pub async fn send_survey(&self, survey: &SurveyDefinition) -> Reply<()> {
         let body = match serde_json::to_vec(survey) {
             Ok(body) => body,
-            Err(e) => return Reply::Later { reason: e.to_string(), retry_after: None },
+            Err(e) => {
+                return Reply::Later {
+                    reason: e.to_string(),
+                    retry_after: None,
+                };
+            }
         };
-        self.post(&self.surveys_url, body).await.map(|_: serde_json::Value| ())
+        self.post(&self.surveys_url, body)
+            .await
+            .map(|_: serde_json::Value| ())
     }
 
     /// Sends a batch already in JSON (the stored bodies go out as they are).
@@ -109,10 +119,16 @@ impl CollectorClient {
         let reason = format!("{status}: {reason}");
         match status {
             StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN | StatusCode::TOO_MANY_REQUESTS => {
-                Reply::Later { reason, retry_after }
+                Reply::Later {
+                    reason,
+                    retry_after,
+                }
             }
             s if s.is_client_error() => Reply::Refused { status, reason },
-            _ => Reply::Later { reason, retry_after },
+            _ => Reply::Later {
+                reason,
+                retry_after,
+            },
         }
     }
 }
@@ -122,7 +138,13 @@ impl<T> Reply<T> {
         match self {
             Reply::Ok(value) => Reply::Ok(f(value)),
             Reply::Refused { status, reason } => Reply::Refused { status, reason },
-            Reply::Later { reason, retry_after } => Reply::Later { reason, retry_after },
+            Reply::Later {
+                reason,
+                retry_after,
+            } => Reply::Later {
+                reason,
+                retry_after,
+            },
         }
     }
 }

@@ -144,7 +144,10 @@ impl Uploader {
                         ),
                     };
                     tracing::warn!(reason = %failure, retry_in_s = wait.as_secs_f64(), "upload failed");
-                    if !self.wait(&mut signals, Instant::now() + wait, cut_by_nudge).await {
+                    if !self
+                        .wait(&mut signals, Instant::now() + wait, cut_by_nudge)
+                        .await
+                    {
                         return;
                     }
                 }
@@ -154,7 +157,12 @@ impl Uploader {
 
     /// Waits until `deadline`; a nudge cuts it (to now when idle, to at most 10 s in a retry
     /// wait). Returns false when the handle is gone.
-    async fn wait(&self, signals: &mut UnboundedReceiver<()>, mut deadline: Instant, cut: bool) -> bool {
+    async fn wait(
+        &self,
+        signals: &mut UnboundedReceiver<()>,
+        mut deadline: Instant,
+        cut: bool,
+    ) -> bool {
         let idle = self.failures == 0;
         loop {
             tokio::select! {
@@ -207,11 +215,17 @@ impl Uploader {
             }
         }
         let (cursor, limit, bytes) = (self.cursor, self.batch_limit, self.settings.batch_bytes);
-        let mut batch = self.db()?.pending_batch(cursor, limit, bytes).map_err(store_error)?;
+        let mut batch = self
+            .db()?
+            .pending_batch(cursor, limit, bytes)
+            .map_err(store_error)?;
         if batch.is_empty() && self.cursor > 0 {
             // Anything left behind the cursor (e.g. by another process) is found from the start.
             self.cursor = 0;
-            batch = self.db()?.pending_batch(0, limit, bytes).map_err(store_error)?;
+            batch = self
+                .db()?
+                .pending_batch(0, limit, bytes)
+                .map_err(store_error)?;
         }
         let health_due = Instant::now() >= self.next_health;
         if batch.is_empty() {
@@ -242,7 +256,10 @@ impl Uploader {
                     .record_deliveries(&[(pending.seq, Delivery::Rejected(reason))], Utc::now())
                     .map_err(store_error)?;
                 self.cursor = pending.seq;
-                Ok(Some(Progress { delivered: 0, rejected: 1 }))
+                Ok(Some(Progress {
+                    delivered: 0,
+                    rejected: 1,
+                }))
             }
             Err(other) => Err(other.into_failure()),
         }
@@ -269,9 +286,20 @@ impl Uploader {
                         .set_survey_sent(survey, Some(Utc::now()))
                         .map_err(|e| Failure::new(format!("the buffer: {e}")))?;
                 }
-                Reply::Later { reason, retry_after } => return Err(Failure { reason, retry_after }),
+                Reply::Later {
+                    reason,
+                    retry_after,
+                } => {
+                    return Err(Failure {
+                        reason,
+                        retry_after,
+                    });
+                }
                 Reply::Refused { reason, .. } => {
-                    let reason = format!("the collector refused survey {} {}: {reason}", survey.id, survey.hash);
+                    let reason = format!(
+                        "the collector refused survey {} {}: {reason}",
+                        survey.id, survey.hash
+                    );
                     let outcomes: Vec<_> = batch
                         .iter()
                         .filter(|p| &p.survey == survey)
@@ -303,12 +331,15 @@ impl Uploader {
             wall: self.clock.wall(),
             clock: self.clock.facts(),
         };
-        let mut body = Vec::with_capacity(batch.iter().map(|p| p.body.len() + 1).sum::<usize>() + 512);
+        let mut body =
+            Vec::with_capacity(batch.iter().map(|p| p.body.len() + 1).sum::<usize>() + 512);
         body.extend_from_slice(b"{\"sent\":");
-        serde_json::to_writer(&mut body, &sent).map_err(|e| Sent::Later(Failure::new(e.to_string())))?;
+        serde_json::to_writer(&mut body, &sent)
+            .map_err(|e| Sent::Later(Failure::new(e.to_string())))?;
         if let Some(health) = &health {
             body.extend_from_slice(b",\"health\":");
-            serde_json::to_writer(&mut body, health).map_err(|e| Sent::Later(Failure::new(e.to_string())))?;
+            serde_json::to_writer(&mut body, health)
+                .map_err(|e| Sent::Later(Failure::new(e.to_string())))?;
         }
         body.extend_from_slice(b",\"responses\":[");
         for (i, pending) in batch.iter().enumerate() {
@@ -326,13 +357,23 @@ impl Uploader {
                 Ok(receipts)
             }
             Reply::Refused { status, reason } => Err(Sent::Refused { status, reason }),
-            Reply::Later { reason, retry_after } => Err(Sent::Later(Failure { reason, retry_after })),
+            Reply::Later {
+                reason,
+                retry_after,
+            } => Err(Sent::Later(Failure {
+                reason,
+                retry_after,
+            })),
         }
     }
 
     /// Marks what the receipts acknowledge. A response without a final receipt (its survey
     /// unknown to the collector, or no receipt at all) stays pending and is sent again.
-    fn apply_receipts(&mut self, batch: &[Pending], receipts: UploadReceipts) -> Result<Progress, Failure> {
+    fn apply_receipts(
+        &mut self,
+        batch: &[Pending],
+        receipts: UploadReceipts,
+    ) -> Result<Progress, Failure> {
         let mut by_id: HashMap<String, Outcome> = receipts
             .receipts
             .into_iter()
@@ -383,7 +424,11 @@ impl Uploader {
 
     fn health(&mut self) -> Result<HealthReport, Failure> {
         let synchronized = self.clock.facts().synchronized;
-        let dir = self.database.parent().map(Path::to_path_buf).unwrap_or_default();
+        let dir = self
+            .database
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
         let status = self
             .db()?
             .upload_status()

@@ -1,0 +1,524 @@
+//! The collector's API against a real process on loopback: what it stores, and every bad
+//! input refused with the right status, a JSON reason, and nothing stored.
+
+mod support;
+
+use reqwest::StatusCode;
+use reqwest::blocking::{Client, Response};
+use serde_json::{Value, json};
+use support::Collector;
+
+fn collector() -> Collector {
+    Collector::start(env!("CARGO_BIN_EXE_hetki-collector").as_ref())
+}
+
+fn survey() -> Value {
+    json!({
+        "id": "event-feedback",
+        "kind": "feedback",
+        "title": "Palaute",
+        "languages": ["fi", "en"],
+        "questions": [
+            {"id": "overall", "text": "Miten meni?", "skippable": false,
+             "kind": {"type": "faces", "faces": [
+                {"score": 1, "label": "Huonosti"}, {"score": 2, "label": "Niin ja näin"},
+                {"score": 3, "label": "Hyvin"}]}},
+            {"id": "heard", "text": "Tuliko kuulluksi?", "skippable": true,
+             "kind": {"type": "choice", "options": [
+                {"id": "yes", "label": "Kyllä"}, {"id": "no", "label": "Ei"}]}}
+        ]
+    })
+}
+
+struct Api {
+    collector: Collector,
+    client: Client,
+    token: String,
+    hash: String,
+}
+
+impl Api {
+    /// A collector with device `kiosk-1` and the test survey registered.
+    fn new() -> Api {
+        let collector = collector();
+        let token = collector.add_device("kiosk-1");
+        let mut api = Api {
+            collector,
+            client: Client::new(),
+            token,
+            hash: String::new(),
+        };
+        let reply = api.post("/api/v1/surveys", &survey());
+        assert_eq!(reply.status(), StatusCode::OK);
+        let receipt: Value = reply.json().unwrap();
+        assert_eq!(receipt["status"], "stored");
+        api.hash = receipt["hash"].as_str().unwrap().to_owned();
+        api
+    }
+
+    fn post(&self, path: &str, body: &Value) -> Response {
+        self.post_raw(path, &self.token, body.to_string())
+    }
+
+    fn post_raw(
+        &self,
+        path: &str,
+        token: &str,
+        body: impl Into<reqwest::blocking::Body>,
+    ) -> Response {
+        self.client
+            .post(format!("{}{path}", self.collector.url()))
+            .bearer_auth(token)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .unwrap()
+    }
+
+    fn response(&self, id: &str, answers: Value) -> Value {
+        json!({
+            "id": id, "seq": 1,
+            "survey": {"id": "event-feedback", "hash": self.hash},
+            "event": {"name": "Asukasilta", "place": "Sello", "area": "Suur-Leppävaara"},
+            "language": "fi", "complete": true,
+            "recorded_at": "2026-11-23T10:00:00Z",
+            "clock": {"boot_id": "boot-a", "monotonic_ms": 1000, "synchronized": false},
+            "answers": answers
+        })
+    }
+
+    fn good(&self, id: &str) -> Value {
+        self.response(
+            id,
+            json!([
+                {"question": "overall", "value": {"kind": "face", "score": 3}},
+                {"question": "heard", "value": {"kind": "skipped"}}
+            ]),
+        )
+    }
+
+    fn batch(responses: Vec<Value>) -> Value {
+        json!({
+            "sent": {"wall": "2026-11-23T10:01:00Z",
+                     "clock": {"boot_id": "boot-a", "monotonic_ms": 61000, "synchronized": false}},
+            "responses": responses
+        })
+    }
+
+    fn stored(&self) -> usize {
+        self.collector.export().len()
+    }
+}
+
+const ID1: &str = "019a0000-0000-7000-8000-000000000001";
+const ID2: &str = "019a0000-0000-7000-8000-000000000002";
+const ID3: &str = "019a0000-0000-7000-8000-000000000003";
+
+/// The reply's status, and that its body is a JSON reason.
+fn refusal(reply: Response) -> (StatusCode, String) {
+    let status = reply.status();
+    let body: Value = reply.json().expect("a JSON body");
+    let reason = body["error"].as_str().expect("an error reason").to_owned();
+    assert!(!reason.is_empty());
+    (status, reason)
+}
+
+#[test]
+fn a_batch_gets_a_receipt_per_response_and_the_good_ones_are_stored() {
+    let api = Api::new();
+    let bad = api.response(
+        ID2,
+        json!([{"question": "overall", "value": {"kind": "face", "score": 9}}]),
+    );
+    let reply = api.post(
+        "/api/v1/responses",
+        &Api::batch(vec![api.good(ID1), bad, api.good(ID3)]),
+    );
+    assert_eq!(reply.status(), StatusCode::OK);
+    let receipts: Value = reply.json().unwrap();
+    let receipts = receipts["receipts"].as_array().unwrap();
+    assert_eq!(receipts.len(), 3);
+    assert_eq!(receipts[0], json!({"id": ID1, "status": "stored"}));
+    assert_eq!(receipts[1]["id"], ID2);
+    assert_eq!(receipts[1]["status"], "rejected");
+    assert!(
+        receipts[1]["reason"].as_str().unwrap().contains("overall"),
+        "{}",
+        receipts[1]
+    );
+    assert_eq!(receipts[2]["status"], "stored");
+    assert_eq!(api.collector.exported_ids(), [ID1, ID3]);
+}
+
+#[test]
+fn a_response_seen_before_is_not_stored_twice_whatever_batch_it_comes_in() {
+    let api = Api::new();
+    let first = api.post("/api/v1/responses", &Api::batch(vec![api.good(ID1)]));
+    assert_eq!(first.status(), StatusCode::OK);
+    let again: Value = api
+        .post(
+            "/api/v1/responses",
+            &Api::batch(vec![api.good(ID2), api.good(ID1)]),
+        )
+        .json()
+        .unwrap();
+    assert_eq!(again["receipts"][0]["status"], "stored");
+    assert_eq!(again["receipts"][1]["status"], "already_had");
+    // The same id twice in one batch is stored once too.
+    let twice: Value = api
+        .post(
+            "/api/v1/responses",
+            &Api::batch(vec![api.good(ID3), api.good(ID3)]),
+        )
+        .json()
+        .unwrap();
+    assert_eq!(twice["receipts"][0]["status"], "stored");
+    assert_eq!(twice["receipts"][1]["status"], "already_had");
+    assert_eq!(api.collector.exported_ids(), [ID1, ID2, ID3]);
+
+    // Another device cannot claim the id.
+    let other = api.collector.add_device("kiosk-2");
+    let stolen: Value = api
+        .post_raw(
+            "/api/v1/responses",
+            &other,
+            Api::batch(vec![api.good(ID1)]).to_string(),
+        )
+        .json()
+        .unwrap();
+    assert_eq!(stolen["receipts"][0]["status"], "rejected");
+    let export = api.collector.export();
+    assert_eq!(export.len(), 3);
+    assert!(
+        export.iter().all(|r| r["device_id"] == "kiosk-1"),
+        "the token decides the device"
+    );
+}
+
+#[test]
+fn responses_to_a_survey_version_it_does_not_have_are_sent_back_not_stored() {
+    let api = Api::new();
+    let mut response = api.good(ID1);
+    response["survey"]["hash"] = json!("0000000000000000");
+    let reply: Value = api
+        .post("/api/v1/responses", &Api::batch(vec![response]))
+        .json()
+        .unwrap();
+    assert_eq!(
+        reply["receipts"][0],
+        json!({"id": ID1, "status": "unknown_survey"})
+    );
+    assert_eq!(api.stored(), 0);
+
+    // Sending a definition again is harmless.
+    let again: Value = api.post("/api/v1/surveys", &survey()).json().unwrap();
+    assert_eq!(again["status"], "already_had");
+    assert_eq!(again["hash"], api.hash.as_str());
+}
+
+#[test]
+fn the_time_of_a_response_is_placed_when_it_can_be_and_flagged_when_not() {
+    let api = Api::new();
+    let same_boot = api.good(ID1);
+    let mut other_boot = api.good(ID2);
+    other_boot["clock"]["boot_id"] = json!("boot-b");
+    let mut synced = api.good(ID3);
+    synced["clock"] = json!({"boot_id": "boot-b", "monotonic_ms": 5, "synchronized": true});
+    let before = chrono::Utc::now();
+    api.post(
+        "/api/v1/responses",
+        &Api::batch(vec![same_boot, other_boot, synced]),
+    );
+    let after = chrono::Utc::now();
+    let export = api.collector.export();
+    let placed = |i: usize| {
+        export[i]["placed_at"]
+            .as_str()
+            .map(|t| t.parse::<chrono::DateTime<chrono::Utc>>().unwrap())
+    };
+
+    assert_eq!(export[0]["time_basis"], "same_boot_upload");
+    // Recorded 60 s of device uptime before the batch was sent.
+    let at = placed(0).unwrap();
+    assert!(
+        at >= before - chrono::TimeDelta::seconds(61)
+            && at <= after - chrono::TimeDelta::seconds(59),
+        "{at}"
+    );
+    assert_eq!(export[1]["time_basis"], "unplaced");
+    assert_eq!(export[1]["placed_at"], Value::Null);
+    assert_eq!(export[2]["time_basis"], "device_clock");
+    assert_eq!(placed(2).unwrap().to_rfc3339(), "2026-11-23T10:00:00+00:00");
+    for r in &export {
+        let received: chrono::DateTime<chrono::Utc> =
+            r["received_at"].as_str().unwrap().parse().unwrap();
+        assert!(received >= before - chrono::TimeDelta::milliseconds(1) && received <= after);
+    }
+}
+
+#[test]
+fn the_last_health_report_is_kept_per_device() {
+    let api = Api::new();
+    let mut batch = Api::batch(vec![]);
+    batch["health"] = json!({"app_version": "9.9.9", "pending": 12, "rejected": 1,
+        "oldest_pending": "2026-11-20T08:00:00Z", "clock_synchronized": false,
+        "free_disk_bytes": 734003200u64});
+    assert_eq!(
+        api.post("/api/v1/responses", &batch).status(),
+        StatusCode::OK
+    );
+    let list = api.collector.cli(&["device", "list"]);
+    let text = String::from_utf8(list.stdout).unwrap();
+    assert!(text.contains("kiosk-1\tactive"), "{text}");
+    assert!(text.contains("version 9.9.9, pending 12 (oldest 2026-11-20T08:00:00Z), rejected 1, clock NOT synchronised, 700 MiB free"), "{text}");
+}
+
+#[test]
+fn tokens_are_checked_and_only_their_hash_is_stored() {
+    let api = Api::new();
+    let body = Api::batch(vec![api.good(ID1)]).to_string();
+    let url = format!("{}/api/v1/responses", api.collector.url());
+
+    let none = api
+        .client
+        .post(&url)
+        .header("content-type", "application/json")
+        .body(body.clone())
+        .send()
+        .unwrap();
+    assert_eq!(none.headers()["www-authenticate"], "Bearer");
+    assert_eq!(refusal(none).0, StatusCode::UNAUTHORIZED);
+    let basic = api
+        .client
+        .post(&url)
+        .basic_auth("kiosk-1", Some(&api.token))
+        .body(body.clone())
+        .send()
+        .unwrap();
+    assert_eq!(refusal(basic).0, StatusCode::UNAUTHORIZED);
+    let wrong = api.post_raw("/api/v1/responses", &"0".repeat(64), body.clone());
+    assert_eq!(
+        refusal(wrong),
+        (StatusCode::UNAUTHORIZED, "unknown token".into())
+    );
+
+    let revoke = api.collector.cli(&["device", "revoke", "kiosk-1"]);
+    assert!(revoke.status.success());
+    let revoked = api.post_raw("/api/v1/responses", &api.token, body.clone());
+    let (status, reason) = refusal(revoked);
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(reason.contains("revoked"), "{reason}");
+    let survey = api.post_raw("/api/v1/surveys", &api.token, survey().to_string());
+    assert_eq!(refusal(survey).0, StatusCode::UNAUTHORIZED);
+    assert_eq!(api.stored(), 0);
+
+    let db = rusqlite::Connection::open(&api.collector.db).unwrap();
+    let hash: String = db
+        .query_row("SELECT token_hash FROM devices", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(hash.len(), 64);
+    assert_ne!(hash, api.token);
+    let dump: Vec<String> = db
+        .prepare("SELECT name || token_hash || added_at FROM devices")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert!(
+        dump.iter().all(|row| !row.contains(&api.token)),
+        "the token itself is never stored"
+    );
+}
+
+#[test]
+fn a_body_that_is_not_a_well_formed_batch_is_refused_whole() {
+    let api = Api::new();
+    let cases: Vec<(&str, String, StatusCode)> = vec![
+        (
+            "malformed JSON",
+            "{\"sent\": ".into(),
+            StatusCode::BAD_REQUEST,
+        ),
+        ("not JSON at all", "hello".into(), StatusCode::BAD_REQUEST),
+        (
+            "a wrong type",
+            json!({"sent": 5, "responses": []}).to_string(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            "no responses field",
+            json!({"sent": Api::batch(vec![])["sent"]}).to_string(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            "an unknown field",
+            {
+                let mut b = Api::batch(vec![api.good(ID1)]);
+                b["device"] = json!("kiosk-9");
+                b.to_string()
+            },
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            "a response with a bad id",
+            {
+                let mut r = api.good(ID1);
+                r["id"] = json!("not-a-uuid");
+                Api::batch(vec![api.good(ID2), r]).to_string()
+            },
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            "a negative seq",
+            {
+                let mut r = api.good(ID1);
+                r["seq"] = json!(-1);
+                Api::batch(vec![r]).to_string()
+            },
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            "too many responses",
+            Api::batch(
+                (0..1001)
+                    .map(|i| api.good(&format!("019a0000-0000-7000-8000-{i:012}")))
+                    .collect(),
+            )
+            .to_string(),
+            StatusCode::PAYLOAD_TOO_LARGE,
+        ),
+    ];
+    for (what, body, expected) in cases {
+        let (status, reason) = refusal(api.post_raw("/api/v1/responses", &api.token, body));
+        assert_eq!(status, expected, "{what}: {reason}");
+    }
+    // Over the body limit: refused without reading it all.
+    let big = format!("{{\"sent\": \"{}\"}}", "x".repeat(5 * 1024 * 1024));
+    let (status, _) = refusal(api.post_raw("/api/v1/responses", &api.token, big));
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+
+    let plain = api
+        .client
+        .post(format!("{}/api/v1/responses", api.collector.url()))
+        .bearer_auth(&api.token)
+        .body(Api::batch(vec![api.good(ID1)]).to_string())
+        .send()
+        .unwrap();
+    assert_eq!(refusal(plain).0, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert_eq!(api.stored(), 0, "nothing of a refused batch is stored");
+}
+
+#[test]
+fn a_survey_definition_that_is_not_valid_is_refused() {
+    let api = Api::new();
+    let mut five = survey();
+    let question = five["questions"][0].clone();
+    for i in 0..4 {
+        let mut q = question.clone();
+        q["id"] = json!(format!("q{i}"));
+        five["questions"].as_array_mut().unwrap().push(q);
+    }
+    let mut unknown_kind = survey();
+    unknown_kind["questions"][0]["kind"] = json!({"type": "slider"});
+    let mut missing_text = survey();
+    missing_text["title"] = json!({"fi": "Palaute"});
+    for (what, body, expected) in [
+        ("five questions", five, StatusCode::UNPROCESSABLE_ENTITY),
+        (
+            "an unknown question kind",
+            unknown_kind,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            "a missing language",
+            missing_text,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+    ] {
+        let (status, reason) = refusal(api.post("/api/v1/surveys", &body));
+        assert_eq!(status, expected, "{what}: {reason}");
+    }
+    let db = rusqlite::Connection::open(&api.collector.db).unwrap();
+    let surveys: i64 = db
+        .query_row("SELECT COUNT(*) FROM surveys", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(surveys, 1, "only the valid survey of the setup");
+}
+
+#[test]
+fn unknown_paths_and_methods_get_json_reasons() {
+    let api = Api::new();
+    let client = Client::new();
+    let health: Value = client
+        .get(format!("{}/healthz", api.collector.url()))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    assert_eq!(health["status"], "ok");
+    let missing = client
+        .get(format!("{}/api/v2/responses", api.collector.url()))
+        .send()
+        .unwrap();
+    assert_eq!(refusal(missing).0, StatusCode::NOT_FOUND);
+    let get = client
+        .get(format!("{}/api/v1/responses", api.collector.url()))
+        .send()
+        .unwrap();
+    assert_eq!(refusal(get).0, StatusCode::METHOD_NOT_ALLOWED);
+}
+
+#[test]
+fn device_commands_report_mistakes() {
+    let collector = collector();
+    collector.add_device("kiosk-1");
+    let twice = collector.cli(&["device", "add", "kiosk-1"]);
+    assert!(!twice.status.success());
+    assert!(String::from_utf8_lossy(&twice.stderr).contains("already a device named \"kiosk-1\""));
+    assert!(twice.stdout.is_empty(), "no token printed");
+    let bad = collector.cli(&["device", "add", "kiosk 1"]);
+    assert!(!bad.status.success());
+    let missing = collector.cli(&["device", "revoke", "kiosk-9"]);
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no device named"));
+    // A revoked device can be given a new token.
+    assert!(
+        collector
+            .cli(&["device", "revoke", "kiosk-1"])
+            .status
+            .success()
+    );
+    let again = collector.cli(&["device", "add", "kiosk-1"]);
+    assert!(again.status.success());
+}
+
+#[test]
+fn export_can_be_limited_to_one_survey_and_written_as_csv() {
+    let api = Api::new();
+    api.post(
+        "/api/v1/responses",
+        &Api::batch(vec![api.good(ID1), api.good(ID2)]),
+    );
+    let csv = api.collector.cli(&["export", "--survey", "event-feedback"]);
+    let text = String::from_utf8(csv.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    assert!(lines[0].starts_with("id,seq,device_id,survey_id,survey_hash,"));
+    assert!(
+        lines[0].ends_with(",received_at,placed_at,time_basis,overall,heard"),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[1].starts_with(ID1) && lines[1].ends_with(",same_boot_upload,3,skipped"),
+        "{}",
+        lines[1]
+    );
+    let other = api.collector.cli(&["export", "--survey", "library-poll"]);
+    assert_eq!(
+        String::from_utf8(other.stdout).unwrap().lines().count(),
+        1,
+        "the header only"
+    );
+}
