@@ -137,15 +137,20 @@ fn tallies_count_each_value_from_the_index() {
     );
 
     let conn = rusqlite::Connection::open(setup.database()).unwrap();
-    let plan: String = conn
-        .query_row(
-            &format!("EXPLAIN QUERY PLAN {}", hetki::store::TALLY_SQL),
-            ["x", "y"],
-            |row| row.get(3),
-        )
-        .unwrap();
+    let plan: Vec<String> = conn
+        .prepare(&format!("EXPLAIN QUERY PLAN {}", hetki::store::TALLY_SQL))
+        .unwrap()
+        .query_map(["x", "y"], |row| row.get(3))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let plan = plan.join("\n");
     assert!(
-        plan.contains("USING PRIMARY KEY (survey_id=? AND question_id=?)"),
+        plan.contains("SEARCH answers USING PRIMARY KEY (survey_id=? AND question_id=?)")
+            && plan.contains(
+                "SEARCH pruned_tallies USING PRIMARY KEY (survey_id=? AND question_id=?)"
+            )
+            && !plan.contains("SCAN answers"),
         "{plan}"
     );
 }

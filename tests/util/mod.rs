@@ -2,6 +2,8 @@
 //! folder (so each test has its own buffer), and the `hetki` binary.
 #![allow(dead_code)]
 
+pub mod proxy;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
@@ -86,4 +88,15 @@ pub fn wait_until(what: &str, mut condition: impl FnMut() -> bool) {
         assert!(Instant::now() < deadline, "timed out waiting until {what}");
         std::thread::sleep(Duration::from_millis(5));
     }
+}
+
+/// The collector binary beside `hetki` (`cargo test --workspace` builds both).
+pub fn collector_bin() -> PathBuf {
+    let bin = Path::new(env!("CARGO_BIN_EXE_hetki")).with_file_name("hetki-collector");
+    assert!(
+        bin.is_file(),
+        "{} is missing: run the tests with `cargo test --workspace`, which builds it",
+        bin.display()
+    );
+    bin
 }

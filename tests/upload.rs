@@ -1,0 +1,432 @@
+//! The kiosk's uploader against a real collector process on loopback, through a proxy that
+//! injects faults: every stored response reaches the collector exactly once.
+
+#[path = "../collector/tests/support/mod.rs"]
+mod collector_support;
+mod util;
+
+use std::collections::HashSet;
+use std::time::{Duration, Instant};
+
+use collector_support::Collector;
+use hetki::clock::SystemClock;
+use hetki::config::{Token, UploadConfig};
+use hetki::store::{Database, StoreOptions, UploadStatus};
+use util::proxy::{Fault, Proxy};
+use util::{Setup, collector_bin, wait_until};
+
+/// A kiosk (the demo config in a temporary folder) registered with a fresh collector.
+struct Fleet {
+    setup: Setup,
+    collector: Collector,
+    token: String,
+}
+
+impl Fleet {
+    fn new() -> Fleet {
+        let setup = Setup::demo();
+        let collector = Collector::start(&collector_bin());
+        let token = collector.add_device("demo-kiosk-1");
+        setup.write("kiosk.token", &format!("{token}\n"));
+        Fleet {
+            setup,
+            collector,
+            token,
+        }
+    }
+
+    /// `hetki simulate --count N`: the ids it printed as committed.
+    fn simulate(&self, count: u32) -> Vec<String> {
+        let output = self
+            .setup
+            .hetki(&["simulate", "--count", &count.to_string()]);
+        assert!(output.status.success(), "{output:?}");
+        let ids: Vec<String> = String::from_utf8(output.stdout)
+            .unwrap()
+            .lines()
+            .map(str::to_owned)
+            .collect();
+        assert_eq!(ids.len(), count as usize);
+        ids
+    }
+
+    fn sync(&self, endpoint: &str) -> std::process::Output {
+        let token = self.setup.path("kiosk.token");
+        let mut command = util::hetki_command(
+            &self.setup.config_path(),
+            &[
+                "sync",
+                "--once",
+                "--endpoint",
+                endpoint,
+                "--token-file",
+                token.to_str().unwrap(),
+            ],
+        );
+        command.env("RUST_LOG", "debug").output().unwrap()
+    }
+
+    fn status(&self) -> UploadStatus {
+        Database::open_existing(&self.setup.database(), &StoreOptions::default())
+            .unwrap()
+            .upload_status()
+            .unwrap()
+    }
+
+    fn settings(&self) -> UploadConfig {
+        UploadConfig {
+            batch_responses: 25,
+            retry_base: Duration::from_millis(20),
+            retry_cap: Duration::from_millis(300),
+            ..UploadConfig::default()
+        }
+    }
+
+    fn spawn_uploader(
+        &self,
+        endpoint: &str,
+        settings: UploadConfig,
+    ) -> hetki::upload::UploaderHandle {
+        let token = Token::read(&self.setup.path("kiosk.token"), "test").unwrap();
+        hetki::upload::spawn(
+            self.setup.database(),
+            endpoint.to_owned(),
+            token,
+            settings,
+            Box::new(SystemClock::new()),
+        )
+        .unwrap()
+    }
+}
+
+fn sorted(mut ids: Vec<String>) -> Vec<String> {
+    ids.sort();
+    ids
+}
+
+#[test]
+fn simulated_respondents_reach_the_collector_exactly_once() {
+    let fleet = Fleet::new();
+    let ids = fleet.simulate(60);
+    let sync = fleet.sync(&fleet.collector.url());
+    let stderr = String::from_utf8_lossy(&sync.stderr);
+    assert!(sync.status.success(), "{stderr}");
+    assert!(!stderr.contains(&fleet.token), "the token is never logged");
+    assert!(
+        stderr.contains("nothing pending (60 delivered now)"),
+        "{stderr}"
+    );
+    assert_eq!(sorted(fleet.collector.exported_ids()), sorted(ids.clone()));
+
+    let status = fleet.status();
+    assert_eq!(
+        (
+            status.stored,
+            status.pending,
+            status.delivered,
+            status.rejected
+        ),
+        (60, 0, 60, 0)
+    );
+    assert!(status.last_success_at.is_some());
+
+    // Again: nothing to send, nothing stored twice; new responses go too.
+    let more = fleet.simulate(5);
+    assert!(fleet.sync(&fleet.collector.url()).status.success());
+    assert!(fleet.sync(&fleet.collector.url()).status.success());
+    let exported = fleet.collector.exported_ids();
+    assert_eq!(sorted(exported), sorted([ids, more].concat()));
+
+    // `hetki status` says the same to a person.
+    let shown = fleet.setup.hetki(&["status"]);
+    let text = String::from_utf8(shown.stdout).unwrap();
+    assert!(
+        text.contains("stored:          65\npending:         0\ndelivered:       65"),
+        "{text}"
+    );
+    // The collector kept the kiosk's health report.
+    let list = String::from_utf8(fleet.collector.cli(&["device", "list"]).stdout).unwrap();
+    assert!(
+        list.contains("demo-kiosk-1\tactive\tresponses 65"),
+        "{list}"
+    );
+    assert!(
+        list.contains(&format!("version {}", env!("CARGO_PKG_VERSION"))),
+        "{list}"
+    );
+}
+
+#[test]
+fn sync_says_why_it_could_not_upload_and_keeps_everything() {
+    let fleet = Fleet::new();
+    fleet.simulate(3);
+    let down = fleet.sync("http://127.0.0.1:9");
+    assert!(!down.status.success());
+    let stderr = String::from_utf8_lossy(&down.stderr);
+    assert!(stderr.contains("cannot reach the collector"), "{stderr}");
+
+    let revoked = fleet.collector.cli(&["device", "revoke", "demo-kiosk-1"]);
+    assert!(revoked.status.success());
+    let refused = fleet.sync(&fleet.collector.url());
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("revoked"));
+
+    let status = fleet.status();
+    assert_eq!((status.pending, status.delivered), (3, 0));
+    assert!(status.last_error.unwrap().contains("revoked"));
+    assert!(status.oldest_pending.is_some());
+    let shown = String::from_utf8(fleet.setup.hetki(&["status"]).stdout).unwrap();
+    assert!(shown.contains("pending:         3"), "{shown}");
+    assert!(
+        shown.contains("last error:") && shown.contains("revoked"),
+        "{shown}"
+    );
+    assert!(fleet.collector.exported_ids().is_empty());
+}
+
+#[test]
+fn sync_without_a_collector_configured_names_the_setting() {
+    let fleet = Fleet::new();
+    let output = fleet.setup.hetki(&["sync", "--once"]);
+    assert_eq!(output.status.code(), Some(78));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("kiosk.toml: upload.endpoint: no collector is configured"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_response_the_collector_rejects_is_kept_aside_with_its_reason_and_not_resent() {
+    let fleet = Fleet::new();
+    let good = fleet.simulate(4);
+    // A response that does not fit its survey (a face the question does not have), written
+    // straight into the buffer as a buggy kiosk might have.
+    let config = fleet.setup.config();
+    let mut db =
+        Database::open_existing(&config.database_path(), &StoreOptions::default()).unwrap();
+    let mut bad: hetki_protocol::Response = serde_json::from_value(serde_json::json!({
+        "id": uuid::Uuid::now_v7(), "seq": 0,
+        "survey": {"id": config.survey.id, "hash": config.survey.content_hash()},
+        "event": config.event, "language": "fi", "complete": false,
+        "recorded_at": chrono::Utc::now(),
+        "clock": {"boot_id": "b", "monotonic_ms": 1, "synchronized": true},
+        "answers": [{"question": "overall", "value": {"kind": "face", "score": 9}}]
+    }))
+    .unwrap();
+    db.record(&config.device_id, &config.survey, &mut bad)
+        .unwrap();
+    let after = fleet.simulate(2);
+
+    let proxy = Proxy::start(&fleet.collector.address);
+    assert!(
+        fleet.sync(&proxy.url()).status.success(),
+        "rejected is not pending"
+    );
+    let status = fleet.status();
+    assert_eq!(
+        (status.pending, status.delivered, status.rejected),
+        (0, 6, 1)
+    );
+    assert_eq!(
+        sorted(fleet.collector.exported_ids()),
+        sorted([good, after].concat())
+    );
+    let rejections = db.rejections().unwrap();
+    assert_eq!(rejections.len(), 1);
+    assert_eq!(rejections[0].id, bad.id.to_string());
+    assert!(
+        rejections[0].reason.contains("overall"),
+        "{}",
+        rejections[0].reason
+    );
+    let shown = String::from_utf8(fleet.setup.hetki(&["status"]).stdout).unwrap();
+    assert!(shown.contains(&format!("rejected {}: ", bad.id)), "{shown}");
+
+    let uploads_before = proxy.seen().len();
+    assert!(fleet.sync(&proxy.url()).status.success());
+    let again: usize = proxy.seen()[uploads_before..]
+        .iter()
+        .map(|s| s.responses)
+        .sum();
+    assert_eq!(again, 0, "a rejected response is not retried");
+}
+
+#[test]
+fn every_response_arrives_exactly_once_through_a_storm_of_faults() {
+    let fleet = Fleet::new();
+    let ids = fleet.simulate(300);
+    let mut collector = Collector::serve(&collector_bin(), &fleet.collector.db, "127.0.0.1:0");
+    let proxy = Proxy::start(&collector.address);
+    proxy.inject([
+        Fault::DropBefore,
+        Fault::DropAfter,
+        Fault::Status(503, Some(1)),
+        Fault::DropAfter,
+        Fault::Status(413, None),
+        Fault::Delay(Duration::from_millis(1500)),
+        Fault::Status(429, Some(1)),
+        Fault::Status(502, None),
+        Fault::DropAfter,
+    ]);
+    let uploader = fleet.spawn_uploader(&proxy.url(), fleet.settings());
+
+    // Kill the collector with SIGKILL in the middle of the upload, and bring it back.
+    wait_until("the collector has some of the responses", || {
+        collector.exported_ids().len() >= 100
+    });
+    collector.kill();
+    std::thread::sleep(Duration::from_millis(300));
+    let collector = Collector::serve(&collector_bin(), &fleet.collector.db, "127.0.0.1:0");
+    proxy.set_upstream(&collector.address);
+
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while fleet.status().pending > 0 {
+        assert!(
+            Instant::now() < deadline,
+            "still pending: {:?}",
+            fleet.status()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    drop(uploader);
+    assert_eq!(proxy.faults_left(), 0, "every fault was met");
+    let exported = collector.exported_ids();
+    assert_eq!(exported.len(), ids.len(), "no response stored twice");
+    assert_eq!(
+        exported.iter().collect::<HashSet<_>>(),
+        ids.iter().collect::<HashSet<_>>(),
+        "every response stored"
+    );
+    let status = fleet.status();
+    assert_eq!(
+        (status.pending, status.delivered, status.rejected),
+        (0, 300, 0)
+    );
+
+    let uploads: Vec<_> = proxy
+        .seen()
+        .into_iter()
+        .filter(|s| s.path == hetki_protocol::RESPONSES_PATH)
+        .collect();
+    let after = |fault: &Fault| {
+        let i = uploads
+            .iter()
+            .position(|s| s.fault.as_ref() == Some(fault))
+            .unwrap();
+        (&uploads[i], &uploads[i + 1])
+    };
+    let (too_large, next) = after(&Fault::Status(413, None));
+    assert!(
+        next.responses <= too_large.responses / 2,
+        "{} then {}",
+        too_large.responses,
+        next.responses
+    );
+    for fault in [Fault::Status(503, Some(1)), Fault::Status(429, Some(1))] {
+        let (refused, next) = after(&fault);
+        assert!(
+            next.at - refused.at >= Duration::from_millis(950),
+            "Retry-After honoured after {fault:?}: {:?}",
+            next.at - refused.at
+        );
+    }
+}
+
+#[test]
+fn a_new_response_cuts_a_long_retry_wait() {
+    let fleet = Fleet::new();
+    fleet.simulate(2);
+    let proxy = Proxy::start(&fleet.collector.address);
+    proxy.inject([Fault::Status(502, None)]);
+    let settings = UploadConfig {
+        // After the failure the uploader would wait up to an hour...
+        retry_base: Duration::from_secs(3600),
+        retry_cap: Duration::from_secs(3600),
+        ..fleet.settings()
+    };
+    let uploader = fleet.spawn_uploader(&proxy.url(), settings);
+    wait_until("the first upload failed", || {
+        proxy.faults_left() == 0 && !proxy.seen().is_empty()
+    });
+    std::thread::sleep(Duration::from_millis(200));
+    assert_eq!(fleet.status().pending, 2);
+    // ...but a new response cuts the wait to at most 10 s.
+    let nudged = Instant::now();
+    uploader.nudge();
+    let deadline = nudged + Duration::from_secs(15);
+    while fleet.status().pending > 0 {
+        assert!(
+            Instant::now() < deadline,
+            "not uploaded within 10 s of the nudge"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(fleet.collector.exported_ids().len(), 2);
+
+    // Once idle, a nudge sends at once.
+    fleet.simulate(1);
+    let nudged = Instant::now();
+    uploader.nudge();
+    wait_until("the new response is delivered", || {
+        fleet.status().pending == 0
+    });
+    assert!(nudged.elapsed() < Duration::from_secs(5));
+}
+
+#[test]
+fn pruning_keeps_the_tallies() {
+    let fleet = Fleet::new();
+    fleet.simulate(30);
+    let config = fleet.setup.config();
+    let mut db =
+        Database::open_existing(&config.database_path(), &StoreOptions::default()).unwrap();
+    let tallies = |db: &Database| -> Vec<_> {
+        config
+            .survey
+            .questions
+            .iter()
+            .map(|q| db.tally(&config.survey.id, &q.id).unwrap())
+            .collect()
+    };
+    let before = tallies(&db);
+    assert_eq!(
+        db.prune_delivered(chrono::Utc::now()).unwrap(),
+        0,
+        "nothing delivered yet"
+    );
+    assert!(fleet.sync(&fleet.collector.url()).status.success());
+    let pruned = db
+        .prune_delivered(chrono::Utc::now() + chrono::TimeDelta::seconds(1))
+        .unwrap();
+    assert_eq!(
+        pruned, 29,
+        "the newest is kept: the next number continues from it"
+    );
+    assert_eq!(tallies(&db), before);
+    let status = db.upload_status().unwrap();
+    assert_eq!(
+        (
+            status.stored,
+            status.delivered,
+            status.pruned,
+            status.pending
+        ),
+        (30, 30, 29, 0)
+    );
+
+    // Numbering continues, and the new ones upload.
+    fleet.simulate(2);
+    let seqs: Vec<u64> = {
+        let mut seqs = Vec::new();
+        db.for_each_response(|r| {
+            seqs.push(r.response.seq);
+            Ok(())
+        })
+        .unwrap();
+        seqs
+    };
+    assert_eq!(seqs, [30, 31, 32]);
+    assert!(fleet.sync(&fleet.collector.url()).status.success());
+    assert_eq!(fleet.collector.exported_ids().len(), 32);
+}
