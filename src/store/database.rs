@@ -124,60 +124,36 @@ impl Database {
         survey: &SurveyDefinition,
         response: &mut Response,
     ) -> Result<u64, StoreError> {
+        self.record_all(device_id, survey, std::slice::from_mut(response))
+    }
+
+    /// Commits several responses to one survey in one transaction (an import, a benchmark's
+    /// fill); returns the last sequence number.
+    pub fn record_all(
+        &mut self,
+        device_id: &str,
+        survey: &SurveyDefinition,
+        responses: &mut [Response],
+    ) -> Result<u64, StoreError> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let id = response.id.to_string();
-        if let Some(seq) = tx
-            .query_row("SELECT seq FROM responses WHERE id = ?1", [&id], |row| {
-                row.get::<_, i64>(0)
-            })
-            .optional()?
-        {
-            response.seq = seq as u64;
-            return Ok(seq as u64);
-        }
-        let survey_key = (response.survey.id.clone(), response.survey.hash.clone());
-        if !self.known_surveys.contains(&survey_key) {
-            tx.execute(
-                "INSERT OR IGNORE INTO surveys (survey_id, survey_hash, definition) VALUES (?1, ?2, ?3)",
-                params![survey_key.0, survey_key.1, serde_json::to_string(survey)?],
-            )?;
-        }
-        // Within this write transaction nobody else can take the next number.
-        let seq: i64 = tx.query_row(
-            "SELECT COALESCE(MAX(seq), 0) + 1 FROM responses",
-            [],
-            |row| row.get(0),
-        )?;
-        response.seq = seq as u64;
-        tx.execute(
-            "INSERT INTO responses (seq, id, device_id, survey_id, survey_hash, complete, recorded_at, body)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![
-                seq,
-                id,
-                device_id,
-                response.survey.id,
-                response.survey.hash,
-                response.complete,
-                response.recorded_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-                serde_json::to_string(&*response)?,
-            ],
-        )?;
-        {
-            let mut insert = tx.prepare_cached(
-                "INSERT INTO answers (response_seq, survey_id, question_id, value) VALUES (?1, ?2, ?3, ?4)",
-            )?;
-            for answer in &response.answers {
-                // A skip is stored as '' (no face score or option id is empty).
-                let value = answer.value.as_cell().unwrap_or_default();
-                insert.execute(params![seq, response.survey.id, answer.question, value])?;
+        let mut last = 0;
+        let mut new_surveys = Vec::new();
+        for response in responses {
+            let survey_key = (response.survey.id.clone(), response.survey.hash.clone());
+            if !self.known_surveys.contains(&survey_key) {
+                tx.execute(
+                    "INSERT OR IGNORE INTO surveys (survey_id, survey_hash, definition) VALUES (?1, ?2, ?3)",
+                    params![survey_key.0, survey_key.1, serde_json::to_string(survey)?],
+                )?;
+                new_surveys.push(survey_key);
             }
+            last = insert_response(&tx, device_id, response)?;
         }
         tx.commit()?;
-        self.known_surveys.insert(survey_key);
-        Ok(seq as u64)
+        self.known_surveys.extend(new_surveys);
+        Ok(last)
     }
 
     /// Every stored response, oldest first, one at a time so memory stays flat.
@@ -250,4 +226,51 @@ impl Database {
             .conn
             .query_row("PRAGMA integrity_check", [], |row| row.get(0))?)
     }
+}
+
+/// Inserts one response (unless its id is already stored) within `tx`; returns its number.
+fn insert_response(
+    tx: &rusqlite::Transaction<'_>,
+    device_id: &str,
+    response: &mut Response,
+) -> Result<u64, StoreError> {
+    let id = response.id.to_string();
+    if let Some(seq) = tx
+        .prepare_cached("SELECT seq FROM responses WHERE id = ?1")?
+        .query_row([&id], |row| row.get::<_, i64>(0))
+        .optional()?
+    {
+        response.seq = seq as u64;
+        return Ok(seq as u64);
+    }
+    // Within this write transaction nobody else can take the next number.
+    let seq: i64 = tx
+        .prepare_cached("SELECT COALESCE(MAX(seq), 0) + 1 FROM responses")?
+        .query_row([], |row| row.get(0))?;
+    response.seq = seq as u64;
+    tx.prepare_cached(
+        "INSERT INTO responses (seq, id, device_id, survey_id, survey_hash, complete, recorded_at, body)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![
+        seq,
+        id,
+        device_id,
+        response.survey.id,
+        response.survey.hash,
+        response.complete,
+        response
+            .recorded_at
+            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        serde_json::to_string(&*response)?,
+    ])?;
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO answers (response_seq, survey_id, question_id, value) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    for answer in &response.answers {
+        // A skip is stored as '' (no face score or option id is empty).
+        let value = answer.value.as_cell().unwrap_or_default();
+        insert.execute(params![seq, response.survey.id, answer.question, value])?;
+    }
+    Ok(seq as u64)
 }
