@@ -116,7 +116,10 @@ fn main() {
     BufReader::new(server.stdout.take().unwrap())
         .read_line(&mut line)
         .unwrap();
-    let endpoint = format!("http://{}", line.trim().strip_prefix("listening on ").unwrap());
+    let endpoint = format!(
+        "http://{}",
+        line.trim().strip_prefix("listening on ").unwrap()
+    );
 
     // Memory sampled while draining.
     let draining = Arc::new(AtomicBool::new(true));
@@ -145,7 +148,9 @@ fn main() {
     )
     .unwrap();
     let started = Instant::now();
-    let progress = runtime.block_on(uploader.drain()).expect("the drain succeeds");
+    let progress = runtime
+        .block_on(uploader.drain())
+        .expect("the drain succeeds");
     let elapsed = started.elapsed();
     draining.store(false, Ordering::Relaxed);
     let samples = sampler.join().unwrap();
