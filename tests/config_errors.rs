@@ -295,3 +295,50 @@ fn a_picture_that_is_not_an_image_is_named_in_the_survey_file() {
         "{stderr}"
     );
 }
+
+#[test]
+fn upload_settings_are_checked_with_the_token_file() {
+    let setup = Setup::demo();
+    let device = std::fs::read_to_string(setup.config_path()).unwrap();
+    let with_upload = |table: &str| {
+        setup.write("kiosk.toml", &format!("{device}\n[upload]\n{table}\n"));
+        error_of(&setup)
+    };
+    assert_mentions(
+        &with_upload("endpoint = \"ftp://collector\"\ntoken_file = \"kiosk.token\""),
+        &["kiosk.toml: upload.endpoint: \"ftp://collector\" is not an http(s) URL"],
+    );
+    assert_mentions(
+        &with_upload("endpoint = \"https://palaute.example.fi\"\ntoken_file = \"kiosk.token\""),
+        &["kiosk.toml: upload.token_file: cannot read the token file"],
+    );
+    setup.write("kiosk.token", "  \n");
+    assert_mentions(
+        &with_upload("endpoint = \"https://palaute.example.fi\"\ntoken_file = \"kiosk.token\""),
+        &["upload.token_file: the token file (upload.token_file) must hold one token"],
+    );
+    assert_mentions(
+        &with_upload("endpoint = \"https://palaute.example.fi\""),
+        &["upload: give both endpoint and token_file, or neither"],
+    );
+    assert_mentions(
+        &with_upload("batch_responses = 5000\nretry_cap_seconds = -1"),
+        &[
+            "upload.batch_responses: 5000 is out of range: use 1 to 1000",
+            "upload.retry_cap_seconds: -1 is out of range",
+        ],
+    );
+    assert_mentions(&with_upload("endpont = \"x\""), &["upload", "endpont"]);
+
+    setup.write("kiosk.token", "0123abcd\n");
+    setup.write(
+        "kiosk.toml",
+        &format!("{device}\n[upload]\nendpoint = \"https://palaute.example.fi\"\ntoken_file = \"kiosk.token\"\nprune_after_days = 7\n"),
+    );
+    let config = setup.config();
+    assert_eq!(config.upload.prune_after, std::time::Duration::from_secs(7 * 86_400));
+    let token = hetki::config::Token::read(&setup.path("kiosk.token"), "t").unwrap();
+    assert_eq!(token.secret(), "0123abcd");
+    assert_eq!(format!("{token:?}"), "Token(..)", "a token never shows in a log");
+    assert!(!format!("{config:?}").contains("0123abcd"));
+}
