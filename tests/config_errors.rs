@@ -336,9 +336,16 @@ fn upload_settings_are_checked_with_the_token_file() {
         &format!("{device}\n[upload]\nendpoint = \"https://palaute.example.fi\"\ntoken_file = \"kiosk.token\"\nprune_after_days = 7\n"),
     );
     let config = setup.config();
-    assert_eq!(config.upload.prune_after, std::time::Duration::from_secs(7 * 86_400));
+    assert_eq!(
+        config.upload.prune_after,
+        std::time::Duration::from_secs(7 * 86_400)
+    );
     let token = hetki::config::Token::read(&setup.path("kiosk.token"), "t").unwrap();
     assert_eq!(token.secret(), "0123abcd");
-    assert_eq!(format!("{token:?}"), "Token(..)", "a token never shows in a log");
+    assert_eq!(
+        format!("{token:?}"),
+        "Token(..)",
+        "a token never shows in a log"
+    );
     assert!(!format!("{config:?}").contains("0123abcd"));
 }

@@ -276,6 +276,10 @@ fn every_response_arrives_exactly_once_through_a_storm_of_faults() {
         collector.exported_ids().len() >= 100
     });
     collector.kill();
+    assert!(
+        fleet.status().pending > 0,
+        "the collector was killed mid-upload"
+    );
     std::thread::sleep(Duration::from_millis(300));
     let collector = Collector::serve(&collector_bin(), &fleet.collector.db, "127.0.0.1:0");
     proxy.set_upstream(&collector.address);

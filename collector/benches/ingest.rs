@@ -76,6 +76,7 @@ fn main() {
         .skip(1)
         .find_map(|a| a.parse().ok())
         .unwrap_or(40);
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let base = std::env::var_os("HETKI_BENCH_DIR")
         .map(Into::into)

@@ -6,6 +6,12 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 
+/// reqwest is built with rustls and no default crypto provider (the kiosk installs ring);
+/// tests that make their own clients install it too.
+pub fn install_tls_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
 pub struct Collector {
     bin: PathBuf,
     pub db: PathBuf,
@@ -17,6 +23,7 @@ pub struct Collector {
 impl Collector {
     /// Starts `bin serve` on a free port with a fresh database.
     pub fn start(bin: &Path) -> Collector {
+        install_tls_provider();
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("collector.sqlite3");
         let mut collector = Collector::serve(bin, &db, "127.0.0.1:0");
