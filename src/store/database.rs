@@ -28,14 +28,9 @@ fn enable_wal(conn: &Connection, patience: Duration) -> rusqlite::Result<()> {
     }
 }
 
-/// One question's answers counted by value, those of pruned responses included; skips ('')
-/// come first, as `None`.
-pub const TALLY_SQL: &str = "SELECT NULLIF(value, ''), SUM(n) FROM (
-         SELECT value, COUNT(*) AS n FROM answers
-         WHERE survey_id = ?1 AND question_id = ?2 GROUP BY value
-         UNION ALL
-         SELECT value, count FROM pruned_tallies WHERE survey_id = ?1 AND question_id = ?2
-     ) GROUP BY value ORDER BY value";
+/// One question's answers counted by value; skips ('') come first, as `None`.
+pub const TALLY_SQL: &str = "SELECT NULLIF(value, ''), count FROM tallies
+     WHERE survey_id = ?1 AND question_id = ?2 ORDER BY value";
 
 /// A response as the kiosk keeps it: with the device that took it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -264,13 +259,14 @@ fn insert_response(
             .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
         serde_json::to_string(&*response)?,
     ])?;
-    let mut insert = tx.prepare_cached(
-        "INSERT INTO answers (response_seq, survey_id, question_id, value) VALUES (?1, ?2, ?3, ?4)",
+    let mut count = tx.prepare_cached(
+        "INSERT INTO tallies (survey_id, question_id, value, count) VALUES (?1, ?2, ?3, 1)
+         ON CONFLICT DO UPDATE SET count = count + 1",
     )?;
     for answer in &response.answers {
-        // A skip is stored as '' (no face score or option id is empty).
+        // A skip is counted as '' (no face score or option id is empty).
         let value = answer.value.as_cell().unwrap_or_default();
-        insert.execute(params![seq, response.survey.id, answer.question, value])?;
+        count.execute(params![response.survey.id, answer.question, value])?;
     }
     Ok(seq as u64)
 }

@@ -166,34 +166,21 @@ impl Database {
         Ok(())
     }
 
-    /// Deletes responses delivered before `cutoff`, moving their answers into the pruned
-    /// tallies in the same transaction so no total changes. Keeps the newest response, whose
-    /// number the next one continues from. Returns how many were pruned.
+    /// Deletes responses delivered before `cutoff`; the tallies keep counting them. Keeps
+    /// the newest response, whose number the next one continues from. Returns how many.
     pub fn prune_delivered(&mut self, cutoff: DateTime<Utc>) -> Result<u64, StoreError> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        tx.execute(
-            "CREATE TEMP TABLE doomed AS
-             SELECT response_seq AS seq FROM deliveries
+        let doomed = "SELECT response_seq FROM deliveries
              WHERE delivered_at IS NOT NULL AND delivered_at < ?1
-               AND response_seq < (SELECT MAX(seq) FROM responses)",
-            [timestamp(cutoff)],
-        )?;
-        tx.execute_batch(
-            "INSERT INTO pruned_tallies (survey_id, question_id, value, count)
-                 SELECT survey_id, question_id, value, COUNT(*) FROM answers
-                 WHERE response_seq IN (SELECT seq FROM doomed)
-                 GROUP BY survey_id, question_id, value
-             ON CONFLICT DO UPDATE SET count = count + excluded.count;
-             DELETE FROM answers WHERE response_seq IN (SELECT seq FROM doomed);
-             DELETE FROM deliveries WHERE response_seq IN (SELECT seq FROM doomed);",
-        )?;
+               AND response_seq < (SELECT MAX(seq) FROM responses)";
+        let cutoff = timestamp(cutoff);
         let pruned = tx.execute(
-            "DELETE FROM responses WHERE seq IN (SELECT seq FROM doomed)",
-            [],
+            // Their deliveries go with them (ON DELETE CASCADE).
+            &format!("DELETE FROM responses WHERE seq IN ({doomed})"),
+            [&cutoff],
         )? as u64;
-        tx.execute_batch("DROP TABLE temp.doomed")?;
         if pruned > 0 {
             let before = state(&tx, PRUNED)?
                 .and_then(|v| v.parse::<u64>().ok())

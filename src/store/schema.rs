@@ -36,24 +36,30 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (survey_id, question_id, value, response_seq)
     ) STRICT, WITHOUT ROWID;
     ",
-    // 2: what the collector said of each response; tallies that outlive pruning.
+    // 2: running tallies in place of per-answer rows (a commit touches one tally page, not a
+    // leaf per answer); what the collector said of each response; the uploader's state.
     "
+    -- How often each value was given to each question: a tally is one range of one page or
+    -- two, and pruning responses never changes it.
+    CREATE TABLE tallies (
+        survey_id   TEXT NOT NULL,
+        question_id TEXT NOT NULL,
+        value       TEXT NOT NULL,   -- face score or option id; '' when skipped
+        count       INTEGER NOT NULL,
+        PRIMARY KEY (survey_id, question_id, value)
+    ) STRICT, WITHOUT ROWID;
+    INSERT INTO tallies (survey_id, question_id, value, count)
+        SELECT survey_id, question_id, value, COUNT(*) FROM answers
+        GROUP BY survey_id, question_id, value;
+    DROP TABLE answers;
     -- One row per response the collector has answered for; a response without one is pending.
     CREATE TABLE deliveries (
-        response_seq    INTEGER PRIMARY KEY REFERENCES responses (seq),
+        response_seq    INTEGER PRIMARY KEY REFERENCES responses (seq) ON DELETE CASCADE,
         delivered_at    TEXT,   -- the collector has it (stored now or before)
         rejected_reason TEXT    -- the collector refused it for good; kept, never resent
     ) STRICT;
     -- When the collector acknowledged a survey version's definition; NULL: send it first.
     ALTER TABLE surveys ADD COLUMN sent_at TEXT;
-    -- Counts of answers whose responses were pruned after delivery, so totals never drop.
-    CREATE TABLE pruned_tallies (
-        survey_id   TEXT NOT NULL,
-        question_id TEXT NOT NULL,
-        value       TEXT NOT NULL,
-        count       INTEGER NOT NULL,
-        PRIMARY KEY (survey_id, question_id, value)
-    ) STRICT, WITHOUT ROWID;
     -- The uploader's small state: last success, last error, responses pruned.
     CREATE TABLE upload_state (
         key   TEXT PRIMARY KEY,
