@@ -46,7 +46,7 @@ fn main() {
     let scenery = Scenery::load(&config).unwrap();
     let mut worst: f64 = 0.0;
     for (name, view) in screens(&config, config.default_language) {
-        present(&ui, &scenery, &config.survey, &view);
+        present(&ui, &scenery, &config.survey, &view, None);
         let frame = full_frame(&mut window);
         let ratio = ms(frame) / ms(blank_frame);
         worst = worst.max(ratio);
@@ -64,22 +64,23 @@ fn main() {
         language: config.default_language,
         selected,
         highlighted: selected.is_some(),
+        own: Vec::new(),
     };
     // Let a colour animation finish, so every tap starts from a still screen.
     let settle = |window: &mut HeadlessWindow| {
         std::thread::sleep(Duration::from_millis(150));
         window.render();
     };
-    present(&ui, &scenery, &config.survey, &question(None));
+    present(&ui, &scenery, &config.survey, &question(None), None);
     window.render();
     let mut redraws = Vec::new();
     for i in 0..FRAMES * 2 {
-        present(&ui, &scenery, &config.survey, &question(Some(i % 5)));
+        present(&ui, &scenery, &config.survey, &question(Some(i % 5)), None);
         let started = Instant::now();
         window.render();
         redraws.push(started.elapsed());
         settle(&mut window);
-        present(&ui, &scenery, &config.survey, &question(None));
+        present(&ui, &scenery, &config.survey, &question(None), None);
         window.render();
         settle(&mut window);
     }

@@ -26,6 +26,8 @@ pub enum Screen {
     /// The question at this index.
     Question(usize),
     Thanks,
+    /// A poll's thank-you: the results so far, the respondent's own choice marked.
+    Results,
     /// The store cannot write: take no answers until it can.
     OutOfOrder,
 }
@@ -61,6 +63,8 @@ pub struct View {
     pub selected: Option<usize>,
     /// The selected option was just tapped and is being shown before moving on.
     pub highlighted: bool,
+    /// On the results screen: the respondent's own answers, one slot per question.
+    pub own: Vec<Option<AnswerValue>>,
 }
 
 pub struct Flow {
@@ -74,6 +78,8 @@ pub struct Flow {
     highlight_until: Option<Now>,
     last_touch: Now,
     thanks_until: Now,
+    /// A poll respondent's answers, shown marked on the results screen until it closes.
+    own: Vec<Option<AnswerValue>>,
     /// Taps before this are ignored (the cooldown after a submit).
     quiet_until: Now,
 }
@@ -90,6 +96,7 @@ impl Flow {
             highlight_until: None,
             last_touch: Duration::ZERO,
             thanks_until: Duration::ZERO,
+            own: Vec::new(),
             quiet_until: Duration::ZERO,
         }
     }
@@ -118,6 +125,10 @@ impl Flow {
             language: self.language,
             selected,
             highlighted: self.highlight_until.is_some(),
+            own: match self.screen {
+                Screen::Results => self.own.clone(),
+                _ => Vec::new(),
+            },
         }
     }
 
@@ -150,7 +161,7 @@ impl Flow {
             (Screen::Question(q), Tap::Back) => self.screen = Screen::Question(q - 1),
             (Screen::Question(_), Tap::Language(language)) => self.set_language(language),
             (Screen::Question(_), _) => {}
-            (Screen::Thanks, tap) => {
+            (Screen::Thanks | Screen::Results, tap) => {
                 self.reset();
                 if let Tap::Language(language) = tap {
                     self.set_language(language);
@@ -175,7 +186,7 @@ impl Flow {
                     return partial;
                 }
             }
-            Screen::Thanks if now >= self.thanks_until => self.reset(),
+            Screen::Thanks | Screen::Results if now >= self.thanks_until => self.reset(),
             // The next person should not find the previous person's language waiting.
             Screen::Attract
                 if self.language != self.settings.default_language
@@ -193,7 +204,7 @@ impl Flow {
         let idle = self.last_touch + self.settings.timing.idle_timeout;
         match self.screen {
             Screen::Question(_) => Some(self.highlight_until.map_or(idle, |h| h.min(idle))),
-            Screen::Thanks => Some(self.thanks_until),
+            Screen::Thanks | Screen::Results => Some(self.thanks_until),
             Screen::Attract if self.language != self.settings.default_language => Some(idle),
             _ => None,
         }
@@ -235,11 +246,18 @@ impl Flow {
             complete: true,
             answers: self.given_answers(),
         };
+        let own = self.answers.clone();
         self.reset();
         // Thanked in the language they answered in; the next person gets the default again.
         self.language = submission.language;
-        self.screen = Screen::Thanks;
-        self.thanks_until = now + self.settings.timing.thanks;
+        if self.survey.results_step().is_some() {
+            self.screen = Screen::Results;
+            self.thanks_until = now + self.settings.timing.results;
+            self.own = own;
+        } else {
+            self.screen = Screen::Thanks;
+            self.thanks_until = now + self.settings.timing.thanks;
+        }
         self.quiet_until = now + self.settings.timing.cooldown;
         Some(submission)
     }
@@ -272,6 +290,7 @@ impl Flow {
         self.screen = Screen::Attract;
         self.language = self.settings.default_language;
         self.answers.iter_mut().for_each(|a| *a = None);
+        self.own.clear();
         self.highlight_until = None;
     }
 }

@@ -12,6 +12,7 @@ use uuid::Uuid;
 use crate::clock::ClockSource;
 use crate::config::KioskConfig;
 use crate::flow::{Flow, FlowSettings, Now, Submission, Tap};
+use crate::results::PollResults;
 use crate::store::{self, StoreEvent, StoreHandle, StoreOptions};
 use crate::upload::UploaderHandle;
 
@@ -24,6 +25,8 @@ pub struct Kiosk {
     store_thread: Option<JoinHandle<()>>,
     store_events: Receiver<StoreEvent>,
     uploader: Option<UploaderHandle>,
+    /// A poll's published results, as of the last commit.
+    results: Option<PollResults>,
 }
 
 impl Drop for Kiosk {
@@ -68,12 +71,18 @@ impl Kiosk {
             store_thread: Some(store_thread),
             store_events,
             uploader: None,
+            results: None,
         }
     }
 
     /// Tells `uploader` of every committed response, so it sends soon.
     pub fn set_uploader(&mut self, uploader: UploaderHandle) {
         self.uploader = Some(uploader);
+    }
+
+    /// A poll's published results as of the last response committed; `None` before any.
+    pub fn results(&self) -> Option<&PollResults> {
+        self.results.as_ref()
     }
 
     pub fn flow(&self) -> &Flow {
@@ -117,8 +126,11 @@ impl Kiosk {
 
     fn apply(&mut self, event: &StoreEvent) {
         match event {
-            StoreEvent::Committed { id, seq } => {
+            StoreEvent::Committed { id, seq, results } => {
                 tracing::debug!(%id, seq, "response committed");
+                if let Some(results) = results {
+                    self.results = Some(results.clone());
+                }
                 if let Some(uploader) = &self.uploader {
                     uploader.nudge();
                 }

@@ -4,12 +4,13 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use hetki_protocol::Language;
+use hetki_protocol::{Language, SurveyDefinition};
 use slint::ComponentHandle;
 
 use crate::config::KioskConfig;
 use crate::flow::{Screen, View};
 use crate::headless::HeadlessWindow;
+use crate::results::PollResults;
 use crate::ui::AppWindow;
 use crate::ui_adapter::{Scenery, present};
 
@@ -27,8 +28,11 @@ pub fn render_all(
     ui.show()?;
     let scenery = Scenery::load(config)?;
     let mut written = Vec::new();
+    let sample = sample_results(&config.survey);
     for (name, view) in screens(config, language) {
-        present(&ui, &scenery, &config.survey, &view);
+        // The results screen before a poll has enough answers shows none.
+        let results = (name != "results-too-few").then_some(&sample);
+        present(&ui, &scenery, &config.survey, &view, results);
         window.render_full();
         let path = out.join(format!("{name}.png"));
         window
@@ -47,6 +51,7 @@ pub fn screens(config: &KioskConfig, language: Language) -> Vec<(String, View)> 
         language,
         selected,
         highlighted,
+        own: Vec::new(),
     };
     let mut screens = vec![("attract".to_owned(), view(Screen::Attract, None, false))];
     for (q, question) in config.survey.questions.iter().enumerate() {
@@ -56,10 +61,39 @@ pub fn screens(config: &KioskConfig, language: Language) -> Vec<(String, View)> 
             view(Screen::Question(q), selected, selected.is_some()),
         ));
     }
-    screens.push(("thanks".to_owned(), view(Screen::Thanks, None, false)));
+    if config.survey.results_step().is_some() {
+        // The respondent chose each question's second option.
+        let own = config
+            .survey
+            .questions
+            .iter()
+            .map(|q| q.answer_at(1))
+            .collect::<Vec<_>>();
+        for name in ["results", "results-too-few"] {
+            let mut results = view(Screen::Results, None, false);
+            results.own = own.clone();
+            screens.push((name.to_owned(), results));
+        }
+    } else {
+        screens.push(("thanks".to_owned(), view(Screen::Thanks, None, false)));
+    }
     screens.push((
         "out-of-order".to_owned(),
         view(Screen::OutOfOrder, None, false),
     ));
     screens
+}
+
+/// Made-up totals for the results screen's picture, so every bar shows.
+fn sample_results(survey: &SurveyDefinition) -> PollResults {
+    const COUNTS: [u64; 6] = [14, 9, 6, 11, 5, 3];
+    let mut results = PollResults::default();
+    for question in &survey.questions {
+        for (i, count) in COUNTS.iter().enumerate().take(question.option_count()) {
+            if let Some(value) = question.answer_at(i).and_then(|v| v.as_cell()) {
+                results.add(&question.id, &value, *count);
+            }
+        }
+    }
+    results
 }

@@ -12,8 +12,10 @@ use slint::{ComponentHandle, Image, Model, ModelRc, Timer, TimerMode, VecModel};
 use crate::config::{ConfigError, KioskConfig};
 use crate::flow::{Now, Screen, Tap, View};
 use crate::kiosk::Kiosk;
+use crate::results::{PollResults, results_view};
 use crate::ui::{
-    AnswerOption, AppWindow, KioskActions, KioskState, LanguageButton, Screen as UiScreen,
+    AnswerOption, AppWindow, KioskActions, KioskState, LanguageButton, ResultBar, ResultQuestion,
+    Screen as UiScreen,
 };
 
 /// Reads the flow's notion of now; the UI tests pass Slint's mock time.
@@ -76,8 +78,14 @@ impl Scenery {
     }
 }
 
-/// Writes a view of the flow into the UI's globals.
-pub fn present(ui: &AppWindow, scenery: &Scenery, survey: &SurveyDefinition, view: &View) {
+/// Writes a view of the flow into the UI's globals; `results` are a poll's published results.
+pub fn present(
+    ui: &AppWindow,
+    scenery: &Scenery,
+    survey: &SurveyDefinition,
+    view: &View,
+    results: Option<&PollResults>,
+) {
     let language = view.language;
     let state = ui.global::<KioskState>();
     // The chrome strings (buttons, thanks) follow the respondent's language; "en" is the source.
@@ -92,6 +100,7 @@ pub fn present(ui: &AppWindow, scenery: &Scenery, survey: &SurveyDefinition, vie
         Screen::Attract => UiScreen::Attract,
         Screen::Question(_) => UiScreen::Question,
         Screen::Thanks => UiScreen::Thanks,
+        Screen::Results => UiScreen::Results,
         Screen::OutOfOrder => UiScreen::OutOfOrder,
     });
     state.set_event_name(scenery.event.name.get(language).into());
@@ -145,6 +154,29 @@ pub fn present(ui: &AppWindow, scenery: &Scenery, survey: &SurveyDefinition, vie
         };
         update_rows(state.get_options(), |m| state.set_options(m), options);
     }
+
+    if view.screen == Screen::Results {
+        state.set_results_minimum(survey.results_step().unwrap_or(0) as i32);
+        let empty = PollResults::default();
+        let rows = results_view(survey, results.unwrap_or(&empty), language, &view.own)
+            .into_iter()
+            .map(|q| ResultQuestion {
+                text: q.text.into(),
+                shown: q.bars.is_some(),
+                bars: ModelRc::new(VecModel::from(
+                    q.bars
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|b| ResultBar {
+                            label: b.label.into(),
+                            percent: b.percent as i32,
+                            mine: b.mine,
+                        })
+                        .collect::<Vec<_>>(),
+                )),
+            });
+        state.set_results(ModelRc::new(VecModel::from(rows.collect::<Vec<_>>())));
+    }
 }
 
 /// Which of the five face pictures (1 = unhappiest) shows option `index` of `count` faces:
@@ -190,7 +222,8 @@ struct Inner {
     kiosk: RefCell<Kiosk>,
     scenery: Scenery,
     clock: Clock,
-    shown: RefCell<Option<View>>,
+    /// What is on screen: the view and the poll results it was drawn with.
+    shown: RefCell<Option<(View, Option<PollResults>)>>,
     /// Fires when the flow next has something to do (end of a highlight, idle reset, ...).
     deadline: Timer,
 }
@@ -265,12 +298,13 @@ impl Inner {
     /// Shows the flow's view if it changed, and arms the timer for its next deadline.
     fn refresh(self: &Rc<Self>) {
         let kiosk = self.kiosk.borrow();
-        let view = kiosk.flow().view();
-        if self.shown.borrow().as_ref() != Some(&view) {
+        let now_showing = (kiosk.flow().view(), kiosk.results().cloned());
+        if self.shown.borrow().as_ref() != Some(&now_showing) {
             if let Some(ui) = self.ui.upgrade() {
-                present(&ui, &self.scenery, kiosk.survey(), &view);
+                let (view, results) = &now_showing;
+                present(&ui, &self.scenery, kiosk.survey(), view, results.as_ref());
             }
-            *self.shown.borrow_mut() = Some(view);
+            *self.shown.borrow_mut() = Some(now_showing);
         }
         match kiosk.flow().next_deadline() {
             Some(deadline) => {

@@ -349,3 +349,40 @@ fn upload_settings_are_checked_with_the_token_file() {
     );
     assert!(!format!("{config:?}").contains("0123abcd"));
 }
+
+#[test]
+fn a_results_minimum_belongs_to_polls_only_and_stays_in_range() {
+    let setup = Setup::demo();
+    setup.edit(
+        "surveys/event-feedback.toml",
+        "kind = \"feedback\"",
+        "kind = \"feedback\"\nresults_minimum = 5",
+    );
+    assert_mentions(
+        &error_of(&setup),
+        &["event-feedback.toml: results_minimum: only a poll shows results"],
+    );
+    let poll = Setup::library_poll();
+    poll.edit(
+        "surveys/library-poll.toml",
+        "results_minimum = 5",
+        "results_minimum = 0",
+    );
+    assert_mentions(
+        &error_of(&poll),
+        &["library-poll.toml: results_minimum: 0 is out of range: use 1 to 1000"],
+    );
+}
+
+#[test]
+fn the_library_poll_demo_is_valid() {
+    let setup = Setup::library_poll();
+    let output = setup.hetki(&["check"]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(String::from_utf8_lossy(&output.stdout).contains("ok (survey library-poll"));
+}

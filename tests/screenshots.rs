@@ -102,3 +102,42 @@ fn choice_options_show_their_pictures_and_a_missing_picture_is_a_config_error() 
             .contains("questions[1].options[0].image: no image file \"gone.png\"")
     );
 }
+
+#[test]
+fn a_poll_renders_its_results_screen_with_bars_and_before_it_has_enough_answers() {
+    let setup = Setup::library_poll();
+    let out = setup.path("shots");
+    let output = setup.hetki(&["screenshot", "--out", out.to_str().unwrap(), "--lang", "en"]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let names: Vec<String> = String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            std::path::Path::new(l)
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "attract.png",
+            "question-1.png",
+            "results.png",
+            "results-too-few.png",
+            "out-of-order.png"
+        ]
+    );
+    let (_, _, with_bars) = read_png(&out.join("results.png"));
+    let (_, _, too_few) = read_png(&out.join("results-too-few.png"));
+    // The accent of the own choice's bar is only on the screen with bars.
+    let accent = [0x1d_u8, 0x4f, 0x91];
+    let has = |pixels: &[u8]| pixels.chunks(3).any(|p| p == accent);
+    assert!(has(&with_bars) && !has(&too_few));
+}

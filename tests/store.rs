@@ -268,11 +268,13 @@ fn the_store_thread_holds_answers_while_it_cannot_write_and_recovers_by_itself()
         vec![
             StoreEvent::Committed {
                 id: first.id,
-                seq: 1
+                seq: 1,
+                results: None
             },
             StoreEvent::Committed {
                 id: second.id,
-                seq: 2
+                seq: 2,
+                results: None
             }
         ]
     );

@@ -358,3 +358,99 @@ fn a_store_that_cannot_write_shows_out_of_order_and_recovers_by_itself() {
         "the answer held during the failure was written"
     );
 }
+
+/// The results screen's bars, as (label, percent, mine), once the kiosk shows `shown`.
+fn result_bars(kiosk: &TestKiosk) -> Option<Vec<(String, i32, bool)>> {
+    let results = kiosk.ui.global::<KioskState>().get_results();
+    let question = results.row_data(0)?;
+    question.shown.then(|| {
+        question
+            .bars
+            .iter()
+            .map(|b| (b.label.to_string(), b.percent, b.mine))
+            .collect()
+    })
+}
+
+#[test]
+fn a_poll_shows_results_after_voting_from_the_minimum_on_and_in_steps() {
+    let setup = Setup::library_poll();
+    setup.edit(
+        "surveys/library-poll.toml",
+        "results_minimum = 5",
+        "results_minimum = 2",
+    );
+    let kiosk = TestKiosk::start_with(setup);
+    let vote = |label: &str| {
+        kiosk.wait(2000); // past the cooldown
+        kiosk.tap("Napauta ja vastaa");
+        kiosk.answer(label);
+        assert_eq!(kiosk.screen(), Screen::Results);
+    };
+    let expect = |bars: [(&str, i32, bool); 4], what: &str| {
+        let expected: Vec<_> = bars.iter().map(|&(l, p, m)| (l.to_owned(), p, m)).collect();
+        wait_until(what, || {
+            kiosk.wait(200);
+            result_bars(&kiosk).as_ref() == Some(&expected)
+        });
+    };
+
+    vote("Pelejä");
+    // The store reports the commit in real time; give it that, then check nothing shows.
+    kiosk.stored(1);
+    kiosk.wait(400);
+    assert_eq!(result_bars(&kiosk), None, "one vote is not enough to show");
+    assert!(kiosk.has("Tulokset näkyvät, kun 2 ihmistä on vastannut."));
+    kiosk.wait(2000); // taps during the cooldown do nothing
+    kiosk.tap_background("ResultsPage");
+    assert_eq!(kiosk.screen(), Screen::Attract);
+
+    vote("Hiljaisia tiloja");
+    expect(
+        [
+            ("Aukioloaikoja", 0, false),
+            ("Hiljaisia tiloja", 50, true),
+            ("Lasten tapahtumia", 0, false),
+            ("Pelejä", 50, false),
+        ],
+        "two votes show, the voter's own marked",
+    );
+    assert!(kiosk.has("Hiljaisia tiloja: 50 %, sinun valintasi"));
+    kiosk.wait(10_000);
+    assert_eq!(
+        kiosk.screen(),
+        Screen::Attract,
+        "the results give way by themselves"
+    );
+
+    // A third vote does not move the totals: the change would tell what it was.
+    vote("Pelejä");
+    kiosk.stored(3);
+    // Let the commit's report reach the screen before looking.
+    std::thread::sleep(Duration::from_millis(50));
+    kiosk.wait(400);
+    expect(
+        [
+            ("Aukioloaikoja", 0, false),
+            ("Hiljaisia tiloja", 50, false),
+            ("Lasten tapahtumia", 0, false),
+            ("Pelejä", 50, true),
+        ],
+        "the totals stay at the last step",
+    );
+    kiosk.wait(2000);
+    kiosk.tap_background("ResultsPage");
+
+    vote("Pelejä");
+    expect(
+        [
+            ("Aukioloaikoja", 0, false),
+            ("Hiljaisia tiloja", 25, false),
+            ("Lasten tapahtumia", 0, false),
+            ("Pelejä", 75, true),
+        ],
+        "the fourth vote completes the next step",
+    );
+    let rows = kiosk.stored(4);
+    assert!(rows.iter().all(|r| r.device_id == "demo-library-1"));
+}

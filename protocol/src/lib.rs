@@ -11,8 +11,9 @@ mod upload;
 pub use language::{Language, Localized, Text};
 pub use response::{Answer, AnswerValue, ClockFacts, EventInfo, Response, SurveyRef};
 pub use survey::{
-    ChoiceOption, FaceOption, MAX_CHOICE_OPTIONS, MAX_QUESTIONS, MIN_CHOICE_OPTIONS, Problem,
-    Question, QuestionKind, SurveyDefinition, SurveyKind, default_face_labels,
+    ChoiceOption, DEFAULT_RESULTS_MINIMUM, FaceOption, MAX_CHOICE_OPTIONS, MAX_QUESTIONS,
+    MIN_CHOICE_OPTIONS, Problem, Question, QuestionKind, SurveyDefinition, SurveyKind,
+    default_face_labels,
 };
 pub use upload::{
     ApiError, ClockReading, HEALTH_PATH, HealthReport, MAX_BATCH_RESPONSES, MAX_BODY_BYTES,

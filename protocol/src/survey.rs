@@ -22,7 +22,15 @@ pub struct SurveyDefinition {
     /// The languages every text of this survey is given in.
     pub languages: Vec<Language>,
     pub questions: Vec<Question>,
+    /// A poll's results show once a question has this many answers, and then move only in
+    /// steps of this many, so no one vote can be read from a change. `None`: the default
+    /// (polls only; feedback shows no results).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub results_minimum: Option<u32>,
 }
+
+/// A poll's results show from this many answers on, unless its survey says otherwise.
+pub const DEFAULT_RESULTS_MINIMUM: u32 = 5;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -137,6 +145,13 @@ impl SurveyDefinition {
         digest[..8].iter().map(|b| format!("{b:02x}")).collect()
     }
 
+    /// For a poll, how many answers a question needs before its results show, which is also
+    /// the step they move in; `None` for a survey that shows no results.
+    pub fn results_step(&self) -> Option<u32> {
+        (self.kind == SurveyKind::Poll)
+            .then(|| self.results_minimum.unwrap_or(DEFAULT_RESULTS_MINIMUM))
+    }
+
     pub fn question(&self, id: &str) -> Option<&Question> {
         self.questions.iter().find(|q| q.id == id)
     }
@@ -149,6 +164,18 @@ impl SurveyDefinition {
 
         if let Err(message) = check_id(&self.id) {
             problem("id".into(), message);
+        }
+        match (self.kind, self.results_minimum) {
+            (SurveyKind::Feedback, Some(_)) => problem(
+                "results_minimum".into(),
+                "only a poll shows results: leave this out, or make the survey kind = \"poll\""
+                    .into(),
+            ),
+            (_, Some(n)) if !(1..=1000).contains(&n) => problem(
+                "results_minimum".into(),
+                format!("{n} is out of range: use 1 to 1000"),
+            ),
+            _ => {}
         }
         if self.languages.is_empty() {
             problem(
@@ -328,6 +355,7 @@ mod tests {
             kind: SurveyKind::Poll,
             title: "Poll".into(),
             languages: vec![Language::Fi, Language::En],
+            results_minimum: None,
             questions: vec![
                 Question {
                     id: "mood".into(),

@@ -55,6 +55,7 @@ struct TimingFile {
     idle_timeout_seconds: Option<f64>,
     cooldown_seconds: Option<f64>,
     thanks_seconds: Option<f64>,
+    results_seconds: Option<f64>,
     highlight_seconds: Option<f64>,
 }
 
@@ -177,6 +178,12 @@ pub(super) fn load(path: &Path) -> Result<KioskConfig, ConfigError> {
             file.timing.thanks_seconds,
             (1.0, 60.0),
             defaults.thanks,
+        ),
+        results: seconds(
+            "timing.results_seconds",
+            file.timing.results_seconds,
+            (1.0, 120.0),
+            defaults.results,
         ),
         highlight: seconds(
             "timing.highlight_seconds",

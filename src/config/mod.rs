@@ -50,6 +50,8 @@ pub struct Timing {
     pub cooldown: Duration,
     /// How long the thank-you screen stays.
     pub thanks: Duration,
+    /// How long a poll's results screen (its thank-you) stays.
+    pub results: Duration,
     /// How long a tapped answer stays highlighted before the next question.
     pub highlight: Duration,
 }
@@ -60,6 +62,7 @@ impl Default for Timing {
             idle_timeout: Duration::from_secs(30),
             cooldown: Duration::from_secs(2),
             thanks: Duration::from_secs(5),
+            results: Duration::from_secs(10),
             highlight: Duration::from_millis(400),
         }
     }

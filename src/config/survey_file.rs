@@ -19,6 +19,8 @@ struct SurveyFile {
     title: Text,
     languages: Vec<Language>,
     questions: Vec<QuestionFile>,
+    /// Polls: results show from this many answers on, and move in steps of it (default 5).
+    results_minimum: Option<u32>,
 }
 
 #[derive(Deserialize)]
@@ -154,6 +156,7 @@ pub fn load_survey(file: &Path) -> Result<SurveyDefinition, ConfigError> {
         title: parsed.title,
         languages: parsed.languages,
         questions,
+        results_minimum: parsed.results_minimum,
     };
     for p in survey.problems() {
         if !broken

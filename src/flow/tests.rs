@@ -34,6 +34,7 @@ fn survey(skippable_second: bool) -> Arc<SurveyDefinition> {
         kind: SurveyKind::Feedback,
         title: "Feedback".into(),
         languages: Language::ALL.to_vec(),
+        results_minimum: None,
         questions: vec![
             Question {
                 id: "overall".into(),
@@ -65,6 +66,7 @@ fn settings(keep_partial: bool) -> FlowSettings {
             idle_timeout: Duration::from_secs(30),
             cooldown: Duration::from_secs(2),
             thanks: Duration::from_secs(5),
+            results: Duration::from_secs(10),
             highlight: Duration::from_millis(400),
         },
         keep_partial,
@@ -270,7 +272,8 @@ fn back_returns_to_the_previous_question_with_its_answer_shown() {
             screen: Screen::Question(0),
             language: Language::Fi,
             selected: Some(1),
-            highlighted: false
+            highlighted: false,
+            own: Vec::new()
         }
     );
     answer(&mut flow, 3, 700);

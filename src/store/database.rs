@@ -7,6 +7,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, pa
 use serde::{Deserialize, Serialize};
 
 use super::{StoreError, StoreOptions, schema};
+use crate::results::PollResults;
 
 /// Switches the file to WAL. Only a new file needs it, and the switch wants the file to
 /// itself; SQLite does not wait for that on its own, so this retries while another process
@@ -144,7 +145,7 @@ impl Database {
                 )?;
                 new_surveys.push(survey_key);
             }
-            last = insert_response(&tx, device_id, response)?;
+            last = insert_response(&tx, device_id, survey.results_step(), response)?;
         }
         tx.commit()?;
         self.known_surveys.extend(new_surveys);
@@ -208,6 +209,27 @@ impl Database {
         Ok(tallies)
     }
 
+    /// A poll's published results: per question, the count of each value given (skips left
+    /// out), as of the last time the question's answers reached a step.
+    pub fn published_results(&self, survey_id: &str) -> Result<PollResults, StoreError> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT question_id, value, count FROM published_tallies WHERE survey_id = ?1",
+        )?;
+        let mut results = PollResults::default();
+        let rows = statement.query_map([survey_id], |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, i64>(2)?,
+            ))
+        })?;
+        for row in rows {
+            let (question, value, count) = row?;
+            results.add(&question, &value, count as u64);
+        }
+        Ok(results)
+    }
+
     /// The connection's `synchronous` setting (2 = FULL: every commit waits for the disk).
     pub fn synchronous(&self) -> Result<i64, StoreError> {
         Ok(self
@@ -227,6 +249,7 @@ impl Database {
 fn insert_response(
     tx: &rusqlite::Transaction<'_>,
     device_id: &str,
+    results_step: Option<u32>,
     response: &mut Response,
 ) -> Result<u64, StoreError> {
     let id = response.id.to_string();
@@ -267,6 +290,37 @@ fn insert_response(
         // A skip is counted as '' (no face score or option id is empty).
         let value = answer.value.as_cell().unwrap_or_default();
         count.execute(params![response.survey.id, answer.question, value])?;
+        if let (Some(step), false) = (results_step, value.is_empty()) {
+            publish_on_step(tx, &response.survey.id, &answer.question, step)?;
+        }
     }
     Ok(seq as u64)
+}
+
+/// When a poll question's answers reach a multiple of `step`, its tallies as they are now
+/// become the published results; in between, the published results stay as they were.
+fn publish_on_step(
+    tx: &rusqlite::Transaction<'_>,
+    survey_id: &str,
+    question_id: &str,
+    step: u32,
+) -> Result<(), StoreError> {
+    let total: i64 = tx
+        .prepare_cached(
+            "SELECT COALESCE(SUM(count), 0) FROM tallies
+             WHERE survey_id = ?1 AND question_id = ?2 AND value != ''",
+        )?
+        .query_row([survey_id, question_id], |row| row.get(0))?;
+    if total % i64::from(step.max(1)) != 0 {
+        return Ok(());
+    }
+    tx.prepare_cached("DELETE FROM published_tallies WHERE survey_id = ?1 AND question_id = ?2")?
+        .execute([survey_id, question_id])?;
+    tx.prepare_cached(
+        "INSERT INTO published_tallies (survey_id, question_id, value, count)
+         SELECT survey_id, question_id, value, count FROM tallies
+         WHERE survey_id = ?1 AND question_id = ?2 AND value != ''",
+    )?
+    .execute([survey_id, question_id])?;
+    Ok(())
 }

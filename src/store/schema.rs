@@ -66,6 +66,16 @@ const MIGRATIONS: &[&str] = &[
         value TEXT NOT NULL
     ) STRICT;
     ",
+    // 3: a poll's results as last published: they move only in steps, so no one vote shows.
+    "
+    CREATE TABLE published_tallies (
+        survey_id   TEXT NOT NULL,
+        question_id TEXT NOT NULL,
+        value       TEXT NOT NULL,
+        count       INTEGER NOT NULL,
+        PRIMARY KEY (survey_id, question_id, value)
+    ) STRICT, WITHOUT ROWID;
+    ",
 ];
 
 /// Small pages: a commit writes each page it touches to the WAL and waits for the disk, so

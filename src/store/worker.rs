@@ -11,12 +11,18 @@ use hetki_protocol::{Response, SurveyDefinition};
 use uuid::Uuid;
 
 use super::{Database, StoreOptions};
+use crate::results::PollResults;
 
 /// What the store thread reports.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum StoreEvent {
     /// The response is on disk: only now does it count as taken.
-    Committed { id: Uuid, seq: u64 },
+    /// For a poll, its published results as of this commit come along.
+    Committed {
+        id: Uuid,
+        seq: u64,
+        results: Option<PollResults>,
+    },
     /// Writing failed; what was not written is held and retried.
     Unavailable { reason: String },
     /// Everything held has been written and the store takes answers again.
@@ -132,9 +138,20 @@ impl Worker {
         while let Some(record) = self.held.front_mut() {
             match db.record(&self.device_id, &record.survey, &mut record.response) {
                 Ok(seq) => {
+                    let results = match record.survey.results_step() {
+                        Some(_) => match db.published_results(&record.survey.id) {
+                            Ok(results) => Some(results),
+                            Err(error) => {
+                                tracing::warn!(%error, "cannot read the poll's results");
+                                None
+                            }
+                        },
+                        None => None,
+                    };
                     let _ = self.events.send(StoreEvent::Committed {
                         id: record.response.id,
                         seq,
+                        results,
                     });
                     self.held.pop_front();
                 }

@@ -32,6 +32,32 @@ impl Setup {
         Setup { dir }
     }
 
+    /// The library quick-poll demo (`config/library-poll.toml`), pictures and all.
+    pub fn library_poll() -> Setup {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("config");
+        std::fs::create_dir_all(dir.path().join("surveys/images")).unwrap();
+        let device = std::fs::read_to_string(root.join("library-poll.toml"))
+            .unwrap()
+            .replace("data_dir = \"../data/library-poll\"", "data_dir = \"data\"");
+        assert!(device.contains("data_dir = \"data\""));
+        std::fs::write(dir.path().join("kiosk.toml"), device).unwrap();
+        for file in ["surveys/library-poll.toml"]
+            .into_iter()
+            .map(str::to_owned)
+            .chain(
+                std::fs::read_dir(root.join("surveys/images"))
+                    .unwrap()
+                    .map(|e| e.unwrap().file_name().into_string().unwrap())
+                    .filter(|n| n.ends_with(".png"))
+                    .map(|n| format!("surveys/images/{n}")),
+            )
+        {
+            std::fs::copy(root.join(&file), dir.path().join(&file)).unwrap();
+        }
+        Setup { dir }
+    }
+
     pub fn path(&self, name: &str) -> PathBuf {
         self.dir.path().join(name)
     }

@@ -1,0 +1,139 @@
+//! A poll's results as residents see them: bars with percentages, their own choice marked,
+//! and nothing at all until a question has enough answers (see `SurveyDefinition::results_step`).
+
+use std::collections::BTreeMap;
+
+use hetki_protocol::{AnswerValue, Language, QuestionKind, SurveyDefinition};
+
+/// Published counts per question and value (face score or option id).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PollResults {
+    counts: BTreeMap<String, BTreeMap<String, u64>>,
+}
+
+impl PollResults {
+    pub fn add(&mut self, question: &str, value: &str, count: u64) {
+        *self
+            .counts
+            .entry(question.to_owned())
+            .or_default()
+            .entry(value.to_owned())
+            .or_default() += count;
+    }
+
+    /// How many answers the published results of `question` count.
+    pub fn total(&self, question: &str) -> u64 {
+        self.counts.get(question).map_or(0, |c| c.values().sum())
+    }
+
+    fn count(&self, question: &str, value: &str) -> u64 {
+        self.counts
+            .get(question)
+            .and_then(|c| c.get(value))
+            .copied()
+            .unwrap_or(0)
+    }
+}
+
+/// One option's bar.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Bar {
+    pub label: String,
+    /// Whole percent of the published answers; the bars of a question add up to 100.
+    pub percent: u32,
+    /// The respondent looking at the screen chose this.
+    pub mine: bool,
+}
+
+/// One question's results: `None` until they are published.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QuestionResults {
+    pub text: String,
+    pub bars: Option<Vec<Bar>>,
+}
+
+/// What the results screen shows for `survey`, with `own` (the respondent's answers, one
+/// per question) marked.
+pub fn results_view(
+    survey: &SurveyDefinition,
+    results: &PollResults,
+    language: Language,
+    own: &[Option<AnswerValue>],
+) -> Vec<QuestionResults> {
+    survey
+        .questions
+        .iter()
+        .enumerate()
+        .map(|(q, question)| {
+            let total = results.total(&question.id);
+            let options: Vec<(String, String)> = match &question.kind {
+                QuestionKind::Faces { faces } => faces
+                    .iter()
+                    .map(|f| (f.score.to_string(), f.label.get(language).to_owned()))
+                    .collect(),
+                QuestionKind::Choice { options } => options
+                    .iter()
+                    .map(|o| (o.id.clone(), o.label.get(language).to_owned()))
+                    .collect(),
+            };
+            let mine = own
+                .get(q)
+                .and_then(|a| a.as_ref())
+                .and_then(AnswerValue::as_cell);
+            let bars = (total > 0).then(|| {
+                let counts: Vec<u64> = options
+                    .iter()
+                    .map(|(value, _)| results.count(&question.id, value))
+                    .collect();
+                options
+                    .iter()
+                    .zip(percentages(&counts))
+                    .map(|((value, label), percent)| Bar {
+                        label: label.clone(),
+                        percent,
+                        mine: mine.as_deref() == Some(value.as_str()),
+                    })
+                    .collect()
+            });
+            QuestionResults {
+                text: question.text.get(language).to_owned(),
+                bars,
+            }
+        })
+        .collect()
+}
+
+/// Whole percentages that add up to 100 (largest remainders get the rounding).
+pub fn percentages(counts: &[u64]) -> Vec<u32> {
+    let total: u64 = counts.iter().sum();
+    if total == 0 {
+        return vec![0; counts.len()];
+    }
+    let mut shares: Vec<(u32, u64, usize)> = counts
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| ((c * 100 / total) as u32, (c * 100) % total, i))
+        .collect();
+    let missing = 100 - shares.iter().map(|s| s.0).sum::<u32>();
+    let mut order: Vec<usize> = (0..shares.len()).collect();
+    order.sort_by(|&a, &b| shares[b].1.cmp(&shares[a].1).then(a.cmp(&b)));
+    for &i in order.iter().take(missing as usize) {
+        shares[i].0 += 1;
+    }
+    shares.sort_by_key(|s| s.2);
+    shares.into_iter().map(|s| s.0).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::percentages;
+
+    #[test]
+    fn percentages_add_up_to_a_hundred() {
+        assert_eq!(percentages(&[1, 1, 1]), [34, 33, 33]);
+        assert_eq!(percentages(&[5, 0, 5]), [50, 0, 50]);
+        assert_eq!(percentages(&[2, 1, 1, 3]), [29, 14, 14, 43]);
+        assert_eq!(percentages(&[0, 0]), [0, 0]);
+        assert_eq!(percentages(&[7]), [100]);
+    }
+}
