@@ -7,6 +7,7 @@ pub mod export;
 pub mod flow;
 pub mod headless;
 pub mod kiosk;
+pub mod qr;
 pub mod results;
 pub mod run;
 pub mod screenshot;

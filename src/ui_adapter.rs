@@ -12,6 +12,7 @@ use slint::{ComponentHandle, Image, Model, ModelRc, Timer, TimerMode, VecModel};
 use crate::config::{ConfigError, KioskConfig};
 use crate::flow::{Now, Screen, Tap, View};
 use crate::kiosk::Kiosk;
+use crate::qr::qr_image;
 use crate::results::{PollResults, results_view};
 use crate::ui::{
     AnswerOption, AppWindow, KioskActions, KioskState, LanguageButton, ResultBar, ResultQuestion,
@@ -33,6 +34,9 @@ pub struct Scenery {
     symbol: Option<Image>,
     /// Per question, per option: its picture, if it has one.
     option_images: Vec<Vec<Option<Image>>>,
+    /// QR codes for the thank-you screen: what came of the feedback, the survey on a phone.
+    follow_up_qr: Option<Image>,
+    phone_qr: Option<Image>,
 }
 
 impl Scenery {
@@ -68,7 +72,18 @@ impl Scenery {
             }
             option_images.push(images);
         }
+        let qr = |url: &Option<String>, field: &str| {
+            url.as_deref()
+                .map(|url| {
+                    qr_image(url).ok_or_else(|| {
+                        ConfigError::one(&config.survey_file, Some(field), "too long for a QR code")
+                    })
+                })
+                .transpose()
+        };
         Ok(Scenery {
+            follow_up_qr: qr(&config.survey.follow_up_url, "follow_up_url")?,
+            phone_qr: qr(&config.survey.phone_url, "phone_url")?,
             event: config.event.clone(),
             privacy_note: config.privacy_note.clone(),
             languages: config.languages.clone(),
@@ -111,6 +126,10 @@ pub fn present(
         state.set_symbol(symbol.clone());
     }
     state.set_question_count(survey.questions.len() as i32);
+    if view.screen == Screen::Thanks {
+        state.set_follow_up_qr(scenery.follow_up_qr.clone().unwrap_or_default());
+        state.set_phone_qr(scenery.phone_qr.clone().unwrap_or_default());
+    }
     update_rows(
         state.get_languages(),
         |m| state.set_languages(m),

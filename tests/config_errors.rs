@@ -386,3 +386,19 @@ fn the_library_poll_demo_is_valid() {
     );
     assert!(String::from_utf8_lossy(&output.stdout).contains("ok (survey library-poll"));
 }
+
+#[test]
+fn qr_addresses_must_be_web_addresses() {
+    let setup = Setup::demo();
+    setup.edit(
+        "surveys/event-feedback.toml",
+        "follow_up_url = \"https://osallistu.example.fi/asukasillat/tulokset\"",
+        "follow_up_url = \"osallistu.example.fi\"",
+    );
+    assert_mentions(
+        &error_of(&setup),
+        &[
+            "event-feedback.toml: follow_up_url: \"osallistu.example.fi\" is not a web address: start it with https://",
+        ],
+    );
+}

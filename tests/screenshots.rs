@@ -141,3 +141,62 @@ fn a_poll_renders_its_results_screen_with_bars_and_before_it_has_enough_answers(
     let has = |pixels: &[u8]| pixels.chunks(3).any(|p| p == accent);
     assert!(has(&with_bars) && !has(&too_few));
 }
+
+#[test]
+fn the_thank_you_screen_shows_qr_codes_a_phone_can_read() {
+    let setup = Setup::demo();
+    for size in ["1280x800", "800x480"] {
+        let out = setup.path(&format!("qr-{size}"));
+        let output = setup.hetki(&["screenshot", "--out", out.to_str().unwrap(), "--size", size]);
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let (width, height, pixels) = read_png(&out.join("thanks.png"));
+        let luma = |x: usize, y: usize| {
+            let p = &pixels[(y * width as usize + x) * 3..][..3];
+            ((u32::from(p[0]) * 299 + u32::from(p[1]) * 587 + u32::from(p[2]) * 114) / 1000) as u8
+        };
+        let mut image =
+            rqrr::PreparedImage::prepare_from_greyscale(width as usize, height as usize, luma);
+        let mut read: Vec<String> = image
+            .detect_grids()
+            .iter()
+            .map(|grid| grid.decode().expect("the code decodes").1)
+            .collect();
+        read.sort();
+        assert_eq!(
+            read,
+            [
+                "https://osallistu.example.fi/asukasillat/tulokset",
+                "https://osallistu.example.fi/kysely/event-feedback"
+            ],
+            "at {size}"
+        );
+    }
+    // Without addresses in the survey, no codes.
+    setup.edit(
+        "surveys/event-feedback.toml",
+        "follow_up_url = \"https://osallistu.example.fi/asukasillat/tulokset\"",
+        "",
+    );
+    setup.edit(
+        "surveys/event-feedback.toml",
+        "phone_url = \"https://osallistu.example.fi/kysely/event-feedback\"",
+        "",
+    );
+    let out = setup.path("no-qr");
+    assert!(
+        setup
+            .hetki(&["screenshot", "--out", out.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let (width, height, pixels) = read_png(&out.join("thanks.png"));
+    let mut image =
+        rqrr::PreparedImage::prepare_from_greyscale(width as usize, height as usize, |x, y| {
+            pixels[(y * width as usize + x) * 3]
+        });
+    assert!(image.detect_grids().is_empty());
+}

@@ -171,6 +171,8 @@ fn answering_every_question_by_label_stores_one_complete_response() {
     kiosk.answer("Kyllä");
     kiosk.answer("Ehkä");
     assert_eq!(kiosk.screen(), Screen::Thanks);
+    assert!(kiosk.has("QR-koodi: Mitä palautteesta seurasi"));
+    assert!(kiosk.has("QR-koodi: Vastaa puhelimella"));
 
     let rows = kiosk.stored(1);
     let row = &rows[0];

@@ -27,6 +27,12 @@ pub struct SurveyDefinition {
     /// (polls only; feedback shows no results).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results_minimum: Option<u32>,
+    /// Where the city tells what came of this feedback: shown as a QR code when thanking.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub follow_up_url: Option<String>,
+    /// The same survey on a phone (hybrid events): shown as a QR code when thanking.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone_url: Option<String>,
 }
 
 /// A poll's results show from this many answers on, unless its survey says otherwise.
@@ -177,6 +183,16 @@ impl SurveyDefinition {
             ),
             _ => {}
         }
+        for (field, url) in [
+            ("follow_up_url", &self.follow_up_url),
+            ("phone_url", &self.phone_url),
+        ] {
+            if let Some(url) = url {
+                if let Err(message) = check_url(url) {
+                    problem(field.into(), message);
+                }
+            }
+        }
         if self.languages.is_empty() {
             problem(
                 "languages".into(),
@@ -302,6 +318,25 @@ impl SurveyDefinition {
     }
 }
 
+/// A web address a phone can open from a QR code: http(s), no spaces, short enough for a
+/// code a camera reads from a step away.
+fn check_url(url: &str) -> Result<(), String> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or_else(|| format!("{url:?} is not a web address: start it with https://"))?;
+    if rest.is_empty() || rest.starts_with('/') || url.contains(char::is_whitespace) {
+        return Err(format!("{url:?} is not a web address"));
+    }
+    if url.len() > 300 {
+        return Err(format!(
+            "the address is {} characters; keep it under 300 so its QR code stays readable",
+            url.len()
+        ));
+    }
+    Ok(())
+}
+
 /// Ids appear in exports and URLs: keep them short, lowercase and plain.
 fn check_id(id: &str) -> Result<(), String> {
     let plain = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_';
@@ -356,6 +391,8 @@ mod tests {
             title: "Poll".into(),
             languages: vec![Language::Fi, Language::En],
             results_minimum: None,
+            follow_up_url: None,
+            phone_url: None,
             questions: vec![
                 Question {
                     id: "mood".into(),

@@ -21,6 +21,10 @@ struct SurveyFile {
     questions: Vec<QuestionFile>,
     /// Polls: results show from this many answers on, and move in steps of it (default 5).
     results_minimum: Option<u32>,
+    /// Where the city tells what came of the feedback (a QR code on the thank-you screen).
+    follow_up_url: Option<String>,
+    /// The same survey on a phone, for hybrid events (a QR code on the thank-you screen).
+    phone_url: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -157,6 +161,8 @@ pub fn load_survey(file: &Path) -> Result<SurveyDefinition, ConfigError> {
         languages: parsed.languages,
         questions,
         results_minimum: parsed.results_minimum,
+        follow_up_url: parsed.follow_up_url,
+        phone_url: parsed.phone_url,
     };
     for p in survey.problems() {
         if !broken

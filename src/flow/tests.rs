@@ -35,6 +35,8 @@ fn survey(skippable_second: bool) -> Arc<SurveyDefinition> {
         title: "Feedback".into(),
         languages: Language::ALL.to_vec(),
         results_minimum: None,
+        follow_up_url: None,
+        phone_url: None,
         questions: vec![
             Question {
                 id: "overall".into(),
