@@ -67,6 +67,7 @@ fn main() {
                 monotonic_ms: i as u64,
                 synchronized: true,
             },
+            display: Default::default(),
             answers: vec![
                 Answer {
                     question: "overall".into(),

@@ -74,6 +74,7 @@ fn main() {
                 complete: true,
                 recorded_at: Utc::now(),
                 clock: clock.clone(),
+                display: Default::default(),
                 answers: survey
                     .questions
                     .iter()

@@ -45,7 +45,7 @@ fn main() {
     let mut window = HeadlessWindow::take(&platform).unwrap();
     let scenery = Scenery::load(&config).unwrap();
     let mut worst: f64 = 0.0;
-    for (name, view) in screens(&config, config.default_language) {
+    for (name, view) in screens(&config, config.default_language, Default::default()) {
         present(&ui, &scenery, &config.survey, &view, None);
         let frame = full_frame(&mut window);
         let ratio = ms(frame) / ms(blank_frame);
@@ -62,6 +62,7 @@ fn main() {
     let question = |selected: Option<usize>| View {
         screen: Screen::Question(0),
         language: config.default_language,
+        display: Default::default(),
         selected,
         highlighted: selected.is_some(),
         own: Vec::new(),

@@ -50,6 +50,7 @@ fn main() {
                     monotonic_ms: 0,
                     synchronized: true,
                 },
+                display: Default::default(),
                 answers: vec![Answer {
                     question: question.id.clone(),
                     value: question

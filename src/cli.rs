@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use hetki_protocol::Language;
+use hetki_protocol::{Display, DisplayTheme, Language};
 
 use crate::config::{ConfigError, DEFAULT_CONFIG_PATH, KioskConfig};
 use crate::export::Format;
@@ -47,6 +47,12 @@ pub enum Command {
         /// fi, sv or en; defaults to the config's default language.
         #[arg(long, value_parser = parse_language)]
         lang: Option<Language>,
+        /// The display theme.
+        #[arg(long, value_enum, default_value_t = ThemeArg::Default)]
+        theme: ThemeArg,
+        /// The text size.
+        #[arg(long, value_enum, default_value_t = TextArg::Normal)]
+        text: TextArg,
     },
     /// Play N respondents through the kiosk's answer → store path; print each id once committed.
     Simulate {
@@ -75,6 +81,18 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Csv)]
         format: Format,
     },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ThemeArg {
+    Default,
+    HighContrast,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum TextArg {
+    Normal,
+    Large,
 }
 
 fn parse_size(text: &str) -> Result<(u32, u32), String> {
@@ -116,9 +134,22 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 config.survey.questions.len()
             );
         }
-        Command::Screenshot { out, size, lang } => {
+        Command::Screenshot {
+            out,
+            size,
+            lang,
+            theme,
+            text,
+        } => {
             let language = lang.unwrap_or(config.default_language);
-            for path in crate::screenshot::render_all(&config, &out, size, language)? {
+            let display = Display {
+                theme: match theme {
+                    ThemeArg::Default => DisplayTheme::Default,
+                    ThemeArg::HighContrast => DisplayTheme::HighContrast,
+                },
+                large_text: text == TextArg::Large,
+            };
+            for path in crate::screenshot::render_all(&config, &out, size, language, display)? {
                 println!("{}", path.display());
             }
         }

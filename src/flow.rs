@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use hetki_protocol::{Answer, AnswerValue, Language, SurveyDefinition};
+use hetki_protocol::{Answer, AnswerValue, Display, DisplayTheme, Language, SurveyDefinition};
 
 use crate::config::Timing;
 
@@ -42,6 +42,10 @@ pub enum Tap {
     Skip,
     Back,
     Language(Language),
+    /// The high-contrast switch (on the attract and question screens).
+    ToggleContrast,
+    /// The large-text switch (on the attract and question screens).
+    ToggleLargeText,
     /// Anywhere else: keeps the survey alive, and on the attract and thanks screens moves on.
     Elsewhere,
 }
@@ -50,6 +54,7 @@ pub enum Tap {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Submission {
     pub language: Language,
+    pub display: Display,
     pub complete: bool,
     pub answers: Vec<Answer>,
 }
@@ -59,6 +64,7 @@ pub struct Submission {
 pub struct View {
     pub screen: Screen,
     pub language: Language,
+    pub display: Display,
     /// On a question screen: the option answered (earlier, or just now while highlighted).
     pub selected: Option<usize>,
     /// The selected option was just tapped and is being shown before moving on.
@@ -72,6 +78,8 @@ pub struct Flow {
     settings: FlowSettings,
     screen: Screen,
     language: Language,
+    /// The respondent's display settings; the next person starts with the defaults.
+    display: Display,
     /// One slot per question; `None` until answered.
     answers: Vec<Option<AnswerValue>>,
     /// Until when the tapped option is highlighted; taps in between do nothing.
@@ -89,6 +97,7 @@ impl Flow {
         let answers = vec![None; survey.questions.len()];
         Flow {
             language: settings.default_language,
+            display: Display::default(),
             survey,
             settings,
             screen: Screen::Attract,
@@ -123,6 +132,7 @@ impl Flow {
         View {
             screen: self.screen,
             language: self.language,
+            display: self.display,
             selected,
             highlighted: self.highlight_until.is_some(),
             own: match self.screen {
@@ -139,6 +149,15 @@ impl Flow {
         }
         self.last_touch = now;
         match (self.screen, tap) {
+            (Screen::Attract | Screen::Question(_), Tap::ToggleContrast) => {
+                self.display.theme = match self.display.theme {
+                    DisplayTheme::Default => DisplayTheme::HighContrast,
+                    DisplayTheme::HighContrast => DisplayTheme::Default,
+                }
+            }
+            (Screen::Attract | Screen::Question(_), Tap::ToggleLargeText) => {
+                self.display.large_text = !self.display.large_text
+            }
             (Screen::Attract, Tap::Language(language)) => self.set_language(language),
             (Screen::Attract, Tap::Start | Tap::Elsewhere) => self.screen = Screen::Question(0),
             (Screen::Attract, _) => {}
@@ -187,12 +206,13 @@ impl Flow {
                 }
             }
             Screen::Thanks | Screen::Results if now >= self.thanks_until => self.reset(),
-            // The next person should not find the previous person's language waiting.
+            // The next person should not find the previous person's language or look waiting.
             Screen::Attract
-                if self.language != self.settings.default_language
+                if self.personalised()
                     && now >= self.last_touch + self.settings.timing.idle_timeout =>
             {
                 self.language = self.settings.default_language;
+                self.display = Display::default();
             }
             _ => {}
         }
@@ -205,7 +225,7 @@ impl Flow {
         match self.screen {
             Screen::Question(_) => Some(self.highlight_until.map_or(idle, |h| h.min(idle))),
             Screen::Thanks | Screen::Results => Some(self.thanks_until),
-            Screen::Attract if self.language != self.settings.default_language => Some(idle),
+            Screen::Attract if self.personalised() => Some(idle),
             _ => None,
         }
     }
@@ -230,6 +250,11 @@ impl Flow {
         }
     }
 
+    /// Whether someone changed the language or the look on the attract screen.
+    fn personalised(&self) -> bool {
+        self.language != self.settings.default_language || self.display != Display::default()
+    }
+
     fn set_language(&mut self, language: Language) {
         if self.settings.languages.contains(&language) {
             self.language = language;
@@ -243,13 +268,15 @@ impl Flow {
         }
         let submission = Submission {
             language: self.language,
+            display: self.display,
             complete: true,
             answers: self.given_answers(),
         };
         let own = self.answers.clone();
         self.reset();
-        // Thanked in the language they answered in; the next person gets the default again.
+        // Thanked in the language (and look) they answered in; the next person gets the defaults.
         self.language = submission.language;
+        self.display = submission.display;
         if self.survey.results_step().is_some() {
             self.screen = Screen::Results;
             self.thanks_until = now + self.settings.timing.results;
@@ -266,6 +293,7 @@ impl Flow {
         let answers = self.given_answers();
         (self.settings.keep_partial && !answers.is_empty()).then(|| Submission {
             language: self.language,
+            display: self.display,
             complete: false,
             answers,
         })
@@ -289,6 +317,7 @@ impl Flow {
     fn reset(&mut self) {
         self.screen = Screen::Attract;
         self.language = self.settings.default_language;
+        self.display = Display::default();
         self.answers.iter_mut().for_each(|a| *a = None);
         self.own.clear();
         self.highlight_until = None;

@@ -156,6 +156,7 @@ impl Kiosk {
             complete: submission.complete,
             recorded_at: self.clock.wall(),
             clock: self.clock.facts(),
+            display: submission.display,
             answers: submission.answers,
         };
         let id = response.id;

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use hetki_protocol::{Language, SurveyDefinition};
+use hetki_protocol::{Display, Language, SurveyDefinition};
 use slint::ComponentHandle;
 
 use crate::config::KioskConfig;
@@ -20,6 +20,7 @@ pub fn render_all(
     out: &Path,
     (width, height): (u32, u32),
     language: Language,
+    display: Display,
 ) -> anyhow::Result<Vec<PathBuf>> {
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
     let headless = crate::headless::install(width, height)?;
@@ -29,7 +30,7 @@ pub fn render_all(
     let scenery = Scenery::load(config)?;
     let mut written = Vec::new();
     let sample = sample_results(&config.survey);
-    for (name, view) in screens(config, language) {
+    for (name, view) in screens(config, language, display) {
         // The results screen before a poll has enough answers shows none.
         let results = (name != "results-too-few").then_some(&sample);
         present(&ui, &scenery, &config.survey, &view, results);
@@ -45,10 +46,11 @@ pub fn render_all(
 
 /// Every screen a resident can meet, named as its file is. Questions show an answer chosen
 /// (the first question with its middle option highlighted) so the selected look is seen too.
-pub fn screens(config: &KioskConfig, language: Language) -> Vec<(String, View)> {
+pub fn screens(config: &KioskConfig, language: Language, display: Display) -> Vec<(String, View)> {
     let view = |screen, selected, highlighted| View {
         screen,
         language,
+        display,
         selected,
         highlighted,
         own: Vec::new(),

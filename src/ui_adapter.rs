@@ -6,7 +6,7 @@ use std::path::Path;
 use std::rc::{Rc, Weak};
 use std::time::Duration;
 
-use hetki_protocol::{EventInfo, Language, QuestionKind, SurveyDefinition, Text};
+use hetki_protocol::{DisplayTheme, EventInfo, Language, QuestionKind, SurveyDefinition, Text};
 use slint::{ComponentHandle, Image, Model, ModelRc, Timer, TimerMode, VecModel};
 
 use crate::config::{ConfigError, KioskConfig};
@@ -16,7 +16,7 @@ use crate::qr::qr_image;
 use crate::results::{PollResults, results_view};
 use crate::ui::{
     AnswerOption, AppWindow, KioskActions, KioskState, LanguageButton, ResultBar, ResultQuestion,
-    Screen as UiScreen,
+    Screen as UiScreen, Theme,
 };
 
 /// Reads the flow's notion of now; the UI tests pass Slint's mock time.
@@ -111,6 +111,9 @@ pub fn present(
         }
         state.set_language(language.code().into());
     }
+    let theme = ui.global::<Theme>();
+    theme.set_high_contrast(view.display.theme == DisplayTheme::HighContrast);
+    theme.set_large_text(view.display.large_text);
     state.set_screen(match view.screen {
         Screen::Attract => UiScreen::Attract,
         Screen::Question(_) => UiScreen::Question,
@@ -275,6 +278,10 @@ impl KioskUi {
         actions.on_choose_language(move |code| {
             tap(Language::from_code(&code.to_lowercase()).map_or(Tap::Elsewhere, Tap::Language))
         });
+        let tap = tapper();
+        actions.on_toggle_contrast(move || tap(Tap::ToggleContrast));
+        let tap = tapper();
+        actions.on_toggle_large_text(move || tap(Tap::ToggleLargeText));
         let tap = tapper();
         actions.on_answer(move |index| tap(Tap::Option(index.max(0) as usize)));
 

@@ -200,3 +200,53 @@ fn the_thank_you_screen_shows_qr_codes_a_phone_can_read() {
         });
     assert!(image.detect_grids().is_empty());
 }
+
+#[test]
+fn the_high_contrast_theme_and_large_text_render_differently() {
+    let setup = Setup::demo();
+    let mut frames = Vec::new();
+    for (name, args) in [
+        ("default", vec![]),
+        ("contrast", vec!["--theme", "high-contrast"]),
+        ("large", vec!["--text", "large"]),
+    ] {
+        let out = setup.path(name);
+        let mut command = vec![
+            "screenshot",
+            "--out",
+            out.to_str().unwrap(),
+            "--size",
+            "800x480",
+        ];
+        command.extend(args);
+        let output = setup.hetki(&command);
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        frames.push(read_png(&out.join("question-1.png")).2);
+    }
+    assert_ne!(frames[0], frames[1]);
+    assert_ne!(frames[0], frames[2]);
+    // High contrast is mostly black.
+    let black = frames[1].chunks(3).filter(|p| p == &[0, 0, 0]).count();
+    assert!(black > frames[1].len() / 3 / 2, "{black}");
+    let bad = std::process::Command::new(env!("CARGO_BIN_EXE_hetki"))
+        .args([
+            "--config",
+            setup.config_path().to_str().unwrap(),
+            "screenshot",
+            "--out",
+            "x",
+            "--theme",
+            "dark",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        bad.status.code(),
+        Some(2),
+        "an unknown theme is a usage error"
+    );
+}

@@ -53,6 +53,7 @@ fn response(survey: &SurveyDefinition, overall: u8, heard: &str, complete: bool)
             monotonic_ms: 1234,
             synchronized: false,
         },
+        display: Default::default(),
         answers,
     }
 }
@@ -211,7 +212,7 @@ fn exports_hold_every_response_in_both_formats() {
     let rows: Vec<&str> = csv.split("\r\n").filter(|r| !r.is_empty()).collect();
     assert_eq!(rows.len(), 4);
     assert!(
-        rows[0].ends_with("clock_synchronized,overall,heard,again"),
+        rows[0].ends_with("clock_synchronized,display_theme,large_text,overall,heard,again"),
         "{}",
         rows[0]
     );
@@ -221,7 +222,7 @@ fn exports_hold_every_response_in_both_formats() {
         "{}",
         rows[1]
     );
-    assert!(rows[1].ends_with(",1,partly,skipped"), "{}", rows[1]);
+    assert!(rows[1].ends_with(",default,false,1,partly,skipped"), "{}", rows[1]);
     assert!(
         rows[2].ends_with(",2,,"),
         "a partial answer leaves the unanswered empty: {}",

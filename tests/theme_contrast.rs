@@ -35,12 +35,22 @@ fn contrast(a: [u8; 3], b: [u8; 3]) -> f64 {
 }
 
 #[test]
-fn text_and_controls_meet_wcag_aa() {
-    let colours = theme();
-    assert!(
-        colours.len() >= 10,
-        "the theme's colours were not found: {colours:?}"
-    );
+fn text_and_controls_meet_wcag_aa_in_both_palettes() {
+    let all = theme();
+    for palette in ["paper-", "hc-"] {
+        let colours: HashMap<String, [u8; 3]> = all
+            .iter()
+            .filter_map(|(name, rgb)| Some((name.strip_prefix(palette)?.to_owned(), *rgb)))
+            .collect();
+        assert!(
+            colours.len() >= 11,
+            "the {palette} palette's colours were not found: {colours:?}"
+        );
+        check_palette(palette, &colours);
+    }
+}
+
+fn check_palette(palette: &str, colours: &HashMap<String, [u8; 3]>) {
     let pairs = [
         // (foreground, background, minimum)
         ("text", "background", 4.5),
@@ -55,12 +65,17 @@ fn text_and_controls_meet_wcag_aa() {
         ("accent", "background", 3.0),
         ("outline", "background", 3.0),
         ("outline", "surface", 3.0),
+        // A poll's result bars against their track.
+        ("outline", "surface", 3.0),
+        ("accent", "surface", 3.0),
     ];
     let mut failures = Vec::new();
     for (fg, bg, minimum) in pairs {
         let ratio = contrast(colours[fg], colours[bg]);
         if ratio < minimum {
-            failures.push(format!("{fg} on {bg}: {ratio:.2}:1, needs {minimum}:1"));
+            failures.push(format!(
+                "{palette}{fg} on {bg}: {ratio:.2}:1, needs {minimum}:1"
+            ));
         }
     }
     assert!(failures.is_empty(), "{failures:#?}");

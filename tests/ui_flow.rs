@@ -456,3 +456,58 @@ fn a_poll_shows_results_after_voting_from_the_minimum_on_and_in_steps() {
     let rows = kiosk.stored(4);
     assert!(rows.iter().all(|r| r.device_id == "demo-library-1"));
 }
+
+#[test]
+fn contrast_and_text_size_switch_with_one_tap_and_are_recorded_with_the_response() {
+    let kiosk = TestKiosk::start();
+    let theme = || {
+        let theme = kiosk.ui.global::<hetki::ui::Theme>();
+        (theme.get_high_contrast(), theme.get_large_text())
+    };
+    let checked = |label: &str| {
+        ElementHandle::find_by_accessible_label(&kiosk.ui, label)
+            .next()
+            .unwrap()
+            .accessible_checked()
+    };
+    assert_eq!(theme(), (false, false));
+    assert_eq!(checked("Suuri kontrasti"), Some(false));
+    kiosk.tap("Suuri kontrasti");
+    kiosk.tap("Suurempi teksti");
+    assert_eq!(theme(), (true, true));
+    assert_eq!(checked("Suuri kontrasti"), Some(true));
+    assert_eq!(checked("Suurempi teksti"), Some(true));
+    assert_eq!(
+        kiosk.screen(),
+        Screen::Attract,
+        "a switch does not start the survey"
+    );
+
+    kiosk.tap("Napauta ja vastaa");
+    assert_eq!(theme(), (true, true), "the look stays through the survey");
+    kiosk.answer("Hyvä");
+    kiosk.answer("Kyllä");
+    kiosk.answer("Ehkä");
+    let rows = kiosk.stored(1);
+    assert_eq!(
+        rows[0].response.display,
+        hetki_protocol::Display {
+            theme: hetki_protocol::DisplayTheme::HighContrast,
+            large_text: true
+        }
+    );
+    assert_eq!(theme(), (true, true), "thanked in the same look");
+    kiosk.wait(5000);
+    assert_eq!(kiosk.screen(), Screen::Attract);
+    assert_eq!(
+        theme(),
+        (false, false),
+        "the next person starts with the defaults"
+    );
+
+    // Switched on and then left alone, the attract screen goes back to the defaults.
+    kiosk.tap("Suuri kontrasti");
+    assert_eq!(theme(), (true, false));
+    kiosk.wait(31_000);
+    assert_eq!(theme(), (false, false));
+}

@@ -6,7 +6,7 @@ use std::io::Write;
 use crate::{Language, Response, SurveyDefinition};
 
 /// The columns every export starts with.
-pub const RESPONSE_COLUMNS: [&str; 15] = [
+pub const RESPONSE_COLUMNS: [&str; 17] = [
     "id",
     "seq",
     "device_id",
@@ -22,6 +22,8 @@ pub const RESPONSE_COLUMNS: [&str; 15] = [
     "boot_id",
     "monotonic_ms",
     "clock_synchronized",
+    "display_theme",
+    "large_text",
 ];
 
 /// The cells of `RESPONSE_COLUMNS` for one response.
@@ -44,6 +46,8 @@ pub fn response_cells(device_id: &str, r: &Response) -> Vec<String> {
         r.clock.boot_id.clone(),
         r.clock.monotonic_ms.to_string(),
         r.clock.synchronized.to_string(),
+        r.display.theme.code().to_owned(),
+        r.display.large_text.to_string(),
     ]
 }
 

@@ -9,7 +9,9 @@ mod survey;
 mod upload;
 
 pub use language::{Language, Localized, Text};
-pub use response::{Answer, AnswerValue, ClockFacts, EventInfo, Response, SurveyRef};
+pub use response::{
+    Answer, AnswerValue, ClockFacts, Display, DisplayTheme, EventInfo, Response, SurveyRef,
+};
 pub use survey::{
     ChoiceOption, DEFAULT_RESULTS_MINIMUM, FaceOption, MAX_CHOICE_OPTIONS, MAX_QUESTIONS,
     MIN_CHOICE_OPTIONS, Problem, Question, QuestionKind, SurveyDefinition, SurveyKind,

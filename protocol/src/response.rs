@@ -23,7 +23,34 @@ pub struct Response {
     /// Wall-clock time on the device, UTC. May be wrong: see `clock`.
     pub recorded_at: DateTime<Utc>,
     pub clock: ClockFacts,
+    /// How the screen looked for this respondent (older responses lack it: the defaults).
+    #[serde(default)]
+    pub display: Display,
     pub answers: Vec<Answer>,
+}
+
+/// The display settings a respondent used: a kiosk offers them with one tap each.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Display {
+    pub theme: DisplayTheme,
+    pub large_text: bool,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DisplayTheme {
+    #[default]
+    Default,
+    HighContrast,
+}
+
+impl DisplayTheme {
+    pub fn code(self) -> &'static str {
+        match self {
+            DisplayTheme::Default => "default",
+            DisplayTheme::HighContrast => "high-contrast",
+        }
+    }
 }
 
 /// A survey version: its id plus the hash of its content.

@@ -273,6 +273,7 @@ fn back_returns_to_the_previous_question_with_its_answer_shown() {
         View {
             screen: Screen::Question(0),
             language: Language::Fi,
+            display: Default::default(),
             selected: Some(1),
             highlighted: false,
             own: Vec::new()
