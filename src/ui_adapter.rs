@@ -111,9 +111,15 @@ pub fn present(
         }
         state.set_language(language.code().into());
     }
+    // Set only on a change: every colour and size depends on these.
     let theme = ui.global::<Theme>();
-    theme.set_high_contrast(view.display.theme == DisplayTheme::HighContrast);
-    theme.set_large_text(view.display.large_text);
+    let high_contrast = view.display.theme == DisplayTheme::HighContrast;
+    if theme.get_high_contrast() != high_contrast {
+        theme.set_high_contrast(high_contrast);
+    }
+    if theme.get_large_text() != view.display.large_text {
+        theme.set_large_text(view.display.large_text);
+    }
     state.set_screen(match view.screen {
         Screen::Attract => UiScreen::Attract,
         Screen::Question(_) => UiScreen::Question,
