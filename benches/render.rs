@@ -60,12 +60,9 @@ fn main() {
     // A tap on a face: the tapped one lights up, and only that region is redrawn into the
     // reused buffer.
     let question = |selected: Option<usize>| View {
-        screen: Screen::Question(0),
-        language: config.default_language,
-        display: Default::default(),
         selected,
         highlighted: selected.is_some(),
-        own: Vec::new(),
+        ..View::new(Screen::Question(0), config.default_language)
     };
     // Let a colour animation finish, so every tap starts from a still screen.
     let settle = |window: &mut HeadlessWindow| {

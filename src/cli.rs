@@ -62,6 +62,9 @@ pub enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Print the hash of a staff PIN (read from standard input) for the device file's
+    /// `[panel] pin_hash`.
+    PinHash,
     /// Upload to the collector now.
     Sync {
         /// Upload what is pending and exit: 0 when nothing is left pending.
@@ -117,6 +120,21 @@ fn parse_language(code: &str) -> Result<Language, String> {
 
 /// Runs the command; errors come back for the binary to print and map to an exit code.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    if let Some(Command::PinHash) = cli.command {
+        // Needs no configuration: staff make the hash before the device file exists.
+        let mut pin = String::new();
+        std::io::stdin().read_line(&mut pin)?;
+        let pin = pin.trim();
+        anyhow::ensure!(
+            (4..=12).contains(&pin.len()) && pin.chars().all(|c| c.is_ascii_digit()),
+            "a PIN is 4 to 12 digits"
+        );
+        println!(
+            "{}",
+            crate::pin::hash_pin(pin).context("no randomness for a salt")?
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
     let mut config = KioskConfig::load(&cli.config)?;
     if let Some(data) = cli.data {
         config.data_dir = data;
@@ -164,6 +182,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let delivered = crate::sync::sync_once(&config, endpoint, token_file)?;
             eprintln!("hetki: nothing pending ({delivered} delivered now)");
         }
+        Command::PinHash => unreachable!("handled before the config is loaded"),
         Command::Status => crate::sync::print_status(&config, &mut std::io::stdout().lock())?,
         Command::Export { format } => {
             let db = Database::open_existing(&config.database_path(), &StoreOptions::default())?;

@@ -24,6 +24,21 @@ pub enum ExportError {
 
 /// Writes every stored response, oldest first; returns how many.
 pub fn export(db: &Database, format: Format, out: &mut impl Write) -> Result<u64, ExportError> {
+    export_csv_with(db, format, ',', out)
+}
+
+/// CSV for a Finnish-locale spreadsheet: UTF-8 with a byte-order mark, `;` between cells.
+pub fn export_spreadsheet(db: &Database, out: &mut impl Write) -> Result<u64, ExportError> {
+    out.write_all("\u{feff}".as_bytes())?;
+    export_csv_with(db, Format::Csv, ';', out)
+}
+
+fn export_csv_with(
+    db: &Database,
+    format: Format,
+    separator: char,
+    out: &mut impl Write,
+) -> Result<u64, ExportError> {
     let mut count = 0;
     match format {
         Format::Jsonl => db.for_each_response(|stored| {
@@ -38,12 +53,12 @@ pub fn export(db: &Database, format: Format, out: &mut impl Write) -> Result<u64
                 .iter()
                 .map(|c| c.to_string())
                 .chain(questions.iter().cloned());
-            write_row(out, ',', header)?;
+            write_row(out, separator, header)?;
             db.for_each_response(|stored| {
                 let cells = response_cells(&stored.device_id, &stored.response)
                     .into_iter()
                     .chain(answer_cells(&stored.response, &questions));
-                write_row(out, ',', cells).map_err(io_error)?;
+                write_row(out, separator, cells).map_err(io_error)?;
                 count += 1;
                 Ok(())
             })?;

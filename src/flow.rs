@@ -8,6 +8,7 @@ use std::time::Duration;
 use hetki_protocol::{Answer, AnswerValue, Display, DisplayTheme, Language, SurveyDefinition};
 
 use crate::config::Timing;
+use crate::pin::{PinGate, PinHash, PinResult};
 
 /// Time as the flow sees it: a monotonic reading from an arbitrary origin.
 pub type Now = Duration;
@@ -18,6 +19,8 @@ pub struct FlowSettings {
     pub default_language: Language,
     pub timing: Timing,
     pub keep_partial: bool,
+    /// The staff PIN's hash; without one the panel cannot be opened.
+    pub pin: Option<PinHash>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -30,7 +33,21 @@ pub enum Screen {
     Results,
     /// The store cannot write: take no answers until it can.
     OutOfOrder,
+    /// Staff: the PIN pad, opened by the hidden gesture.
+    Pin,
+    /// Staff: the panel, behind the PIN.
+    Panel,
 }
+
+/// What the PIN pad says after a try.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PinMessage {
+    Wrong { left: u32 },
+    Locked,
+}
+
+/// How long an open panel waits for staff before closing by itself.
+pub const PANEL_IDLE: Duration = Duration::from_secs(120);
 
 /// What a respondent touched.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -46,6 +63,14 @@ pub enum Tap {
     ToggleContrast,
     /// The large-text switch (on the attract and question screens).
     ToggleLargeText,
+    /// The hidden staff gesture (a long press in a corner).
+    PanelGesture,
+    /// A digit on the PIN pad.
+    Digit(u8),
+    PinErase,
+    PinEnter,
+    /// Leave the PIN pad or the panel.
+    PanelClose,
     /// Anywhere else: keeps the survey alive, and on the attract and thanks screens moves on.
     Elsewhere,
 }
@@ -71,6 +96,25 @@ pub struct View {
     pub highlighted: bool,
     /// On the results screen: the respondent's own answers, one slot per question.
     pub own: Vec<Option<AnswerValue>>,
+    /// On the PIN pad: how many digits are typed, and what the last try said.
+    pub pin_digits: usize,
+    pub pin_message: Option<PinMessage>,
+}
+
+impl View {
+    /// A plain view of `screen`: nothing selected, default look.
+    pub fn new(screen: Screen, language: Language) -> View {
+        View {
+            screen,
+            language,
+            display: Display::default(),
+            selected: None,
+            highlighted: false,
+            own: Vec::new(),
+            pin_digits: 0,
+            pin_message: None,
+        }
+    }
 }
 
 pub struct Flow {
@@ -90,6 +134,11 @@ pub struct Flow {
     own: Vec<Option<AnswerValue>>,
     /// Taps before this are ignored (the cooldown after a submit).
     quiet_until: Now,
+    pin: String,
+    pin_gate: PinGate,
+    pin_message: Option<PinMessage>,
+    /// The store cannot write: where the staff panel returns to.
+    store_down: bool,
 }
 
 impl Flow {
@@ -107,6 +156,10 @@ impl Flow {
             thanks_until: Duration::ZERO,
             own: Vec::new(),
             quiet_until: Duration::ZERO,
+            pin: String::new(),
+            pin_gate: PinGate::default(),
+            pin_message: None,
+            store_down: false,
         }
     }
 
@@ -139,11 +192,37 @@ impl Flow {
                 Screen::Results => self.own.clone(),
                 _ => Vec::new(),
             },
+            pin_digits: if self.screen == Screen::Pin {
+                self.pin.len()
+            } else {
+                0
+            },
+            pin_message: if self.screen == Screen::Pin {
+                self.pin_message
+            } else {
+                None
+            },
         }
     }
 
     /// A touch at `now`. Returns what to record, if the touch finished a survey.
     pub fn tap(&mut self, tap: Tap, now: Now) -> Option<Submission> {
+        if matches!(self.screen, Screen::Pin | Screen::Panel) {
+            self.last_touch = now;
+            self.staff_tap(tap, now);
+            return None;
+        }
+        if tap == Tap::PanelGesture {
+            if matches!(self.screen, Screen::Attract | Screen::OutOfOrder)
+                && self.settings.pin.is_some()
+            {
+                self.last_touch = now;
+                self.pin.clear();
+                self.pin_message = None;
+                self.screen = Screen::Pin;
+            }
+            return None;
+        }
         if self.screen == Screen::OutOfOrder || now < self.quiet_until {
             return None;
         }
@@ -186,7 +265,9 @@ impl Flow {
                     self.set_language(language);
                 }
             }
-            (Screen::OutOfOrder, _) => unreachable!("out of order ignores taps above"),
+            (Screen::OutOfOrder | Screen::Pin | Screen::Panel, _) => {
+                unreachable!("handled above")
+            }
         }
         None
     }
@@ -206,6 +287,11 @@ impl Flow {
                 }
             }
             Screen::Thanks | Screen::Results if now >= self.thanks_until => self.reset(),
+            // Staff who walk away leave nothing open for residents to find.
+            Screen::Pin if now >= self.last_touch + self.settings.timing.idle_timeout => {
+                self.leave_panel()
+            }
+            Screen::Panel if now >= self.last_touch + PANEL_IDLE => self.leave_panel(),
             // The next person should not find the previous person's language or look waiting.
             Screen::Attract
                 if self.personalised()
@@ -225,6 +311,8 @@ impl Flow {
         match self.screen {
             Screen::Question(_) => Some(self.highlight_until.map_or(idle, |h| h.min(idle))),
             Screen::Thanks | Screen::Results => Some(self.thanks_until),
+            Screen::Pin => Some(idle),
+            Screen::Panel => Some(self.last_touch + PANEL_IDLE),
             Screen::Attract if self.personalised() => Some(idle),
             _ => None,
         }
@@ -238,15 +326,69 @@ impl Flow {
             Screen::Question(_) => self.partial_submission(),
             _ => None,
         };
-        self.reset();
-        self.screen = Screen::OutOfOrder;
+        self.store_down = true;
+        if !matches!(self.screen, Screen::Pin | Screen::Panel) {
+            self.reset();
+            self.screen = Screen::OutOfOrder;
+        }
         partial
     }
 
     /// The store writes again: start over from the attract screen.
     pub fn store_recovered(&mut self) {
+        self.store_down = false;
         if self.screen == Screen::OutOfOrder {
             self.reset();
+        }
+    }
+
+    fn staff_tap(&mut self, tap: Tap, now: Now) {
+        match (self.screen, tap) {
+            (Screen::Pin, Tap::Digit(d)) if d <= 9 && self.pin.len() < 12 => {
+                self.pin.push(char::from(b'0' + d))
+            }
+            (Screen::Pin, Tap::PinErase) => {
+                self.pin.pop();
+            }
+            (Screen::Pin, Tap::PinEnter) => {
+                let Some(hash) = &self.settings.pin else {
+                    return self.leave_panel();
+                };
+                let result = self.pin_gate.try_pin(hash, &self.pin, now);
+                self.pin.clear();
+                match result {
+                    PinResult::Open => {
+                        tracing::info!("staff panel opened");
+                        self.pin_message = None;
+                        self.screen = Screen::Panel;
+                    }
+                    PinResult::Wrong { left } => {
+                        tracing::warn!(left, "wrong staff PIN");
+                        self.pin_message = Some(PinMessage::Wrong { left });
+                    }
+                    PinResult::Locked { .. } => {
+                        tracing::warn!("staff PIN pad locked for a minute");
+                        self.pin_message = Some(PinMessage::Locked);
+                    }
+                }
+            }
+            (_, Tap::PanelClose) => {
+                if self.screen == Screen::Panel {
+                    tracing::info!("staff panel closed");
+                }
+                self.leave_panel();
+            }
+            _ => {}
+        }
+    }
+
+    /// Back to what residents see: the attract screen, or out of order if the store is down.
+    fn leave_panel(&mut self) {
+        self.pin.clear();
+        self.pin_message = None;
+        self.reset();
+        if self.store_down {
+            self.screen = Screen::OutOfOrder;
         }
     }
 

@@ -58,6 +58,7 @@ impl Kiosk {
             default_language: config.default_language,
             timing: config.timing,
             keep_partial: config.keep_partial,
+            pin: config.panel.pin.clone(),
         };
         Kiosk {
             survey_ref: SurveyRef {
@@ -73,6 +74,11 @@ impl Kiosk {
             uploader: None,
             results: None,
         }
+    }
+
+    /// Asks the uploader to send now; false when no collector is configured.
+    pub fn sync_now(&self) -> bool {
+        self.uploader.as_ref().inspect(|u| u.nudge()).is_some()
     }
 
     /// Tells `uploader` of every committed response, so it sends soon.

@@ -7,6 +7,8 @@ pub mod export;
 pub mod flow;
 pub mod headless;
 pub mod kiosk;
+pub mod panel;
+pub mod pin;
 pub mod qr;
 pub mod results;
 pub mod run;

@@ -8,10 +8,14 @@ use hetki_protocol::{Display, Language, SurveyDefinition};
 use slint::ComponentHandle;
 
 use crate::config::KioskConfig;
-use crate::flow::{Screen, View};
+use crate::flow::{PinMessage, Screen, View};
 use crate::headless::HeadlessWindow;
+use crate::panel::PanelStatus;
 use crate::results::PollResults;
+use crate::store::UploadStatus;
 use crate::ui::AppWindow;
+use crate::ui::KioskState;
+use crate::ui_adapter::panel_info;
 use crate::ui_adapter::{Scenery, present};
 
 /// Renders each screen at `width`×`height` in `language` into `out`; returns the files written.
@@ -34,6 +38,10 @@ pub fn render_all(
         // The results screen before a poll has enough answers shows none.
         let results = (name != "results-too-few").then_some(&sample);
         present(&ui, &scenery, &config.survey, &view, results);
+        if view.screen == Screen::Panel {
+            ui.global::<KioskState>()
+                .set_panel(panel_info(&sample_status(config)));
+        }
         window.render_full();
         let path = out.join(format!("{name}.png"));
         window
@@ -48,12 +56,10 @@ pub fn render_all(
 /// (the first question with its middle option highlighted) so the selected look is seen too.
 pub fn screens(config: &KioskConfig, language: Language, display: Display) -> Vec<(String, View)> {
     let view = |screen, selected, highlighted| View {
-        screen,
-        language,
         display,
         selected,
         highlighted,
-        own: Vec::new(),
+        ..View::new(screen, language)
     };
     let mut screens = vec![("attract".to_owned(), view(Screen::Attract, None, false))];
     for (q, question) in config.survey.questions.iter().enumerate() {
@@ -83,6 +89,16 @@ pub fn screens(config: &KioskConfig, language: Language, display: Display) -> Ve
         "out-of-order".to_owned(),
         view(Screen::OutOfOrder, None, false),
     ));
+    // Staff: the PIN pad after a wrong try, and the panel.
+    screens.push((
+        "pin".to_owned(),
+        View {
+            pin_digits: 2,
+            pin_message: Some(PinMessage::Wrong { left: 2 }),
+            ..view(Screen::Pin, None, false)
+        },
+    ));
+    screens.push(("panel".to_owned(), view(Screen::Panel, None, false)));
     screens
 }
 
@@ -98,4 +114,28 @@ fn sample_results(survey: &SurveyDefinition) -> PollResults {
         }
     }
     results
+}
+
+/// A plausible device state for the panel's picture, with one warning showing.
+fn sample_status(config: &KioskConfig) -> PanelStatus {
+    let now = chrono::Utc::now();
+    PanelStatus {
+        device_id: config.device_id.clone(),
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        today: 37,
+        upload: UploadStatus {
+            stored: 1204,
+            pending: 37,
+            delivered: 1167,
+            oldest_pending: Some(now - chrono::TimeDelta::hours(27)),
+            last_success_at: Some(now - chrono::TimeDelta::hours(27)),
+            last_error: Some("cannot reach the collector: connection refused".into()),
+            last_error_at: Some(now - chrono::TimeDelta::minutes(3)),
+            ..Default::default()
+        },
+        clock_synchronized: true,
+        free_disk_bytes: Some(5_800 * 1024 * 1024),
+        disk_low: false,
+        upload_overdue: true,
+    }
 }

@@ -10,13 +10,14 @@ use hetki_protocol::{DisplayTheme, EventInfo, Language, QuestionKind, SurveyDefi
 use slint::{ComponentHandle, Image, Model, ModelRc, Timer, TimerMode, VecModel};
 
 use crate::config::{ConfigError, KioskConfig};
-use crate::flow::{Now, Screen, Tap, View};
+use crate::flow::{Now, PinMessage, Screen, Tap, View};
 use crate::kiosk::Kiosk;
+use crate::panel::{PanelPlace, PanelStatus};
 use crate::qr::qr_image;
 use crate::results::{PollResults, results_view};
 use crate::ui::{
-    AnswerOption, AppWindow, KioskActions, KioskState, LanguageButton, ResultBar, ResultQuestion,
-    Screen as UiScreen, Theme,
+    AnswerOption, AppWindow, KioskActions, KioskState, LanguageButton, PanelInfo, ResultBar,
+    ResultQuestion, Screen as UiScreen, Theme,
 };
 
 /// Reads the flow's notion of now; the UI tests pass Slint's mock time.
@@ -37,6 +38,8 @@ pub struct Scenery {
     /// QR codes for the thank-you screen: what came of the feedback, the survey on a phone.
     follow_up_qr: Option<Image>,
     phone_qr: Option<Image>,
+    /// Where the staff panel reads and exports.
+    pub panel: PanelPlace,
 }
 
 impl Scenery {
@@ -82,6 +85,11 @@ impl Scenery {
                 .transpose()
         };
         Ok(Scenery {
+            panel: PanelPlace {
+                device_id: config.device_id.clone(),
+                database: config.database_path(),
+                export_dir: config.panel.export_dir.clone(),
+            },
             follow_up_qr: qr(&config.survey.follow_up_url, "follow_up_url")?,
             phone_qr: qr(&config.survey.phone_url, "phone_url")?,
             event: config.event.clone(),
@@ -126,7 +134,15 @@ pub fn present(
         Screen::Thanks => UiScreen::Thanks,
         Screen::Results => UiScreen::Results,
         Screen::OutOfOrder => UiScreen::OutOfOrder,
+        Screen::Pin => UiScreen::Pin,
+        Screen::Panel => UiScreen::Panel,
     });
+    state.set_pin_digits(view.pin_digits as i32);
+    state.set_pin_tries_left(match view.pin_message {
+        Some(PinMessage::Wrong { left }) => left as i32,
+        _ => -1,
+    });
+    state.set_pin_locked(view.pin_message == Some(PinMessage::Locked));
     state.set_event_name(scenery.event.name.get(language).into());
     state.set_event_place(scenery.event.place.get(language).into());
     state.set_privacy_note(scenery.privacy_note.get(language).into());
@@ -289,6 +305,21 @@ impl KioskUi {
         let tap = tapper();
         actions.on_toggle_large_text(move || tap(Tap::ToggleLargeText));
         let tap = tapper();
+        actions.on_panel_gesture(move || tap(Tap::PanelGesture));
+        let tap = tapper();
+        actions.on_pin_digit(move |d| tap(Tap::Digit(d.clamp(0, 9) as u8)));
+        let tap = tapper();
+        actions.on_pin_erase(move || tap(Tap::PinErase));
+        let tap = tapper();
+        actions.on_pin_enter(move || tap(Tap::PinEnter));
+        let tap = tapper();
+        actions.on_panel_close(move || tap(Tap::PanelClose));
+        let weak = Rc::downgrade(&inner);
+        actions.on_panel_sync(move || Inner::with(&weak, |i| i.panel_action(PanelAction::Sync)));
+        let weak = Rc::downgrade(&inner);
+        actions
+            .on_panel_export(move || Inner::with(&weak, |i| i.panel_action(PanelAction::Export)));
+        let tap = tapper();
         actions.on_answer(move |index| tap(Tap::Option(index.max(0) as usize)));
 
         let store_poll = Timer::default();
@@ -321,6 +352,33 @@ impl Inner {
         self.refresh();
     }
 
+    fn panel_action(self: &Rc<Self>, action: PanelAction) {
+        let Some(ui) = self.ui.upgrade() else { return };
+        let state = ui.global::<KioskState>();
+        // Staff at work keep the panel open.
+        self.kiosk.borrow_mut().tap(Tap::Elsewhere, (self.clock)());
+        match action {
+            PanelAction::Sync => {
+                let started = self.kiosk.borrow().sync_now();
+                tracing::info!(started, "staff asked for an upload");
+                state.set_panel_notice(if started { 1 } else { 2 });
+            }
+            PanelAction::Export => match self.scenery.panel.export(chrono::Utc::now()) {
+                Ok((path, count)) => {
+                    state.set_panel_notice(3);
+                    state.set_panel_notice_detail(format!("{count} → {}", path.display()).into());
+                }
+                Err(error) => {
+                    tracing::warn!(%error, "staff export failed");
+                    state.set_panel_notice(4);
+                    state.set_panel_notice_detail(format!("{error:#}").into());
+                }
+            },
+        }
+        show_panel(&ui, &self.scenery.panel);
+        self.refresh();
+    }
+
     fn tick(self: &Rc<Self>) {
         let now = (self.clock)();
         self.kiosk.borrow_mut().tick(now);
@@ -332,7 +390,16 @@ impl Inner {
         let kiosk = self.kiosk.borrow();
         let now_showing = (kiosk.flow().view(), kiosk.results().cloned());
         if self.shown.borrow().as_ref() != Some(&now_showing) {
+            let was_panel = self
+                .shown
+                .borrow()
+                .as_ref()
+                .is_some_and(|(v, _)| v.screen == Screen::Panel);
             if let Some(ui) = self.ui.upgrade() {
+                if now_showing.0.screen == Screen::Panel && !was_panel {
+                    ui.global::<KioskState>().set_panel_notice(0);
+                    show_panel(&ui, &self.scenery.panel);
+                }
                 let (view, results) = &now_showing;
                 present(&ui, &self.scenery, kiosk.survey(), view, results.as_ref());
             }
@@ -348,5 +415,55 @@ impl Inner {
             }
             None => self.deadline.stop(),
         }
+    }
+}
+
+enum PanelAction {
+    Sync,
+    Export,
+}
+
+/// Reads the device's state into the panel (only while staff look at it).
+pub fn show_panel(ui: &AppWindow, place: &PanelPlace) {
+    let status = place.status(chrono::Utc::now()).unwrap_or_else(|error| {
+        tracing::warn!(%error, "cannot read the device's state");
+        PanelStatus {
+            device_id: place.device_id.clone(),
+            upload: crate::store::UploadStatus {
+                last_error: Some(format!("{error:#}")),
+                ..Default::default()
+            },
+            ..Default::default()
+        }
+    });
+    ui.global::<KioskState>().set_panel(panel_info(&status));
+}
+
+/// The panel's facts as text.
+pub fn panel_info(status: &PanelStatus) -> PanelInfo {
+    use crate::panel::time;
+    let u = &status.upload;
+    PanelInfo {
+        device_id: status.device_id.clone().into(),
+        version: status.version.clone().into(),
+        today: status.today.to_string().into(),
+        total: u.stored.to_string().into(),
+        pending: u.pending.to_string().into(),
+        oldest_pending: time(u.oldest_pending).into(),
+        last_upload: time(u.last_success_at).into(),
+        last_error: u
+            .last_error
+            .clone()
+            .map(|e| format!("{} {e}", time(u.last_error_at)))
+            .unwrap_or_else(|| "–".into())
+            .into(),
+        clock_synchronized: status.clock_synchronized,
+        free_disk: status
+            .free_disk_bytes
+            .map(|b| format!("{} MiB", b / (1024 * 1024)))
+            .unwrap_or_else(|| "–".into())
+            .into(),
+        disk_low: status.disk_low,
+        upload_overdue: status.upload_overdue,
     }
 }

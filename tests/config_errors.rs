@@ -402,3 +402,34 @@ fn qr_addresses_must_be_web_addresses() {
         ],
     );
 }
+
+#[test]
+fn a_pin_hash_must_come_from_pin_hash() {
+    let setup = Setup::demo();
+    let device = std::fs::read_to_string(setup.config_path()).unwrap();
+    let start = device.find("pin_hash = \"").unwrap();
+    let end = start + device[start..].find('\n').unwrap();
+    setup.write(
+        "kiosk.toml",
+        &format!("{}pin_hash = \"2468\"{}", &device[..start], &device[end..]),
+    );
+    assert_mentions(
+        &error_of(&setup),
+        &["kiosk.toml: panel.pin_hash: not a PIN hash: make one with `hetki pin-hash`"],
+    );
+    let hashed = std::process::Command::new(env!("CARGO_BIN_EXE_hetki"))
+        .arg("pin-hash")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child.stdin.take().unwrap().write_all(b"13579\n")?;
+            child.wait_with_output()
+        })
+        .unwrap();
+    assert!(hashed.status.success());
+    let hash = String::from_utf8(hashed.stdout).unwrap();
+    let hash: hetki::pin::PinHash = hash.trim().parse().unwrap();
+    assert!(hash.matches("13579") && !hash.matches("2468"));
+}

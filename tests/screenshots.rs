@@ -4,13 +4,15 @@ mod util;
 
 use util::Setup;
 
-const SCREENS: [&str; 6] = [
+const SCREENS: [&str; 8] = [
     "attract",
     "question-1",
     "question-2",
     "question-3",
     "thanks",
     "out-of-order",
+    "pin",
+    "panel",
 ];
 
 fn read_png(path: &std::path::Path) -> (u32, u32, Vec<u8>) {
@@ -131,7 +133,9 @@ fn a_poll_renders_its_results_screen_with_bars_and_before_it_has_enough_answers(
             "question-1.png",
             "results.png",
             "results-too-few.png",
-            "out-of-order.png"
+            "out-of-order.png",
+            "pin.png",
+            "panel.png"
         ]
     );
     let (_, _, with_bars) = read_png(&out.join("results.png"));

@@ -222,7 +222,11 @@ fn exports_hold_every_response_in_both_formats() {
         "{}",
         rows[1]
     );
-    assert!(rows[1].ends_with(",default,false,1,partly,skipped"), "{}", rows[1]);
+    assert!(
+        rows[1].ends_with(",default,false,1,partly,skipped"),
+        "{}",
+        rows[1]
+    );
     assert!(
         rows[2].ends_with(",2,,"),
         "a partial answer leaves the unanswered empty: {}",

@@ -511,3 +511,107 @@ fn contrast_and_text_size_switch_with_one_tap_and_are_recorded_with_the_response
     kiosk.wait(31_000);
     assert_eq!(theme(), (false, false));
 }
+
+/// Presses the top-left corner for `ms` of mock time.
+fn press_corner(kiosk: &TestKiosk, ms: u64) {
+    use slint::LogicalPosition;
+    use slint::platform::WindowEvent;
+    let position = LogicalPosition::new(20.0, 20.0);
+    let window = kiosk.ui.window();
+    window.dispatch_event(WindowEvent::PointerPressed {
+        position,
+        button: PointerEventButton::Left,
+    });
+    kiosk.wait(ms);
+    window.dispatch_event(WindowEvent::PointerReleased {
+        position,
+        button: PointerEventButton::Left,
+    });
+}
+
+fn type_pin(kiosk: &TestKiosk, pin: &str) {
+    for digit in pin.chars() {
+        kiosk.tap(&digit.to_string());
+    }
+    kiosk.tap("Avaa");
+}
+
+#[test]
+fn staff_open_the_panel_with_a_long_press_and_the_pin_and_export_from_it() {
+    let setup = Setup::demo();
+    setup.edit(
+        "kiosk.toml",
+        "export_dir = \"../data\"",
+        "export_dir = \"usb\"",
+    );
+    std::fs::create_dir(setup.path("usb")).unwrap();
+    let kiosk = TestKiosk::start_with(setup);
+
+    // A short press in the corner is just a tap: it starts the survey.
+    press_corner(&kiosk, 300);
+    assert_eq!(kiosk.screen(), Screen::Question);
+    kiosk.answer("Hyvä");
+    kiosk.answer("Kyllä");
+    kiosk.answer("Ehkä");
+    kiosk.stored(1);
+    kiosk.wait(5000);
+    assert_eq!(kiosk.screen(), Screen::Attract);
+
+    press_corner(&kiosk, 3100);
+    assert_eq!(kiosk.screen(), Screen::Pin);
+    let state = kiosk.ui.global::<KioskState>();
+    type_pin(&kiosk, "1111");
+    assert_eq!(state.get_pin_tries_left(), 2);
+    assert_eq!(state.get_pin_digits(), 0, "a wrong PIN is cleared");
+    type_pin(&kiosk, "1234");
+    type_pin(&kiosk, "0000");
+    assert!(state.get_pin_locked());
+    assert!(kiosk.has("Liian monta väärää PIN-koodia. Yritä uudelleen minuutin päästä."));
+    type_pin(&kiosk, "2468");
+    assert_eq!(
+        kiosk.screen(),
+        Screen::Pin,
+        "locked: even the right PIN waits"
+    );
+    kiosk.wait(20_000);
+    kiosk.tap("Peruuta");
+    assert_eq!(kiosk.screen(), Screen::Attract);
+    kiosk.wait(41_000);
+    press_corner(&kiosk, 3100);
+    type_pin(&kiosk, "2468");
+    assert_eq!(kiosk.screen(), Screen::Panel, "the lock has passed");
+    let panel = state.get_panel();
+    assert_eq!(panel.device_id, "demo-kiosk-1");
+    assert_eq!(panel.total, "1");
+    assert_eq!(panel.pending, "1");
+    assert!(kiosk.has("Laite: demo-kiosk-1"));
+
+    kiosk.tap("Vie CSV");
+    assert_eq!(
+        state.get_panel_notice(),
+        3,
+        "{}",
+        state.get_panel_notice_detail()
+    );
+    let files: Vec<_> = std::fs::read_dir(kiosk.setup.path("usb"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1);
+    let csv = std::fs::read_to_string(&files[0]).unwrap();
+    assert!(csv.starts_with("\u{feff}id;seq;device_id;"), "{csv}");
+    assert_eq!(csv.lines().count(), 2);
+    assert!(csv.lines().nth(1).unwrap().contains(";demo-kiosk-1;"));
+
+    kiosk.tap("Lähetä nyt");
+    assert_eq!(state.get_panel_notice(), 2, "no collector in the demo");
+
+    kiosk.tap("Sulje");
+    assert_eq!(kiosk.screen(), Screen::Attract);
+    // Left open, the panel closes by itself.
+    press_corner(&kiosk, 3100);
+    type_pin(&kiosk, "2468");
+    assert_eq!(kiosk.screen(), Screen::Panel);
+    kiosk.wait(121_000);
+    assert_eq!(kiosk.screen(), Screen::Attract);
+}

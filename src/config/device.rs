@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use super::error::{ConfigError, ConfigProblem, parse_toml};
 use super::upload::UploadFile;
-use super::{KioskConfig, Timing, load_survey};
+use super::{KioskConfig, PanelConfig, Timing, load_survey};
 
 /// Where `--config` points when it is not given.
 pub const DEFAULT_CONFIG_PATH: &str = "config/kiosk.toml";
@@ -38,6 +38,17 @@ struct DeviceFile {
     timing: TimingFile,
     #[serde(default)]
     upload: UploadFile,
+    #[serde(default)]
+    panel: PanelFile,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct PanelFile {
+    /// From `hetki pin-hash`.
+    pin_hash: Option<String>,
+    /// Relative to this file.
+    export_dir: Option<PathBuf>,
 }
 
 #[derive(Deserialize)]
@@ -194,6 +205,15 @@ pub(super) fn load(path: &Path) -> Result<KioskConfig, ConfigError> {
     };
 
     let upload = file.upload.resolve(dir, &mut problem);
+    let pin = file.panel.pin_hash.as_deref().and_then(|text| {
+        text.parse()
+            .map_err(|message| problem("panel.pin_hash", message))
+            .ok()
+    });
+    let panel = PanelConfig {
+        pin,
+        export_dir: file.panel.export_dir.map(|d| dir.join(d)),
+    };
 
     match survey {
         Some(survey) if problems.is_empty() => Ok(KioskConfig {
@@ -216,6 +236,7 @@ pub(super) fn load(path: &Path) -> Result<KioskConfig, ConfigError> {
             keep_partial: file.keep_partial,
             fullscreen: file.fullscreen,
             upload,
+            panel,
         }),
         _ => Err(ConfigError { problems }),
     }

@@ -39,6 +39,15 @@ pub struct KioskConfig {
     pub keep_partial: bool,
     pub fullscreen: bool,
     pub upload: UploadConfig,
+    pub panel: PanelConfig,
+}
+
+/// The staff panel: the PIN that opens it, and where it exports to.
+#[derive(Clone, Debug, Default)]
+pub struct PanelConfig {
+    pub pin: Option<crate::pin::PinHash>,
+    /// Where "export" writes its CSV file, e.g. a USB stick's mount point.
+    pub export_dir: Option<PathBuf>,
 }
 
 /// How long each part of the respondent flow lasts.

@@ -72,6 +72,7 @@ fn settings(keep_partial: bool) -> FlowSettings {
             highlight: Duration::from_millis(400),
         },
         keep_partial,
+        pin: None,
     }
 }
 
@@ -271,12 +272,8 @@ fn back_returns_to_the_previous_question_with_its_answer_shown() {
     assert_eq!(
         flow.view(),
         View {
-            screen: Screen::Question(0),
-            language: Language::Fi,
-            display: Default::default(),
             selected: Some(1),
-            highlighted: false,
-            own: Vec::new()
+            ..View::new(Screen::Question(0), Language::Fi)
         }
     );
     answer(&mut flow, 3, 700);

@@ -229,6 +229,15 @@ impl Database {
         Ok(parse_time(at))
     }
 
+    /// How many responses were recorded at or after `since`.
+    pub fn count_since(&self, since: DateTime<Utc>) -> Result<u64, StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT COUNT(*) FROM responses WHERE recorded_at >= ?1",
+            [timestamp(since)],
+            |row| row.get::<_, i64>(0),
+        )? as u64)
+    }
+
     /// How many responses wait for the collector.
     pub fn pending_count(&self) -> Result<u64, StoreError> {
         Ok(self.conn.query_row(

@@ -1,0 +1,111 @@
+//! What the staff panel shows and does besides the flow: the device's state read from the
+//! buffer (only while staff look at it), and the export to a USB stick.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use chrono::{DateTime, Local, SecondsFormat, Utc};
+
+use crate::store::{Database, StoreOptions, UploadStatus};
+use crate::upload::free_disk_bytes;
+
+/// Below this much free space the panel warns that storage is nearly full.
+pub const LOW_DISK_BYTES: u64 = 200 * 1024 * 1024;
+/// With responses pending and no upload for this long, the panel warns.
+pub const UPLOAD_OVERDUE: chrono::TimeDelta = chrono::TimeDelta::days(1);
+
+/// The device's state as the panel shows it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PanelStatus {
+    pub device_id: String,
+    pub version: String,
+    pub today: u64,
+    pub upload: UploadStatus,
+    pub clock_synchronized: bool,
+    pub free_disk_bytes: Option<u64>,
+    pub disk_low: bool,
+    pub upload_overdue: bool,
+}
+
+/// Where the panel finds what it reads and writes.
+#[derive(Clone, Debug)]
+pub struct PanelPlace {
+    pub device_id: String,
+    pub database: PathBuf,
+    pub export_dir: Option<PathBuf>,
+}
+
+impl PanelPlace {
+    /// Reads the state now. "Today" is the device's local day (the system time zone, set to
+    /// Europe/Helsinki on a kiosk).
+    pub fn status(&self, now: DateTime<Utc>) -> anyhow::Result<PanelStatus> {
+        let db = Database::open_existing(&self.database, &StoreOptions::default())?;
+        let upload = db.upload_status()?;
+        let midnight = now
+            .with_timezone(&Local)
+            .date_naive()
+            .and_hms_opt(0, 0, 0)
+            .and_then(|t| t.and_local_timezone(Local).earliest())
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or(now);
+        let today = db.count_since(midnight)?;
+        let free = self.database.parent().and_then(free_disk_bytes);
+        let overdue = upload.pending > 0
+            && upload
+                .last_success_at
+                .or(upload.oldest_pending)
+                .is_some_and(|t| now - t > UPLOAD_OVERDUE);
+        Ok(PanelStatus {
+            device_id: self.device_id.clone(),
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+            today,
+            upload,
+            clock_synchronized: crate::clock::clock_synchronized(),
+            free_disk_bytes: free,
+            disk_low: free.is_some_and(|f| f < LOW_DISK_BYTES),
+            upload_overdue: overdue,
+        })
+    }
+
+    /// Writes every response as a spreadsheet CSV into the export directory; returns the file
+    /// and how many responses it holds.
+    pub fn export(&self, now: DateTime<Utc>) -> anyhow::Result<(PathBuf, u64)> {
+        let dir = self
+            .export_dir
+            .as_deref()
+            .context("no export directory is configured ([panel] export_dir)")?;
+        anyhow::ensure!(
+            dir.is_dir(),
+            "{} is not there (is the USB stick in?)",
+            dir.display()
+        );
+        let stamp = now.with_timezone(&Local).format("%Y-%m-%d-%H%M%S");
+        let path = dir.join(format!("hetki-{}-{stamp}.csv", self.device_id));
+        let db = Database::open_existing(&self.database, &StoreOptions::default())?;
+        let file = std::fs::File::create(&path)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        let mut out = std::io::BufWriter::new(file);
+        let count = crate::export::export_spreadsheet(&db, &mut out)?;
+        out.into_inner()
+            .map_err(|e| e.into_error())?
+            .sync_all()
+            .with_context(|| format!("cannot finish {}", path.display()))?;
+        tracing::info!(path = %path.display(), count, "staff exported the responses");
+        Ok((path, count))
+    }
+}
+
+pub fn time(at: Option<DateTime<Utc>>) -> String {
+    at.map(|t| {
+        t.with_timezone(&Local)
+            .to_rfc3339_opts(SecondsFormat::Secs, true)
+            .replace('T', " ")
+    })
+    .unwrap_or_else(|| "–".into())
+}
+
+pub fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}

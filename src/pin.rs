@@ -1,0 +1,199 @@
+//! The staff PIN: the device file keeps only a salted, slow hash of it (a PIN has few digits,
+//! so a fast hash would fall to trying them all), and three wrong PINs lock the pad for a minute.
+
+use std::fmt::Write;
+use std::time::Duration;
+
+use sha2::Sha256;
+
+use crate::flow::Now;
+
+const ITERATIONS: u32 = 200_000;
+const PREFIX: &str = "pbkdf2-sha256";
+/// Wrong PINs in a row before the pad locks.
+pub const ATTEMPTS: u32 = 3;
+pub const LOCKOUT: Duration = Duration::from_secs(60);
+
+/// Hashes `pin` with a fresh random salt, in the form the device file takes.
+pub fn hash_pin(pin: &str) -> Result<String, getrandom::Error> {
+    let mut salt = [0u8; 16];
+    getrandom::fill(&mut salt)?;
+    Ok(hash_with(pin, &salt, ITERATIONS))
+}
+
+fn hash_with(pin: &str, salt: &[u8], iterations: u32) -> String {
+    let mut key = [0u8; 32];
+    pbkdf2::pbkdf2_hmac::<Sha256>(pin.as_bytes(), salt, iterations, &mut key);
+    format!("{PREFIX}${iterations}${}${}", hex(salt), hex(&key))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().fold(String::new(), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
+fn unhex(text: &str) -> Option<Vec<u8>> {
+    (text.len() % 2 == 0)
+        .then(|| {
+            (0..text.len())
+                .step_by(2)
+                .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
+                .collect()
+        })
+        .flatten()
+}
+
+/// A PIN hash as stored: checked for form when the config loads.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PinHash {
+    iterations: u32,
+    salt: Vec<u8>,
+    key: Vec<u8>,
+}
+
+impl std::fmt::Debug for PinHash {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PinHash(..)")
+    }
+}
+
+impl std::str::FromStr for PinHash {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<PinHash, String> {
+        let bad = || "not a PIN hash: make one with `hetki pin-hash`".to_owned();
+        let mut parts = text.split('$');
+        if parts.next() != Some(PREFIX) {
+            return Err(bad());
+        }
+        let iterations = parts.next().and_then(|n| n.parse().ok()).ok_or_else(bad)?;
+        let salt = parts.next().and_then(unhex).ok_or_else(bad)?;
+        let key = parts.next().and_then(unhex).ok_or_else(bad)?;
+        if parts.next().is_some() || key.len() != 32 || salt.len() < 8 || iterations < 10_000 {
+            return Err(bad());
+        }
+        Ok(PinHash {
+            iterations,
+            salt,
+            key,
+        })
+    }
+}
+
+impl PinHash {
+    pub fn matches(&self, pin: &str) -> bool {
+        let mut key = [0u8; 32];
+        pbkdf2::pbkdf2_hmac::<Sha256>(pin.as_bytes(), &self.salt, self.iterations, &mut key);
+        // Compared in full whatever differs first.
+        key.iter().zip(&self.key).fold(0u8, |d, (a, b)| d | (a ^ b)) == 0
+    }
+}
+
+/// What became of a PIN typed on the pad.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PinResult {
+    Open,
+    /// Wrong; this many tries are left before the lock.
+    Wrong {
+        left: u32,
+    },
+    /// Locked until then (a wrong third try locks it; tries while locked are not checked).
+    Locked {
+        until: Now,
+    },
+}
+
+/// The pad's memory of wrong tries.
+#[derive(Clone, Debug, Default)]
+pub struct PinGate {
+    wrong: u32,
+    locked_until: Option<Now>,
+}
+
+impl PinGate {
+    pub fn locked_until(&self, now: Now) -> Option<Now> {
+        self.locked_until.filter(|&until| now < until)
+    }
+
+    pub fn try_pin(&mut self, hash: &PinHash, pin: &str, now: Now) -> PinResult {
+        if let Some(until) = self.locked_until(now) {
+            return PinResult::Locked { until };
+        }
+        if hash.matches(pin) {
+            self.wrong = 0;
+            self.locked_until = None;
+            return PinResult::Open;
+        }
+        self.wrong += 1;
+        if self.wrong >= ATTEMPTS {
+            self.wrong = 0;
+            let until = now + LOCKOUT;
+            self.locked_until = Some(until);
+            return PinResult::Locked { until };
+        }
+        PinResult::Wrong {
+            left: ATTEMPTS - self.wrong,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn quick(pin: &str) -> PinHash {
+        hash_with(pin, b"0123456789abcdef", 10_000).parse().unwrap()
+    }
+
+    #[test]
+    fn a_hash_matches_its_pin_only_and_hides_it() {
+        let text = hash_pin("2468").unwrap();
+        assert!(text.starts_with("pbkdf2-sha256$200000$"));
+        assert!(!text.contains("2468"));
+        assert_ne!(text, hash_pin("2468").unwrap(), "salted");
+        let hash: PinHash = text.parse().unwrap();
+        assert!(hash.matches("2468"));
+        assert!(!hash.matches("2469") && !hash.matches(""));
+        assert_eq!(format!("{hash:?}"), "PinHash(..)");
+        for bad in ["", "2468", "pbkdf2-sha256$200000$zz$00", "md5$1$00$00"] {
+            assert!(bad.parse::<PinHash>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn three_wrong_pins_lock_the_pad_for_a_minute() {
+        let hash = quick("1234");
+        let mut gate = PinGate::default();
+        let s = Duration::from_secs;
+        assert_eq!(
+            gate.try_pin(&hash, "0000", s(0)),
+            PinResult::Wrong { left: 2 }
+        );
+        assert_eq!(
+            gate.try_pin(&hash, "1111", s(1)),
+            PinResult::Wrong { left: 1 }
+        );
+        assert_eq!(
+            gate.try_pin(&hash, "2222", s(2)),
+            PinResult::Locked { until: s(62) }
+        );
+        // Even the right PIN waits out the lock.
+        assert_eq!(
+            gate.try_pin(&hash, "1234", s(30)),
+            PinResult::Locked { until: s(62) }
+        );
+        assert_eq!(gate.try_pin(&hash, "1234", s(62)), PinResult::Open);
+        // A success forgets earlier wrong tries.
+        assert_eq!(
+            gate.try_pin(&hash, "0000", s(63)),
+            PinResult::Wrong { left: 2 }
+        );
+        assert_eq!(gate.try_pin(&hash, "1234", s(64)), PinResult::Open);
+        assert_eq!(
+            gate.try_pin(&hash, "0000", s(65)),
+            PinResult::Wrong { left: 2 }
+        );
+    }
+}
