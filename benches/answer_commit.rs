@@ -7,31 +7,21 @@ use std::io::{Seek, SeekFrom, Write};
 use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
 
-use chrono::Utc;
-use hetki::config::KioskConfig;
 use hetki::store::{self, StoreEvent, StoreOptions};
-use hetki_protocol::{Answer, AnswerValue, ClockFacts, Language, Response, SurveyRef};
 
 /// Responses recorded before measuring: enough for the WAL file to reach its working size
 /// (1000 pages), as on a kiosk that has run a while. Until then each commit also grows the file.
 const WARM_UP: usize = 400;
+
+mod support;
 
 fn main() {
     let count: usize = std::env::args()
         .nth(1)
         .and_then(|n| n.parse().ok())
         .unwrap_or(1000);
-    let dir = std::env::var_os("HETKI_BENCH_DIR")
-        .map(Into::into)
-        .unwrap_or_else(|| {
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-tmp")
-        });
-    std::fs::create_dir_all(&dir).unwrap();
-    let dir = tempfile::tempdir_in(dir).unwrap();
-    let config = KioskConfig::load(
-        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("config/kiosk.toml"),
-    )
-    .unwrap();
+    let dir = support::bench_dir();
+    let config = support::demo_config("kiosk.toml");
     let survey = Arc::clone(&config.survey);
 
     // Interleave the two so both see the same disk conditions.
@@ -51,44 +41,8 @@ fn main() {
     let mut commit_times = Vec::with_capacity(count);
     let mut raw_times = Vec::with_capacity(count);
     for i in 0..count + WARM_UP {
-        let response = Response {
-            id: uuid::Uuid::now_v7(),
-            seq: 0,
-            survey: SurveyRef {
-                id: survey.id.clone(),
-                hash: survey.content_hash(),
-            },
-            event: config.event.clone(),
-            language: Language::Fi,
-            complete: true,
-            recorded_at: Utc::now(),
-            clock: ClockFacts {
-                boot_id: "bench".into(),
-                monotonic_ms: i as u64,
-                synchronized: true,
-            },
-            display: Default::default(),
-            answers: vec![
-                Answer {
-                    question: "overall".into(),
-                    value: AnswerValue::Face {
-                        score: 1 + (i % 5) as u8,
-                    },
-                },
-                Answer {
-                    question: "heard".into(),
-                    value: AnswerValue::Choice {
-                        option: "yes".into(),
-                    },
-                },
-                Answer {
-                    question: "again".into(),
-                    value: AnswerValue::Choice {
-                        option: "maybe".into(),
-                    },
-                },
-            ],
-        };
+        // overall: every face in turn; heard: yes; again: maybe.
+        let response = support::response(&config, i, |i, q| [i % 5, 0, 1][q]);
         let mut copy = response.clone();
         let started = Instant::now();
         direct_db.record("bench", &survey, &mut copy).unwrap();

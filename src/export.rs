@@ -24,46 +24,44 @@ pub enum ExportError {
 
 /// Writes every stored response, oldest first; returns how many.
 pub fn export(db: &Database, format: Format, out: &mut impl Write) -> Result<u64, ExportError> {
-    export_csv_with(db, format, ',', out)
+    match format {
+        Format::Csv => write_csv(db, ',', out),
+        Format::Jsonl => {
+            let mut count = 0;
+            db.for_each_response(|stored| {
+                serde_json::to_writer(&mut *out, &stored).map_err(|e| io_error(e.into()))?;
+                writeln!(out).map_err(io_error)?;
+                count += 1;
+                Ok(())
+            })?;
+            out.flush()?;
+            Ok(count)
+        }
+    }
 }
 
 /// CSV for a Finnish-locale spreadsheet: UTF-8 with a byte-order mark, `;` between cells.
 pub fn export_spreadsheet(db: &Database, out: &mut impl Write) -> Result<u64, ExportError> {
     out.write_all("\u{feff}".as_bytes())?;
-    export_csv_with(db, Format::Csv, ';', out)
+    write_csv(db, ';', out)
 }
 
-fn export_csv_with(
-    db: &Database,
-    format: Format,
-    separator: char,
-    out: &mut impl Write,
-) -> Result<u64, ExportError> {
+fn write_csv(db: &Database, separator: char, out: &mut impl Write) -> Result<u64, ExportError> {
+    let questions = question_columns(&db.surveys()?);
+    let header = RESPONSE_COLUMNS
+        .iter()
+        .map(|c| c.to_string())
+        .chain(questions.iter().cloned());
+    write_row(out, separator, header)?;
     let mut count = 0;
-    match format {
-        Format::Jsonl => db.for_each_response(|stored| {
-            serde_json::to_writer(&mut *out, &stored).map_err(|e| io_error(e.into()))?;
-            writeln!(out).map_err(io_error)?;
-            count += 1;
-            Ok(())
-        })?,
-        Format::Csv => {
-            let questions = question_columns(&db.surveys()?);
-            let header = RESPONSE_COLUMNS
-                .iter()
-                .map(|c| c.to_string())
-                .chain(questions.iter().cloned());
-            write_row(out, separator, header)?;
-            db.for_each_response(|stored| {
-                let cells = response_cells(&stored.device_id, &stored.response)
-                    .into_iter()
-                    .chain(answer_cells(&stored.response, &questions));
-                write_row(out, separator, cells).map_err(io_error)?;
-                count += 1;
-                Ok(())
-            })?;
-        }
-    }
+    db.for_each_response(|stored| {
+        let cells = response_cells(&stored.device_id, &stored.response)
+            .into_iter()
+            .chain(answer_cells(&stored.response, &questions));
+        write_row(out, separator, cells).map_err(io_error)?;
+        count += 1;
+        Ok(())
+    })?;
     out.flush()?;
     Ok(count)
 }

@@ -1,13 +1,12 @@
 //! What the staff panel shows and does besides the flow: the device's state read from the
 //! buffer (only while staff look at it), and the export to a USB stick.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::Context;
 use chrono::{DateTime, Local, SecondsFormat, Utc};
 
-use crate::store::{Database, StoreOptions, UploadStatus};
-use crate::upload::free_disk_bytes;
+use crate::store::{Database, StoreOptions, UploadStatus, free_disk_bytes};
 
 /// Below this much free space the panel warns that storage is nearly full.
 pub const LOW_DISK_BYTES: u64 = 200 * 1024 * 1024;
@@ -102,10 +101,4 @@ pub fn time(at: Option<DateTime<Utc>>) -> String {
             .replace('T', " ")
     })
     .unwrap_or_else(|| "–".into())
-}
-
-pub fn file_name(path: &Path) -> String {
-    path.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default()
 }

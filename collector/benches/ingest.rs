@@ -5,14 +5,17 @@
 //! `cargo bench -p hetki-collector --bench ingest [-- BATCHES_PER_KIOSK]` (default 40, so
 //! 200,000 responses). Files go to `target/bench-tmp`, or to `$HETKI_BENCH_DIR`.
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+
+use support::Collector;
 
 use hetki_collector::{SqliteStorage, Storage};
 use hetki_protocol::{SurveyDefinition, UploadBatch};
 use serde_json::json;
+
+#[path = "../tests/support/mod.rs"]
+mod support;
 
 const KIOSKS: usize = 50;
 const BATCH: usize = 100;
@@ -83,21 +86,14 @@ fn main() {
         .unwrap_or_else(|| root.join("target/bench-tmp"));
     std::fs::create_dir_all(&base).unwrap();
     let dir = tempfile::tempdir_in(base).unwrap();
-    let bin = env!("CARGO_BIN_EXE_hetki-collector");
     let db = dir.path().join("collector.sqlite3");
-    let cli = |args: &[&str]| {
-        let output = Command::new(bin)
-            .arg("--db")
-            .arg(&db)
-            .args(args)
-            .env("RUST_LOG", "warn")
-            .output()
-            .unwrap();
-        assert!(output.status.success(), "{output:?}");
-        String::from_utf8(output.stdout).unwrap().trim().to_owned()
-    };
+    let mut collector = Collector::serve(
+        env!("CARGO_BIN_EXE_hetki-collector").as_ref(),
+        &db,
+        "127.0.0.1:0",
+    );
     let tokens: Vec<String> = (0..KIOSKS)
-        .map(|k| cli(&["device", "add", &format!("kiosk-{k}")]))
+        .map(|k| collector.add_device(&format!("kiosk-{k}")))
         .collect();
     let survey = survey();
     // Every body made before the clock starts: the load generator should cost little.
@@ -115,22 +111,7 @@ fn main() {
         .collect();
     let total = KIOSKS * per_kiosk * BATCH;
 
-    let mut server = Command::new(bin)
-        .arg("--db")
-        .arg(&db)
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(server.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let base_url = format!(
-        "http://{}",
-        line.trim().strip_prefix("listening on ").unwrap()
-    );
+    let base_url = collector.url();
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -183,8 +164,7 @@ fn main() {
         }
         (started.elapsed(), latencies)
     });
-    let _ = server.kill();
-    let _ = server.wait();
+    collector.kill();
     latencies.sort();
     let stored = SqliteStorage::open(&db)
         .unwrap()

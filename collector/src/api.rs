@@ -33,6 +33,14 @@ impl Refusal {
             reason: reason.into(),
         }
     }
+
+    /// The database failed: not the client's fault, so a 503 it retries.
+    fn unavailable() -> Refusal {
+        Refusal::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the collector cannot store right now; try again later",
+        )
+    }
 }
 
 impl IntoResponse for Refusal {
@@ -58,10 +66,7 @@ impl IntoResponse for Refusal {
 impl From<StorageError> for Refusal {
     fn from(error: StorageError) -> Refusal {
         tracing::error!(%error, "storage failed");
-        Refusal::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "the collector cannot store right now; try again later",
-        )
+        Refusal::unavailable()
     }
 }
 
@@ -174,10 +179,7 @@ async fn blocking<T: Send + 'static>(
         Ok(result) => Ok(result?),
         Err(error) => {
             tracing::error!(%error, "a storage task failed");
-            Err(Refusal::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "the collector cannot store right now; try again later",
-            ))
+            Err(Refusal::unavailable())
         }
     }
 }

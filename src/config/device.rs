@@ -7,7 +7,7 @@ use std::time::Duration;
 use hetki_protocol::{EventInfo, Language, Text};
 use serde::Deserialize;
 
-use super::error::{ConfigError, ConfigProblem, parse_toml};
+use super::error::{ConfigError, ConfigProblem, in_range, parse_toml};
 use super::upload::UploadFile;
 use super::{KioskConfig, PanelConfig, Timing, load_survey};
 
@@ -156,21 +156,10 @@ pub(super) fn load(path: &Path) -> Result<KioskConfig, ConfigError> {
     }
 
     let defaults = Timing::default();
-    let mut seconds =
-        |field: &str, value: Option<f64>, range: (f64, f64), default: Duration| match value {
-            None => default,
-            Some(s) if s >= range.0 && s <= range.1 => Duration::from_secs_f64(s),
-            Some(s) => {
-                problem(
-                    field,
-                    format!(
-                        "{s} is out of range: use {} to {} seconds",
-                        range.0, range.1
-                    ),
-                );
-                default
-            }
-        };
+    let mut seconds = |field: &str, value: Option<f64>, range: (f64, f64), default: Duration| {
+        in_range(&mut problem, field, value, range, " seconds")
+            .map_or(default, Duration::from_secs_f64)
+    };
     let timing = Timing {
         idle_timeout: seconds(
             "timing.idle_timeout_seconds",

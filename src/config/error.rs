@@ -50,6 +50,27 @@ impl fmt::Display for ConfigError {
     }
 }
 
+/// `value` when it lies within `range` (ends included). A value outside is reported as a
+/// problem of `field` (`unit` follows the range in the message, e.g. " seconds") and gives
+/// `None`, as does no value: callers fall back to their default either way.
+pub(super) fn in_range<T: PartialOrd + fmt::Display + Copy>(
+    problem: &mut dyn FnMut(&str, String),
+    field: &str,
+    value: Option<T>,
+    (low, high): (T, T),
+    unit: &str,
+) -> Option<T> {
+    let value = value?;
+    if value >= low && value <= high {
+        return Some(value);
+    }
+    problem(
+        field,
+        format!("{value} is out of range: use {low} to {high}{unit}"),
+    );
+    None
+}
+
 /// Parses a TOML file into `T`, naming the field a type error is in.
 pub(super) fn parse_toml<T: serde::de::DeserializeOwned>(file: &Path) -> Result<T, ConfigError> {
     let text = std::fs::read_to_string(file)

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use super::error::ConfigError;
+use super::error::{ConfigError, in_range};
 
 /// How the uploader talks to the collector. Without an endpoint and a token file the kiosk
 /// keeps everything locally and `hetki sync` needs both given as flags.
@@ -130,18 +130,9 @@ impl UploadFile {
                     .into(),
             );
         }
-        let mut count =
-            |field: &str, value: Option<usize>, range: (usize, usize), default| match value {
-                None => default,
-                Some(n) if (range.0..=range.1).contains(&n) => n,
-                Some(n) => {
-                    problem(
-                        field,
-                        format!("{n} is out of range: use {} to {}", range.0, range.1),
-                    );
-                    default
-                }
-            };
+        let mut count = |field: &str, value: Option<usize>, range: (usize, usize), default| {
+            in_range(problem, field, value, range, "").unwrap_or(default)
+        };
         let batch_responses = count(
             "upload.batch_responses",
             self.batch_responses,
@@ -156,17 +147,8 @@ impl UploadFile {
         ) * 1024;
         let mut seconds =
             |field: &str, value: Option<f64>, range: (f64, f64), scale: f64, default: Duration| {
-                match value {
-                    None => default,
-                    Some(s) if s >= range.0 && s <= range.1 => Duration::from_secs_f64(s * scale),
-                    Some(s) => {
-                        problem(
-                            field,
-                            format!("{s} is out of range: use {} to {}", range.0, range.1),
-                        );
-                        default
-                    }
-                }
+                in_range(problem, field, value, range, "")
+                    .map_or(default, |s| Duration::from_secs_f64(s * scale))
             };
         let retry_base = seconds(
             "upload.retry_base_seconds",

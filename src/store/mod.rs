@@ -6,6 +6,7 @@ mod outbox;
 mod schema;
 mod worker;
 
+use std::path::Path;
 use std::time::Duration;
 
 pub use database::{Database, StoredResponse, TALLY_SQL, Tally};
@@ -53,4 +54,16 @@ impl Default for StoreOptions {
             retry_interval: Duration::from_secs(5),
         }
     }
+}
+
+/// Free space for an unprivileged writer on the file system holding `dir`.
+pub fn free_disk_bytes(dir: &Path) -> Option<u64> {
+    use std::os::unix::ffi::OsStrExt;
+    let path = std::ffi::CString::new(dir.as_os_str().as_bytes()).ok()?;
+    let mut stat: libc::statvfs = unsafe { std::mem::zeroed() };
+    // SAFETY: a valid C string and a zeroed out-parameter of the right type.
+    if unsafe { libc::statvfs(path.as_ptr(), &mut stat) } != 0 {
+        return None;
+    }
+    Some(stat.f_bavail as u64 * stat.f_frsize as u64)
 }

@@ -17,7 +17,7 @@ use super::backoff::{full_jitter, random_unit};
 use super::client::{CollectorClient, Reply};
 use crate::clock::ClockSource;
 use crate::config::{Token, UploadConfig};
-use crate::store::{Database, Delivery, Pending, StoreOptions};
+use crate::store::{Database, Delivery, Pending, StoreOptions, free_disk_bytes};
 
 /// A new response cuts a retry wait to at most this (unless the collector asked for longer).
 const NUDGE_WAIT: Duration = Duration::from_secs(10);
@@ -269,7 +269,6 @@ impl Uploader {
     /// responses unsendable: they are rejected with its reason (`Some` progress then).
     async fn send_surveys(&mut self, batch: &[Pending]) -> Result<Option<Progress>, Failure> {
         let mut refs: Vec<&SurveyRef> = batch.iter().map(|p| &p.survey).collect();
-        refs.dedup();
         refs.sort_by(|a, b| (&a.id, &a.hash).cmp(&(&b.id, &b.hash)));
         refs.dedup();
         for survey in refs {
@@ -457,16 +456,4 @@ impl Sent {
             Sent::Later(failure) => failure,
         }
     }
-}
-
-/// Free space for an unprivileged writer on the file system holding `dir`.
-pub fn free_disk_bytes(dir: &Path) -> Option<u64> {
-    use std::os::unix::ffi::OsStrExt;
-    let path = std::ffi::CString::new(dir.as_os_str().as_bytes()).ok()?;
-    let mut stat: libc::statvfs = unsafe { std::mem::zeroed() };
-    // SAFETY: a valid C string and a zeroed out-parameter of the right type.
-    if unsafe { libc::statvfs(path.as_ptr(), &mut stat) } != 0 {
-        return None;
-    }
-    Some(stat.f_bavail as u64 * stat.f_frsize as u64)
 }

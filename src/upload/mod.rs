@@ -11,7 +11,7 @@ use std::thread::JoinHandle;
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
 pub use backoff::{full_jitter, parse_retry_after};
-pub use engine::{Failure, Progress, Uploader, free_disk_bytes};
+pub use engine::{Failure, Progress, Uploader};
 
 use crate::clock::ClockSource;
 use crate::config::{Token, UploadConfig};

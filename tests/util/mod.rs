@@ -17,42 +17,38 @@ pub struct Setup {
 impl Setup {
     /// The demo device and survey files, copied with the buffer pointed into the folder.
     pub fn demo() -> Setup {
-        let dir = tempfile::tempdir().expect("a temporary folder");
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("config");
-        std::fs::create_dir_all(dir.path().join("surveys")).unwrap();
-        let device = std::fs::read_to_string(root.join("kiosk.toml"))
-            .unwrap()
-            .replace("data_dir = \"../data\"", "data_dir = \"data\"");
-        std::fs::write(dir.path().join("kiosk.toml"), device).unwrap();
-        std::fs::copy(
-            root.join("surveys/event-feedback.toml"),
-            dir.path().join("surveys/event-feedback.toml"),
-        )
-        .unwrap();
-        Setup { dir }
+        Setup::copy_of("kiosk.toml", "surveys/event-feedback.toml", false)
     }
 
     /// The library quick-poll demo (`config/library-poll.toml`), pictures and all.
     pub fn library_poll() -> Setup {
+        Setup::copy_of("library-poll.toml", "surveys/library-poll.toml", true)
+    }
+
+    /// A demo device file of `config/` (as `kiosk.toml`, its buffer in the folder's `data`)
+    /// with its survey file and, if asked, the survey pictures.
+    fn copy_of(device_file: &str, survey_file: &str, with_pictures: bool) -> Setup {
         let dir = tempfile::tempdir().expect("a temporary folder");
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("config");
         std::fs::create_dir_all(dir.path().join("surveys/images")).unwrap();
-        let device = std::fs::read_to_string(root.join("library-poll.toml"))
-            .unwrap()
-            .replace("data_dir = \"../data/library-poll\"", "data_dir = \"data\"");
-        assert!(device.contains("data_dir = \"data\""));
+        let device = std::fs::read_to_string(root.join(device_file)).unwrap();
+        let data_dir = device
+            .lines()
+            .find(|l| l.starts_with("data_dir = "))
+            .expect("the device file names its data_dir");
+        let device = device.replacen(data_dir, "data_dir = \"data\"", 1);
         std::fs::write(dir.path().join("kiosk.toml"), device).unwrap();
-        for file in ["surveys/library-poll.toml"]
-            .into_iter()
-            .map(str::to_owned)
-            .chain(
+        let mut files = vec![survey_file.to_owned()];
+        if with_pictures {
+            files.extend(
                 std::fs::read_dir(root.join("surveys/images"))
                     .unwrap()
                     .map(|e| e.unwrap().file_name().into_string().unwrap())
                     .filter(|n| n.ends_with(".png"))
                     .map(|n| format!("surveys/images/{n}")),
-            )
-        {
+            );
+        }
+        for file in files {
             std::fs::copy(root.join(&file), dir.path().join(&file)).unwrap();
         }
         Setup { dir }
