@@ -54,8 +54,11 @@ pub const PANEL_IDLE: Duration = Duration::from_secs(120);
 pub enum Tap {
     /// The attract screen's prompt.
     Start,
-    /// The answer option at this index (screen order) of the current question.
+    /// The answer option at this index (screen order) of the current question; on a
+    /// multiple-choice question it picks the option or takes the pick back.
     Option(usize),
+    /// A multiple-choice question's "Done": its picks are the answer.
+    Done,
     Skip,
     Back,
     Language(Language),
@@ -90,8 +93,9 @@ pub struct View {
     pub screen: Screen,
     pub language: Language,
     pub display: Display,
-    /// On a question screen: the option answered (earlier, or just now while highlighted).
-    pub selected: Option<usize>,
+    /// On a question screen: the options answered (earlier, or just now while highlighted);
+    /// at most one unless the question takes several.
+    pub selected: Vec<usize>,
     /// The selected option was just tapped and is being shown before moving on.
     pub highlighted: bool,
     /// On the results screen: the respondent's own answers, one slot per question.
@@ -108,7 +112,7 @@ impl View {
             screen,
             language,
             display: Display::default(),
-            selected: None,
+            selected: Vec::new(),
             highlighted: false,
             own: Vec::new(),
             pin_digits: 0,
@@ -179,8 +183,9 @@ impl Flow {
         let selected = match self.screen {
             Screen::Question(q) => self.answers[q]
                 .as_ref()
-                .and_then(|a| self.survey.questions[q].index_of(a)),
-            _ => None,
+                .map(|a| self.survey.questions[q].indexes_of(a))
+                .unwrap_or_default(),
+            _ => Vec::new(),
         };
         View {
             screen: self.screen,
@@ -219,6 +224,8 @@ impl Flow {
                 self.last_touch = now;
                 self.pin.clear();
                 self.pin_message = None;
+                // Staff screens have one look, laid out for the standard text size.
+                self.display = Display::default();
                 self.screen = Screen::Pin;
             }
             return None;
@@ -242,6 +249,24 @@ impl Flow {
             (Screen::Attract, _) => {}
             // A second tap while the answer is highlighted does nothing.
             (Screen::Question(_), _) if self.highlight_until.is_some() => {}
+            (Screen::Question(q), Tap::Option(index)) if self.survey.questions[q].is_multiple() => {
+                let question = &self.survey.questions[q];
+                let mut picked = self.answers[q]
+                    .as_ref()
+                    .map(|a| question.indexes_of(a))
+                    .unwrap_or_default();
+                if let Some(at) = picked.iter().position(|&i| i == index) {
+                    picked.remove(at);
+                } else if index < question.option_count() {
+                    picked.push(index);
+                }
+                self.answers[q] = question.answer_with(&picked);
+            }
+            (Screen::Question(q), Tap::Done) => {
+                if matches!(self.answers[q], Some(AnswerValue::Choices { .. })) {
+                    return self.advance(q, now);
+                }
+            }
             (Screen::Question(q), Tap::Option(index)) => {
                 if let Some(answer) = self.survey.questions[q].answer_at(index) {
                     self.answers[q] = Some(answer);

@@ -5,7 +5,11 @@ use std::collections::BTreeMap;
 
 use hetki_protocol::{AnswerValue, Language, QuestionKind, SurveyDefinition};
 
-/// Published counts per question and value (face score or option id).
+/// The tally value that counts a multiple-choice question's respondents (its options count
+/// picks, which add up to more). No option id can be it: ids are lowercase letters and digits.
+pub const RESPONDENTS: &str = "#";
+
+/// Published counts per question and value (face score or option id, or [`RESPONDENTS`]).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PollResults {
     counts: BTreeMap<String, BTreeMap<String, u64>>,
@@ -21,9 +25,12 @@ impl PollResults {
             .or_default() += count;
     }
 
-    /// How many answers the published results of `question` count.
+    /// How many respondents the published results of `question` count.
     pub fn total(&self, question: &str) -> u64 {
-        self.counts.get(question).map_or(0, |c| c.values().sum())
+        self.counts.get(question).map_or(0, |c| match c.get(RESPONDENTS) {
+            Some(&respondents) => respondents,
+            None => c.values().sum(),
+        })
     }
 
     fn count(&self, question: &str, value: &str) -> u64 {
@@ -39,7 +46,8 @@ impl PollResults {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Bar {
     pub label: String,
-    /// Whole percent of the published answers; the bars of a question add up to 100.
+    /// Whole percent of the published answers; the bars of a single-answer question add up
+    /// to 100, a multiple-choice question's give each option's share of its respondents.
     pub percent: u32,
     /// The respondent looking at the screen chose this.
     pub mine: bool,
@@ -71,7 +79,7 @@ pub fn results_view(
                     .iter()
                     .map(|f| (f.score.to_string(), f.label.get(language).to_owned()))
                     .collect(),
-                QuestionKind::Choice { options } => options
+                QuestionKind::Choice { options, .. } => options
                     .iter()
                     .map(|o| (o.id.clone(), o.label.get(language).to_owned()))
                     .collect(),
@@ -79,19 +87,29 @@ pub fn results_view(
             let mine = own
                 .get(q)
                 .and_then(|a| a.as_ref())
-                .and_then(AnswerValue::as_cell);
+                .map(|a| question.indexes_of(a))
+                .unwrap_or_default();
             let bars = (total > 0).then(|| {
                 let counts: Vec<u64> = options
                     .iter()
                     .map(|(value, _)| results.count(&question.id, value))
                     .collect();
+                let shares = if question.is_multiple() {
+                    counts
+                        .iter()
+                        .map(|&c| ((c * 100 + total / 2) / total).min(100) as u32)
+                        .collect()
+                } else {
+                    percentages(&counts)
+                };
                 options
                     .iter()
-                    .zip(percentages(&counts))
-                    .map(|((value, label), percent)| Bar {
+                    .zip(shares)
+                    .enumerate()
+                    .map(|(i, ((_, label), percent))| Bar {
                         label: label.clone(),
                         percent,
-                        mine: mine.as_deref() == Some(value.as_str()),
+                        mine: mine.contains(&i),
                     })
                     .collect()
             });
@@ -126,7 +144,48 @@ pub fn percentages(counts: &[u64]) -> Vec<u32> {
 
 #[cfg(test)]
 mod tests {
-    use super::percentages;
+    use super::*;
+    use hetki_protocol::{ChoiceOption, Question};
+
+    #[test]
+    fn a_multiple_choice_bar_is_its_share_of_respondents() {
+        let survey = SurveyDefinition {
+            id: "p".into(),
+            kind: hetki_protocol::SurveyKind::Poll,
+            title: "P".into(),
+            languages: vec![Language::En],
+            results_minimum: None,
+            follow_up_url: None,
+            phone_url: None,
+            questions: vec![Question {
+                id: "add".into(),
+                text: "Add?".into(),
+                skippable: false,
+                kind: QuestionKind::Choice {
+                    options: ["a", "b", "c"]
+                        .map(|id| ChoiceOption {
+                            id: id.into(),
+                            label: id.into(),
+                            image: None,
+                        })
+                        .to_vec(),
+                    multiple: true,
+                },
+            }],
+        };
+        let mut results = PollResults::default();
+        // Ten respondents: eight picked a, five b, none c.
+        results.add("add", RESPONDENTS, 10);
+        results.add("add", "a", 8);
+        results.add("add", "b", 5);
+        let own = [Some(AnswerValue::Choices {
+            options: vec!["a".into(), "c".into()],
+        })];
+        let view = results_view(&survey, &results, Language::En, &own);
+        let bars = view[0].bars.as_ref().unwrap();
+        let shown: Vec<_> = bars.iter().map(|b| (b.percent, b.mine)).collect();
+        assert_eq!(shown, [(80, true), (50, false), (0, true)]);
+    }
 
     #[test]
     fn percentages_add_up_to_a_hundred() {

@@ -53,7 +53,8 @@ pub fn render_all(
 }
 
 /// Every screen a resident can meet, named as its file is. Questions show an answer chosen
-/// (the first question with its middle option highlighted) so the selected look is seen too.
+/// (the first question with its middle option highlighted, a multiple choice with two picked)
+/// so the selected look is seen too.
 pub fn screens(config: &KioskConfig, language: Language, display: Display) -> Vec<(String, View)> {
     let view = |screen, selected, highlighted| View {
         display,
@@ -61,12 +62,16 @@ pub fn screens(config: &KioskConfig, language: Language, display: Display) -> Ve
         highlighted,
         ..View::new(screen, language)
     };
-    let mut screens = vec![("attract".to_owned(), view(Screen::Attract, None, false))];
+    let mut screens = vec![("attract".to_owned(), view(Screen::Attract, vec![], false))];
     for (q, question) in config.survey.questions.iter().enumerate() {
-        let selected = (q == 0).then_some(question.option_count() / 2);
+        let (selected, highlighted) = match q {
+            _ if question.is_multiple() => (vec![0, 2], false),
+            0 => (vec![question.option_count() / 2], true),
+            _ => (vec![], false),
+        };
         screens.push((
             format!("question-{}", q + 1),
-            view(Screen::Question(q), selected, selected.is_some()),
+            view(Screen::Question(q), selected, highlighted),
         ));
     }
     if config.survey.results_step().is_some() {
@@ -75,35 +80,38 @@ pub fn screens(config: &KioskConfig, language: Language, display: Display) -> Ve
             .survey
             .questions
             .iter()
-            .map(|q| q.answer_at(1))
+            .map(|q| match q.is_multiple() {
+                true => q.answer_with(&[1, 2]),
+                false => q.answer_at(1),
+            })
             .collect::<Vec<_>>();
         for name in ["results", "results-too-few"] {
-            let mut results = view(Screen::Results, None, false);
+            let mut results = view(Screen::Results, vec![], false);
             results.own = own.clone();
             screens.push((name.to_owned(), results));
         }
     } else {
-        screens.push(("thanks".to_owned(), view(Screen::Thanks, None, false)));
+        screens.push(("thanks".to_owned(), view(Screen::Thanks, vec![], false)));
     }
     screens.push((
         "out-of-order".to_owned(),
-        view(Screen::OutOfOrder, None, false),
+        view(Screen::OutOfOrder, vec![], false),
     ));
-    // Staff: the PIN pad after a wrong try, and the panel.
+    // Staff: the PIN pad after a wrong try, and the panel, always in the standard look.
     screens.push((
         "pin".to_owned(),
         View {
             pin_digits: 2,
             pin_message: Some(PinMessage::Wrong { left: 2 }),
-            ..view(Screen::Pin, None, false)
+            ..View::new(Screen::Pin, language)
         },
     ));
-    screens.push(("panel".to_owned(), view(Screen::Panel, None, false)));
+    screens.push(("panel".to_owned(), View::new(Screen::Panel, language)));
     screens
 }
 
 /// Made-up totals for the results screen's picture, so every bar shows.
-fn sample_results(survey: &SurveyDefinition) -> PollResults {
+pub fn sample_results(survey: &SurveyDefinition) -> PollResults {
     const COUNTS: [u64; 6] = [14, 9, 6, 11, 5, 3];
     let mut results = PollResults::default();
     for question in &survey.questions {
@@ -112,12 +120,15 @@ fn sample_results(survey: &SurveyDefinition) -> PollResults {
                 results.add(&question.id, &value, *count);
             }
         }
+        if question.is_multiple() {
+            results.add(&question.id, crate::results::RESPONDENTS, 20);
+        }
     }
     results
 }
 
 /// A plausible device state for the panel's picture, with one warning showing.
-fn sample_status(config: &KioskConfig) -> PanelStatus {
+pub fn sample_status(config: &KioskConfig) -> PanelStatus {
     let now = chrono::Utc::now();
     PanelStatus {
         device_id: config.device_id.clone(),

@@ -63,7 +63,7 @@ impl Scenery {
         let mut option_images = Vec::new();
         for (q, question) in config.survey.questions.iter().enumerate() {
             let mut images = Vec::new();
-            if let QuestionKind::Choice { options } = &question.kind {
+            if let QuestionKind::Choice { options, .. } = &question.kind {
                 for (o, option) in options.iter().enumerate() {
                     let field = format!("questions[{q}].options[{o}].image");
                     let image = option
@@ -171,7 +171,18 @@ pub fn present(
         state.set_question_text(question.text.get(language).into());
         state.set_can_skip(question.skippable);
         state.set_highlighting(view.highlighted);
-        state.set_selected(view.selected.map_or(-1, |i| i as i32));
+        let multiple = question.is_multiple();
+        state.set_multiple(multiple);
+        state.set_selected(match (multiple, view.selected.first()) {
+            (false, Some(&i)) => i as i32,
+            _ => -1,
+        });
+        state.set_picked_count(if multiple { view.selected.len() as i32 } else { 0 });
+        update_rows(
+            state.get_picked(),
+            |m| state.set_picked(m),
+            (0..question.option_count()).map(|i| multiple && view.selected.contains(&i)),
+        );
         let options: Vec<AnswerOption> = match &question.kind {
             QuestionKind::Faces { faces } => faces
                 .iter()
@@ -182,7 +193,7 @@ pub fn present(
                     image: Image::default(),
                 })
                 .collect(),
-            QuestionKind::Choice { options } => options
+            QuestionKind::Choice { options, .. } => options
                 .iter()
                 .enumerate()
                 .map(|(i, option)| AnswerOption {
@@ -196,6 +207,12 @@ pub fn present(
                 })
                 .collect(),
         };
+        let longest_word = options
+            .iter()
+            .flat_map(|o| o.label.split_whitespace().map(|w| w.chars().count()))
+            .max()
+            .unwrap_or(0);
+        state.set_longest_word(longest_word as i32);
         update_rows(state.get_options(), |m| state.set_options(m), options);
     }
 
@@ -219,7 +236,10 @@ pub fn present(
                         .collect::<Vec<_>>(),
                 )),
             });
-        state.set_results(ModelRc::new(VecModel::from(rows.collect::<Vec<_>>())));
+        let mut first: Vec<ResultQuestion> = rows.collect();
+        let second = first.split_off(first.len().div_ceil(2));
+        state.set_results(ModelRc::new(VecModel::from(first)));
+        state.set_results_second(ModelRc::new(VecModel::from(second)));
     }
 }
 
@@ -292,6 +312,8 @@ impl KioskUi {
         actions.on_start(move || tap(Tap::Start));
         let tap = tapper();
         actions.on_skip(move || tap(Tap::Skip));
+        let tap = tapper();
+        actions.on_done(move || tap(Tap::Done));
         let tap = tapper();
         actions.on_back(move || tap(Tap::Back));
         let tap = tapper();

@@ -361,10 +361,15 @@ fn a_store_that_cannot_write_shows_out_of_order_and_recovers_by_itself() {
     );
 }
 
-/// The results screen's bars, as (label, percent, mine), once the kiosk shows `shown`.
-fn result_bars(kiosk: &TestKiosk) -> Option<Vec<(String, i32, bool)>> {
-    let results = kiosk.ui.global::<KioskState>().get_results();
-    let question = results.row_data(0)?;
+/// The results screen's bars of question `q`, as (label, percent, mine), once they show.
+fn result_bars(kiosk: &TestKiosk, q: usize) -> Option<Vec<(String, i32, bool)>> {
+    let state = kiosk.ui.global::<KioskState>();
+    // The questions come in two columns.
+    let question = state
+        .get_results()
+        .iter()
+        .chain(state.get_results_second().iter())
+        .nth(q)?;
     question.shown.then(|| {
         question
             .bars
@@ -383,32 +388,45 @@ fn a_poll_shows_results_after_voting_from_the_minimum_on_and_in_steps() {
         "results_minimum = 2",
     );
     let kiosk = TestKiosk::start_with(setup);
-    let vote = |label: &str| {
+    // One vote: a pictured option, then any number of times of day and "Done".
+    let vote = |add: &str, when: &[&str]| {
         kiosk.wait(2000); // past the cooldown
         kiosk.tap("Napauta ja vastaa");
-        kiosk.answer(label);
+        kiosk.answer(add);
+        assert_eq!(kiosk.question().0, 2);
+        kiosk.tap("Valmis");
+        assert_eq!(kiosk.question().0, 2, "done with nothing picked does nothing");
+        for &label in when {
+            kiosk.tap(label);
+        }
+        assert_eq!(kiosk.question().0, 2, "picks do not move on");
+        let picked = kiosk.selected().iter().filter(|&&p| p).count();
+        assert_eq!(picked, when.len(), "each pick shows as checked");
+        kiosk.tap("Valmis");
         assert_eq!(kiosk.screen(), Screen::Results);
     };
-    let expect = |bars: [(&str, i32, bool); 4], what: &str| {
+    let expect = |q: usize, bars: [(&str, i32, bool); 4], what: &str| {
         let expected: Vec<_> = bars.iter().map(|&(l, p, m)| (l.to_owned(), p, m)).collect();
         wait_until(what, || {
             kiosk.wait(200);
-            result_bars(&kiosk).as_ref() == Some(&expected)
+            result_bars(&kiosk, q).as_ref() == Some(&expected)
         });
     };
 
-    vote("Pelejä");
+    vote("Pelejä", &["Iltaisin"]);
     // The store reports the commit in real time; give it that, then check nothing shows.
     kiosk.stored(1);
     kiosk.wait(400);
-    assert_eq!(result_bars(&kiosk), None, "one vote is not enough to show");
+    assert_eq!(result_bars(&kiosk, 0), None, "one vote is not enough to show");
+    assert_eq!(result_bars(&kiosk, 1), None);
     assert!(kiosk.has("Tulokset näkyvät, kun 2 ihmistä on vastannut."));
     kiosk.wait(2000); // taps during the cooldown do nothing
     kiosk.tap_background("ResultsPage");
     assert_eq!(kiosk.screen(), Screen::Attract);
 
-    vote("Hiljaisia tiloja");
+    vote("Hiljaisia tiloja", &["Aamuisin", "Iltaisin"]);
     expect(
+        0,
         [
             ("Aukioloaikoja", 0, false),
             ("Hiljaisia tiloja", 50, true),
@@ -418,6 +436,17 @@ fn a_poll_shows_results_after_voting_from_the_minimum_on_and_in_steps() {
         "two votes show, the voter's own marked",
     );
     assert!(kiosk.has("Hiljaisia tiloja: 50 %, sinun valintasi"));
+    // A multiple choice: each bar is its share of the respondents.
+    expect(
+        1,
+        [
+            ("Aamuisin", 50, true),
+            ("Päivisin", 0, false),
+            ("Iltaisin", 100, true),
+            ("Viikonloppuisin", 0, false),
+        ],
+        "both picks are marked as the voter's",
+    );
     kiosk.wait(10_000);
     assert_eq!(
         kiosk.screen(),
@@ -426,12 +455,13 @@ fn a_poll_shows_results_after_voting_from_the_minimum_on_and_in_steps() {
     );
 
     // A third vote does not move the totals: the change would tell what it was.
-    vote("Pelejä");
+    vote("Pelejä", &["Viikonloppuisin"]);
     kiosk.stored(3);
     // Let the commit's report reach the screen before looking.
     std::thread::sleep(Duration::from_millis(50));
     kiosk.wait(400);
     expect(
+        0,
         [
             ("Aukioloaikoja", 0, false),
             ("Hiljaisia tiloja", 50, false),
@@ -443,8 +473,9 @@ fn a_poll_shows_results_after_voting_from_the_minimum_on_and_in_steps() {
     kiosk.wait(2000);
     kiosk.tap_background("ResultsPage");
 
-    vote("Pelejä");
+    vote("Pelejä", &["Iltaisin", "Viikonloppuisin"]);
     expect(
+        0,
         [
             ("Aukioloaikoja", 0, false),
             ("Hiljaisia tiloja", 25, false),
@@ -453,8 +484,28 @@ fn a_poll_shows_results_after_voting_from_the_minimum_on_and_in_steps() {
         ],
         "the fourth vote completes the next step",
     );
+    expect(
+        1,
+        [
+            ("Aamuisin", 25, false),
+            ("Päivisin", 0, false),
+            ("Iltaisin", 75, true),
+            ("Viikonloppuisin", 50, true),
+        ],
+        "picks count per respondent",
+    );
     let rows = kiosk.stored(4);
     assert!(rows.iter().all(|r| r.device_id == "demo-library-1"));
+    assert_eq!(
+        values(&rows[3])[1],
+        (
+            "when".into(),
+            AnswerValue::Choices {
+                options: vec!["evenings".into(), "weekends".into()]
+            }
+        ),
+        "picks are stored in screen order"
+    );
 }
 
 #[test]

@@ -96,6 +96,8 @@ pub struct Answer {
 pub enum AnswerValue {
     Face { score: u8 },
     Choice { option: String },
+    /// A multiple-choice answer: the option ids picked, in screen order.
+    Choices { options: Vec<String> },
     Skipped,
 }
 
@@ -106,6 +108,7 @@ impl AnswerValue {
         match self {
             AnswerValue::Face { score } => Some(score.to_string()),
             AnswerValue::Choice { option } => Some(option.clone()),
+            AnswerValue::Choices { options } => Some(options.join("|")),
             AnswerValue::Skipped => None,
         }
     }
@@ -116,6 +119,7 @@ impl fmt::Display for AnswerValue {
         match self {
             AnswerValue::Face { score } => write!(f, "face {score}"),
             AnswerValue::Choice { option } => write!(f, "option {option:?}"),
+            AnswerValue::Choices { options } => write!(f, "options {options:?}"),
             AnswerValue::Skipped => f.write_str("skipped"),
         }
     }

@@ -62,8 +62,13 @@ pub struct Question {
 pub enum QuestionKind {
     /// 3, 4 or 5 faces from unhappy to happy; the answer is the face's score, 1 = unhappiest.
     Faces { faces: Vec<FaceOption> },
-    /// Pick one of 2–6 options.
-    Choice { options: Vec<ChoiceOption> },
+    /// Pick one of 2–6 options, or with `multiple` any number of them (at least one).
+    Choice {
+        options: Vec<ChoiceOption>,
+        /// Left out when false, so a single-choice survey keeps its content hash.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        multiple: bool,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -100,8 +105,13 @@ impl Question {
     pub fn option_count(&self) -> usize {
         match &self.kind {
             QuestionKind::Faces { faces } => faces.len(),
-            QuestionKind::Choice { options } => options.len(),
+            QuestionKind::Choice { options, .. } => options.len(),
         }
+    }
+
+    /// Whether the respondent picks any number of options and then says they are done.
+    pub fn is_multiple(&self) -> bool {
+        matches!(self.kind, QuestionKind::Choice { multiple: true, .. })
     }
 
     /// The answer that picking option `index` (0-based, in screen order) gives.
@@ -110,7 +120,7 @@ impl Question {
             QuestionKind::Faces { faces } => faces
                 .get(index)
                 .map(|f| AnswerValue::Face { score: f.score }),
-            QuestionKind::Choice { options } => options.get(index).map(|o| AnswerValue::Choice {
+            QuestionKind::Choice { options, .. } => options.get(index).map(|o| AnswerValue::Choice {
                 option: o.id.clone(),
             }),
         }
@@ -122,17 +132,67 @@ impl Question {
             (QuestionKind::Faces { faces }, AnswerValue::Face { score }) => {
                 faces.iter().position(|f| f.score == *score)
             }
-            (QuestionKind::Choice { options }, AnswerValue::Choice { option }) => {
-                options.iter().position(|o| &o.id == option)
-            }
+            (
+                QuestionKind::Choice {
+                    options,
+                    multiple: false,
+                },
+                AnswerValue::Choice { option },
+            ) => options.iter().position(|o| &o.id == option),
             _ => None,
         }
+    }
+
+    /// The screen positions of the options an answer picked: one for a single answer, any
+    /// number for a multiple choice, none for a skip.
+    pub fn indexes_of(&self, value: &AnswerValue) -> Vec<usize> {
+        match (&self.kind, value) {
+            (
+                QuestionKind::Choice {
+                    options,
+                    multiple: true,
+                },
+                AnswerValue::Choices { options: picked },
+            ) => picked
+                .iter()
+                .filter_map(|p| options.iter().position(|o| &o.id == p))
+                .collect(),
+            _ => self.index_of(value).into_iter().collect(),
+        }
+    }
+
+    /// The answer picking the options at `indexes` gives on a multiple-choice question, in
+    /// screen order; `None` when nothing is picked.
+    pub fn answer_with(&self, indexes: &[usize]) -> Option<AnswerValue> {
+        let QuestionKind::Choice { options, .. } = &self.kind else {
+            return None;
+        };
+        let picked: Vec<String> = options
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| indexes.contains(i))
+            .map(|(_, o)| o.id.clone())
+            .collect();
+        (!picked.is_empty()).then_some(AnswerValue::Choices { options: picked })
     }
 
     fn check_value(&self, value: &AnswerValue) -> Result<(), String> {
         match value {
             AnswerValue::Skipped if self.skippable => Ok(()),
             AnswerValue::Skipped => Err(format!("question {:?} may not be skipped", self.id)),
+            AnswerValue::Choices { options } if self.is_multiple() => {
+                let known = self.indexes_of(value);
+                let distinct: HashSet<_> = known.iter().collect();
+                if options.is_empty() || known.len() != options.len() || distinct.len() != known.len()
+                {
+                    Err(format!(
+                        "{value} is not an answer to question {:?}: pick one or more of its options, each once",
+                        self.id
+                    ))
+                } else {
+                    Ok(())
+                }
+            }
             _ if self.index_of(value).is_some() => Ok(()),
             _ => Err(format!(
                 "{value} is not an answer to question {:?}",
@@ -258,7 +318,7 @@ impl SurveyDefinition {
                         }
                     }
                 }
-                QuestionKind::Choice { options } => {
+                QuestionKind::Choice { options, .. } => {
                     if !(MIN_CHOICE_OPTIONS..=MAX_CHOICE_OPTIONS).contains(&options.len()) {
                         problem(
                             format!("{at}.options"),
@@ -419,6 +479,7 @@ mod tests {
                                 image: None,
                             })
                             .to_vec(),
+                        multiple: false,
                     },
                 },
             ],
@@ -515,6 +576,46 @@ mod tests {
                 "{error:?} should say {expected:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_multiple_choice_answer_picks_known_options_once_each() {
+        let mut s = survey();
+        let QuestionKind::Choice { multiple, .. } = &mut s.questions[1].kind else {
+            unreachable!()
+        };
+        *multiple = true;
+        let picks = |ids: &[&str]| {
+            vec![answer(
+                "add",
+                AnswerValue::Choices {
+                    options: ids.iter().map(|&id| id.to_owned()).collect(),
+                },
+            )]
+        };
+        assert_eq!(s.check_answers(&picks(&["books", "games"]), false), Ok(()));
+        assert_eq!(s.check_answers(&picks(&["games"]), false), Ok(()));
+        for wrong in [&[][..], &["books", "books"], &["books", "films"]] {
+            let error = s.check_answers(&picks(wrong), false).unwrap_err();
+            assert!(error.contains("pick one or more"), "{error}");
+        }
+        // A single pick on a multiple-choice question is not the shape it takes.
+        let single = [answer(
+            "add",
+            AnswerValue::Choice {
+                option: "books".into(),
+            },
+        )];
+        assert!(s.check_answers(&single, false).is_err());
+        assert_eq!(
+            s.questions[1].answer_with(&[1, 0]),
+            Some(AnswerValue::Choices {
+                options: vec!["books".into(), "games".into()]
+            })
+        );
+        assert_eq!(s.questions[1].answer_with(&[]), None);
+        // Single-choice surveys keep their hash: the flag is left out when false.
+        assert!(!serde_json::to_string(&survey()).unwrap().contains("multiple"));
     }
 
     #[test]

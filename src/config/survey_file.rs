@@ -42,6 +42,9 @@ struct QuestionFile {
     labels: Option<Vec<Text>>,
     /// Choice: the options, in screen order.
     options: Option<Vec<ChoiceOption>>,
+    /// Choice: pick any number of the options (at least one), then "Done".
+    #[serde(default)]
+    multiple: bool,
 }
 
 #[derive(Deserialize, Clone, Copy)]
@@ -70,6 +73,7 @@ pub fn load_survey(file: &Path) -> Result<SurveyDefinition, ConfigError> {
         let at = format!("questions[{i}]");
         let placeholder = QuestionKind::Choice {
             options: Vec::new(),
+            multiple: false,
         };
         let kind = match q.kind {
             QuestionType::Faces => {
@@ -77,6 +81,12 @@ pub fn load_survey(file: &Path) -> Result<SurveyDefinition, ConfigError> {
                     problem(
                         format!("{at}.options"),
                         "a faces question has no options: use faces = 3, 4 or 5".into(),
+                    );
+                }
+                if q.multiple {
+                    problem(
+                        format!("{at}.multiple"),
+                        "only a choice question can take several answers".into(),
                     );
                 }
                 let count = q.faces.unwrap_or(5);
@@ -144,7 +154,10 @@ pub fn load_survey(file: &Path) -> Result<SurveyDefinition, ConfigError> {
                         }
                     }
                 }
-                QuestionKind::Choice { options }
+                QuestionKind::Choice {
+                    options,
+                    multiple: q.multiple,
+                }
             }
         };
         questions.push(Question {

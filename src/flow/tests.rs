@@ -28,6 +28,7 @@ fn survey(skippable_second: bool) -> Arc<SurveyDefinition> {
                 image: None,
             })
             .collect(),
+        multiple: false,
     };
     Arc::new(SurveyDefinition {
         id: "event-feedback".into(),
@@ -134,11 +135,11 @@ fn a_second_tap_during_the_highlight_does_nothing() {
     let mut flow = flow();
     flow.tap(Tap::Start, ms(0));
     flow.tap(Tap::Option(1), ms(100));
-    assert_eq!(flow.view().selected, Some(1));
+    assert_eq!(flow.view().selected, [1]);
     assert!(flow.view().highlighted);
     flow.tap(Tap::Option(3), ms(200));
     flow.tap(Tap::Back, ms(250));
-    assert_eq!(flow.view().selected, Some(1), "the first tap stands");
+    assert_eq!(flow.view().selected, [1], "the first tap stands");
     flow.tick(ms(499));
     assert_eq!(flow.screen(), Screen::Question(0), "still highlighting");
     flow.tick(ms(500));
@@ -272,7 +273,7 @@ fn back_returns_to_the_previous_question_with_its_answer_shown() {
     assert_eq!(
         flow.view(),
         View {
-            selected: Some(1),
+            selected: vec![1],
             ..View::new(Screen::Question(0), Language::Fi)
         }
     );
@@ -285,7 +286,7 @@ fn back_returns_to_the_previous_question_with_its_answer_shown() {
         "back from the first question cancels"
     );
     flow.tap(Tap::Start, ms(1400));
-    assert_eq!(flow.view().selected, None, "and nothing of it remains");
+    assert!(flow.view().selected.is_empty(), "and nothing of it remains");
 }
 
 #[test]
@@ -320,7 +321,7 @@ fn the_store_failing_takes_the_kiosk_out_of_order_until_it_recovers() {
     flow.store_recovered();
     assert_eq!(flow.screen(), Screen::Attract);
     flow.tap(Tap::Start, ms(2000));
-    assert_eq!(flow.view().selected, None);
+    assert!(flow.view().selected.is_empty());
 }
 
 #[test]
@@ -346,4 +347,40 @@ fn with_no_highlight_an_answer_moves_on_at_once() {
     flow.tap(Tap::Start, ms(0));
     flow.tap(Tap::Option(0), ms(10));
     assert_eq!(flow.screen(), Screen::Question(1));
+}
+
+#[test]
+fn a_multiple_choice_question_takes_picks_until_done() {
+    let mut survey = (*survey(false)).clone();
+    let QuestionKind::Choice { multiple, .. } = &mut survey.questions[2].kind else {
+        unreachable!()
+    };
+    *multiple = true;
+    let mut flow = Flow::new(Arc::new(survey), settings(false));
+    flow.tap(Tap::Start, ms(0));
+    answer(&mut flow, 4, 100);
+    answer(&mut flow, 0, 1000);
+    assert_eq!(flow.screen(), Screen::Question(2));
+    // Done with nothing picked does nothing.
+    assert_eq!(flow.tap(Tap::Done, ms(2000)), None);
+    assert_eq!(flow.screen(), Screen::Question(2));
+    // Picks toggle at once, with no highlight and no moving on.
+    for (i, at) in [(2, 2100), (0, 2200), (1, 2300), (1, 2400)] {
+        assert_eq!(flow.tap(Tap::Option(i), ms(at)), None);
+        assert!(!flow.view().highlighted);
+    }
+    assert_eq!(flow.tick(ms(5000)), None);
+    assert_eq!(flow.view().selected, [0, 2]);
+    // Back and forth keeps the picks.
+    flow.tap(Tap::Back, ms(5100));
+    answer(&mut flow, 0, 5200);
+    assert_eq!(flow.view().selected, [0, 2]);
+    let submission = flow.tap(Tap::Done, ms(6000)).expect("done submits");
+    assert_eq!(
+        submission.answers[2].value,
+        AnswerValue::Choices {
+            options: vec!["yes".into(), "no".into()]
+        }
+    );
+    assert_eq!(flow.screen(), Screen::Thanks);
 }

@@ -2,12 +2,12 @@ use std::collections::HashSet;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use hetki_protocol::{Response, SurveyDefinition};
+use hetki_protocol::{AnswerValue, Response, SurveyDefinition};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
 use serde::{Deserialize, Serialize};
 
 use super::{StoreError, StoreOptions, schema};
-use crate::results::PollResults;
+use crate::results::{PollResults, RESPONDENTS};
 
 /// Switches the file to WAL. Only a new file needs it, and the switch wants the file to
 /// itself; SQLite does not wait for that on its own, so this retries while another process
@@ -287,10 +287,21 @@ fn insert_response(
          ON CONFLICT DO UPDATE SET count = count + 1",
     )?;
     for answer in &response.answers {
-        // A skip is counted as '' (no face score or option id is empty).
-        let value = answer.value.as_cell().unwrap_or_default();
-        count.execute(params![response.survey.id, answer.question, value])?;
-        if let (Some(step), false) = (results_step, value.is_empty()) {
+        // A skip is counted as '' (no face score or option id is empty); a multiple choice
+        // counts each option picked and, under RESPONDENTS, the respondent.
+        let cell = answer.value.as_cell();
+        let values: Vec<&str> = match &answer.value {
+            AnswerValue::Choices { options } => options
+                .iter()
+                .map(String::as_str)
+                .chain([RESPONDENTS])
+                .collect(),
+            _ => vec![cell.as_deref().unwrap_or_default()],
+        };
+        for value in &values {
+            count.execute(params![response.survey.id, answer.question, value])?;
+        }
+        if let (Some(step), false) = (results_step, answer.value == AnswerValue::Skipped) {
             publish_on_step(tx, &response.survey.id, &answer.question, step)?;
         }
     }
@@ -305,10 +316,11 @@ fn publish_on_step(
     question_id: &str,
     step: u32,
 ) -> Result<(), StoreError> {
+    // Respondents: a multiple-choice question counts them apart from its picks.
     let total: i64 = tx
         .prepare_cached(
-            "SELECT COALESCE(SUM(count), 0) FROM tallies
-             WHERE survey_id = ?1 AND question_id = ?2 AND value != ''",
+            "SELECT COALESCE(MAX(CASE WHEN value = '#' THEN count END), SUM(count), 0)
+             FROM tallies WHERE survey_id = ?1 AND question_id = ?2 AND value != ''",
         )?
         .query_row([survey_id, question_id], |row| row.get(0))?;
     if total % i64::from(step.max(1)) != 0 {

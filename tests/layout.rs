@@ -1,0 +1,162 @@
+//! Every screen of both demos laid out at 800×480, 1280×800, 1080×1920 (portrait) and
+//! 1920×1080, in Finnish, Swedish and English, in both display themes and both text sizes:
+//! no label may overflow its box (see ui/widgets/label.slint) or leave the window, and on the
+//! portrait screen a resident's controls sit in the lower two-thirds.
+
+use std::path::Path;
+
+use hetki::config::KioskConfig;
+use hetki::screenshot::{sample_results, sample_status, screens};
+use hetki::ui::{AppWindow, KioskState, Theme};
+use hetki::ui_adapter::{Scenery, panel_info, present};
+use hetki_protocol::{Display, DisplayTheme, Language};
+use std::time::Duration;
+
+use i_slint_backend_testing::{AccessibleRole, ElementQuery, init_no_event_loop, mock_elapsed_time};
+use slint::ComponentHandle;
+
+const SIZES: [(u32, u32); 4] = [(800, 480), (1280, 800), (1080, 1920), (1920, 1080)];
+
+fn config(file: &str) -> KioskConfig {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("config").join(file);
+    KioskConfig::load(&path).expect("the demo config loads")
+}
+
+/// What is wrong with the labels on screen now: each overflowing label or one that leaves
+/// the window, described.
+fn misfits(ui: &AppWindow, (width, height): (u32, u32)) -> Vec<String> {
+    let labels = ElementQuery::from_root(ui)
+        .match_descendants()
+        .match_inherits("Label")
+        .find_all();
+    assert!(!labels.is_empty(), "no labels found: is the debug info on?");
+    let mut found = Vec::new();
+    for label in labels {
+        if label.computed_opacity() == 0.0 {
+            continue;
+        }
+        let id = label.accessible_id().unwrap_or_default();
+        if !id.is_empty() {
+            found.push(id.to_string());
+        }
+        let at = label.absolute_position();
+        let size = label.size();
+        let inside = at.x >= -1.0
+            && at.y >= -1.0
+            && at.x + size.width <= width as f32 + 1.0
+            && at.y + size.height <= height as f32 + 1.0;
+        if !inside && size.width > 0.0 {
+            found.push(format!(
+                "outside the window at {:.0},{:.0} {:.0}×{:.0}: {}",
+                at.x,
+                at.y,
+                size.width,
+                size.height,
+                label.accessible_label().unwrap_or_default()
+            ));
+        }
+    }
+    // One element can match once per component it is made of.
+    found.sort();
+    found.dedup();
+    found
+}
+
+/// Resizes the window and lets its change handlers run (they scale the theme to the size), as
+/// the event loop would before drawing.
+fn set_size(ui: &AppWindow, (width, height): (u32, u32)) {
+    ui.window().set_size(slint::PhysicalSize::new(width, height));
+    mock_elapsed_time(Duration::ZERO);
+    let scale = ui.global::<Theme>().get_scale();
+    let (w, h) = if height > width { (800.0, 1280.0) } else { (1280.0, 800.0) };
+    let expected = (width as f32 / w).min(height as f32 / h);
+    assert!((scale - expected).abs() < 1e-3, "the theme scale follows the size");
+}
+
+/// On a portrait screen, the resident's controls that sit above the lower two-thirds.
+fn out_of_reach(ui: &AppWindow, height: u32) -> Vec<String> {
+    ElementQuery::from_root(ui)
+        .match_descendants()
+        .match_accessible_role(AccessibleRole::Button)
+        .find_all()
+        .into_iter()
+        .filter(|button| button.absolute_position().y < height as f32 / 3.0)
+        .map(|button| {
+            format!(
+                "out of reach in the top third: {}",
+                button.accessible_label().unwrap_or_default()
+            )
+        })
+        .collect()
+}
+
+fn check_all(config: &KioskConfig, ui: &AppWindow, problems: &mut Vec<String>) {
+    let scenery = Scenery::load(config).unwrap();
+    let sample = sample_results(&config.survey);
+    ui.global::<KioskState>()
+        .set_panel(panel_info(&sample_status(config)));
+    for size in SIZES {
+        set_size(ui, size);
+        for language in Language::ALL {
+            for theme in [DisplayTheme::Default, DisplayTheme::HighContrast] {
+                for large_text in [false, true] {
+                    let display = Display { theme, large_text };
+                    for (name, view) in screens(config, language, display) {
+                        let results = (name != "results-too-few").then_some(&sample);
+                        present(ui, &scenery, &config.survey, &view, results);
+                        let mut found = misfits(ui, size);
+                        if size.1 > size.0 && !matches!(name.as_str(), "pin" | "panel") {
+                            found.extend(out_of_reach(ui, size.1));
+                        }
+                        for misfit in found {
+                            problems.push(format!(
+                                "{} {name} {}x{} {language} {} large={large_text}: {misfit}",
+                                config.device_id,
+                                size.0,
+                                size.1,
+                                theme.code()
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn every_screen_fits_every_size_language_and_display_setting() {
+    init_no_event_loop();
+    let ui = AppWindow::new().unwrap();
+    ui.show().unwrap();
+    let mut problems = Vec::new();
+
+    // The check itself must see a label that does not fit: a word too long for any button.
+    let mut broken = config("kiosk.toml");
+    let mut survey = (*broken.survey).clone();
+    survey.questions[0].text = "Kaupunkisuunnittelulautakunnanpuheenjohtajaehdokkaalle?".into();
+    broken.survey = survey.into();
+    set_size(&ui, (800, 480));
+    let (name, view) = screens(&broken, Language::Fi, Display::default())
+        .into_iter()
+        .find(|(name, _)| name == "question-1")
+        .unwrap();
+    present(&ui, &Scenery::load(&broken).unwrap(), &broken.survey, &view, None);
+    assert!(
+        misfits(&ui, (800, 480)).iter().any(|m| m.contains("Kaupunki")),
+        "{name}: the too-long word was not caught"
+    );
+
+    for file in ["kiosk.toml", "library-poll.toml"] {
+        check_all(&config(file), &ui, &mut problems);
+    }
+    if let Ok(path) = std::env::var("HETKI_LAYOUT_REPORT") {
+        std::fs::write(path, problems.join("\n")).unwrap();
+    }
+    assert!(
+        problems.is_empty(),
+        "{} labels do not fit:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
