@@ -9,7 +9,8 @@ use std::time::{Duration, Instant};
 use hetki::config::KioskConfig;
 use hetki::flow::{Screen, View};
 use hetki::headless::{self, HeadlessWindow};
-use hetki::screenshot::screens;
+use hetki::screenshot::{prepare_staff_screen, sample_results, screens};
+use hetki::session::{Overrides, Session};
 use hetki::ui::{AppWindow, BlankWindow};
 use hetki::ui_adapter::{Scenery, present};
 use slint::ComponentHandle;
@@ -25,10 +26,12 @@ fn main() {
         .split_once('x')
         .map(|(w, h)| (w.parse().unwrap(), h.parse().unwrap()))
         .unwrap();
-    let config = KioskConfig::load(
-        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("config/kiosk.toml"),
-    )
-    .unwrap();
+    let load = |file: &str| {
+        KioskConfig::load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file)).unwrap()
+    };
+    let config = load("config/kiosk.toml");
+    // The library poll adds the results screen and a multiple choice.
+    let poll = load("config/library-poll.toml");
     let platform = headless::install(width, height).unwrap();
 
     let blank = BlankWindow::new().unwrap();
@@ -43,24 +46,40 @@ fn main() {
     let ui = AppWindow::new().unwrap();
     ui.show().unwrap();
     let mut window = HeadlessWindow::take(&platform).unwrap();
-    let scenery = Scenery::load(&config).unwrap();
     let mut worst: f64 = 0.0;
-    for (name, view) in screens(&config, config.default_language, Default::default()) {
-        present(&ui, &scenery, &config.survey, &view, None);
-        let frame = full_frame(&mut window);
-        let ratio = ms(frame) / ms(blank_frame);
-        worst = worst.max(ratio);
-        println!(
-            "{width}x{height}: {name:<13} full frame {:.2} ms ({ratio:.2}× blank)",
-            ms(frame)
-        );
+    for (config, prefix) in [(&config, ""), (&poll, "poll ")] {
+        let scenery = Scenery::load(config).unwrap();
+        let session = Session::resolve(config, Overrides::default());
+        let sample = sample_results(&config.survey);
+        for (name, view) in screens(config, config.default_language, Default::default()) {
+            // The feedback survey's staff screens stand for both.
+            if !prefix.is_empty() && matches!(name.as_str(), "out-of-order" | "pin") {
+                continue;
+            }
+            if !prefix.is_empty() && name.starts_with("panel") {
+                continue;
+            }
+            prepare_staff_screen(&ui, config, &session, &name);
+            let results = (name != "results-too-few").then_some(&sample);
+            present(&ui, &scenery, &session, &view, results);
+            let frame = full_frame(&mut window);
+            let ratio = ms(frame) / ms(blank_frame);
+            worst = worst.max(ratio);
+            println!(
+                "{width}x{height}: {:<18} full frame {:.2} ms ({ratio:.2}× blank)",
+                format!("{prefix}{name}"),
+                ms(frame)
+            );
+        }
     }
     println!("{width}x{height}: worst screen {worst:.2}× the blank frame (target ≤ 1.5)");
 
     // A tap on a face: the tapped one lights up, and only that region is redrawn into the
     // reused buffer.
+    let scenery = Scenery::load(&config).unwrap();
+    let session = Session::resolve(&config, Overrides::default());
     let question = |selected: Option<usize>| View {
-        selected,
+        selected: selected.into_iter().collect(),
         highlighted: selected.is_some(),
         ..View::new(Screen::Question(0), config.default_language)
     };
@@ -69,16 +88,16 @@ fn main() {
         std::thread::sleep(Duration::from_millis(150));
         window.render();
     };
-    present(&ui, &scenery, &config.survey, &question(None), None);
+    present(&ui, &scenery, &session, &question(None), None);
     window.render();
     let mut redraws = Vec::new();
     for i in 0..FRAMES * 2 {
-        present(&ui, &scenery, &config.survey, &question(Some(i % 5)), None);
+        present(&ui, &scenery, &session, &question(Some(i % 5)), None);
         let started = Instant::now();
         window.render();
         redraws.push(started.elapsed());
         settle(&mut window);
-        present(&ui, &scenery, &config.survey, &question(None), None);
+        present(&ui, &scenery, &session, &question(None), None);
         window.render();
         settle(&mut window);
     }

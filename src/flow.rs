@@ -171,6 +171,16 @@ impl Flow {
         &self.survey
     }
 
+    /// Staff switched the survey (from the panel): nobody is answering the old one.
+    pub fn set_survey(&mut self, survey: Arc<SurveyDefinition>) {
+        self.answers = vec![None; survey.questions.len()];
+        self.own.clear();
+        self.survey = survey;
+        if matches!(self.screen, Screen::Question(_) | Screen::Results | Screen::Thanks) {
+            self.reset();
+        }
+    }
+
     pub fn screen(&self) -> Screen {
         self.screen
     }

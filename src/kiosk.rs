@@ -13,13 +13,19 @@ use crate::clock::ClockSource;
 use crate::config::KioskConfig;
 use crate::flow::{Flow, FlowSettings, Now, Submission, Tap};
 use crate::results::PollResults;
+use crate::session::{Overrides, Session};
 use crate::store::{self, StoreEvent, StoreHandle, StoreOptions};
 use crate::upload::UploaderHandle;
 
 pub struct Kiosk {
     flow: Flow,
     survey_ref: SurveyRef,
-    event: EventInfo,
+    session: Session,
+    /// What staff may choose from in the panel: the device file's surveys and events, and
+    /// which of them the file makes the default.
+    surveys: Vec<Arc<SurveyDefinition>>,
+    events: Vec<EventInfo>,
+    overrides_path: std::path::PathBuf,
     clock: Box<dyn ClockSource>,
     store: Option<StoreHandle>,
     store_thread: Option<JoinHandle<()>>,
@@ -40,7 +46,8 @@ impl Drop for Kiosk {
 }
 
 impl Kiosk {
-    /// Starts the store thread on the configured buffer and a flow at the attract screen.
+    /// Starts the store thread on the configured buffer and a flow at the attract screen,
+    /// running what the panel last chose (see [`Session`]).
     pub fn start(
         config: &KioskConfig,
         clock: Box<dyn ClockSource>,
@@ -60,19 +67,92 @@ impl Kiosk {
             keep_partial: config.keep_partial,
             pin: config.panel.pin.clone(),
         };
-        Kiosk {
-            survey_ref: SurveyRef {
-                id: config.survey.id.clone(),
-                hash: config.survey.content_hash(),
-            },
-            flow: Flow::new(config.survey.clone(), settings),
-            event: config.event.clone(),
+        let overrides_path = Overrides::path(&config.data_dir);
+        let session = Session::resolve(config, Overrides::load(&overrides_path));
+        if !session.overrides.is_empty() {
+            tracing::info!(overrides = ?session.overrides, "running what staff set in the panel");
+        }
+        let kiosk = Kiosk {
+            survey_ref: survey_ref(&session.survey),
+            flow: Flow::new(session.survey.clone(), settings),
+            session,
+            surveys: config.surveys.iter().map(|c| c.survey.clone()).collect(),
+            events: config.events.clone(),
+            overrides_path,
             clock,
             store: Some(store),
             store_thread: Some(store_thread),
             store_events,
             uploader: None,
             results: None,
+        };
+        kiosk.ask_results();
+        kiosk
+    }
+
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
+
+    /// The surveys and events staff may choose from, the device file's defaults first.
+    pub fn choices(&self) -> (&[Arc<SurveyDefinition>], &[EventInfo]) {
+        (&self.surveys, &self.events)
+    }
+
+    /// Staff: run the survey at `index` of [`Kiosk::choices`].
+    pub fn choose_survey(&mut self, index: usize) {
+        let Some(survey) = self.surveys.get(index).cloned() else {
+            return;
+        };
+        tracing::info!(survey = %survey.id, "staff switched the survey");
+        self.session.overrides.survey = (index > 0).then(|| survey.id.clone());
+        self.survey_ref = survey_ref(&survey);
+        self.flow.set_survey(survey.clone());
+        self.session.survey = survey;
+        self.results = None;
+        self.ask_results();
+        self.keep_overrides();
+    }
+
+    /// Staff: start a session for the event at `index` of [`Kiosk::choices`].
+    pub fn choose_event(&mut self, index: usize) {
+        let Some(event) = self.events.get(index).cloned() else {
+            return;
+        };
+        tracing::info!(event = %event.name.get(hetki_protocol::Language::Fi), "staff started an event session");
+        self.session.overrides.event = (index > 0).then(|| event.clone());
+        self.session.event = event;
+        self.keep_overrides();
+    }
+
+    /// Staff: answers from now on are (or are no longer) tests, flagged and never counted.
+    pub fn set_test_mode(&mut self, on: bool) {
+        tracing::info!(on, "staff switched test mode");
+        self.session.test_mode = on;
+        self.session.overrides.test_mode = on;
+        self.keep_overrides();
+    }
+
+    /// Staff: back to exactly what the device file says.
+    pub fn forget_overrides(&mut self) {
+        tracing::info!("staff went back to the device file's settings");
+        self.set_test_mode(false);
+        self.choose_event(0);
+        self.choose_survey(0);
+    }
+
+    fn keep_overrides(&self) {
+        if let Err(error) = self.session.overrides.save(&self.overrides_path) {
+            tracing::error!(%error, path = %self.overrides_path.display(), "cannot keep the panel's settings");
+        }
+    }
+
+    /// Asks the store for the active poll's published results (they come as a store event).
+    fn ask_results(&self) {
+        if self.session.survey.results_step().is_some() {
+            if let Some(store) = &self.store {
+                store.ask_results(self.session.survey.clone());
+            }
         }
     }
 
@@ -96,7 +176,7 @@ impl Kiosk {
     }
 
     pub fn survey(&self) -> &Arc<SurveyDefinition> {
-        self.flow.survey()
+        &self.session.survey
     }
 
     /// A touch; returns the id of the response it submitted, if any.
@@ -134,8 +214,10 @@ impl Kiosk {
         match event {
             StoreEvent::Committed { id, seq, results } => {
                 tracing::debug!(%id, seq, "response committed");
-                if let Some(results) = results {
-                    self.results = Some(results.clone());
+                if let Some((survey, results)) = results {
+                    if *survey == self.session.survey.id {
+                        self.results = Some(results.clone());
+                    }
                 }
                 if let Some(uploader) = &self.uploader {
                     uploader.nudge();
@@ -148,6 +230,11 @@ impl Kiosk {
                     self.submit(partial);
                 }
             }
+            StoreEvent::Results { survey, results } => {
+                if *survey == self.session.survey.id {
+                    self.results = Some(results.clone());
+                }
+            }
             StoreEvent::Recovered => self.flow.store_recovered(),
         }
     }
@@ -157,16 +244,17 @@ impl Kiosk {
             id: Uuid::now_v7(),
             seq: 0, // the store numbers it
             survey: self.survey_ref.clone(),
-            event: self.event.clone(),
+            event: self.session.event.clone(),
             language: submission.language,
             complete: submission.complete,
             recorded_at: self.clock.wall(),
             clock: self.clock.facts(),
             display: submission.display,
+            test: self.session.test_mode,
             answers: submission.answers,
         };
         let id = response.id;
-        let survey = self.flow.survey().clone();
+        let survey = self.session.survey.clone();
         if !self
             .store
             .as_ref()
@@ -176,5 +264,12 @@ impl Kiosk {
             let _ = self.flow.store_failed();
         }
         id
+    }
+}
+
+fn survey_ref(survey: &SurveyDefinition) -> SurveyRef {
+    SurveyRef {
+        id: survey.id.clone(),
+        hash: survey.content_hash(),
     }
 }

@@ -13,6 +13,7 @@ pub mod qr;
 pub mod results;
 pub mod run;
 pub mod screenshot;
+pub mod session;
 pub mod simulate;
 pub mod store;
 pub mod sync;

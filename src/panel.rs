@@ -4,7 +4,8 @@
 use std::path::PathBuf;
 
 use anyhow::Context;
-use chrono::{DateTime, Local, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 
 use crate::store::{Database, StoreOptions, UploadStatus, free_disk_bytes};
 
@@ -32,19 +33,23 @@ pub struct PanelPlace {
     pub device_id: String,
     pub database: PathBuf,
     pub export_dir: Option<PathBuf>,
+    /// Where "today" is counted and times are shown.
+    pub time_zone: Tz,
+    /// The device file's name, for "set here, overriding kiosk.toml".
+    pub config_file_name: String,
 }
 
 impl PanelPlace {
-    /// Reads the state now. "Today" is the device's local day (the system time zone, set to
-    /// Europe/Helsinki on a kiosk).
+    /// Reads the state now. "Today" is the day in the configured time zone.
     pub fn status(&self, now: DateTime<Utc>) -> anyhow::Result<PanelStatus> {
         let db = Database::open_existing(&self.database, &StoreOptions::default())?;
         let upload = db.upload_status()?;
+        let zone = self.time_zone;
         let midnight = now
-            .with_timezone(&Local)
+            .with_timezone(&zone)
             .date_naive()
             .and_hms_opt(0, 0, 0)
-            .and_then(|t| t.and_local_timezone(Local).earliest())
+            .and_then(|t| t.and_local_timezone(zone).earliest())
             .map(|t| t.with_timezone(&Utc))
             .unwrap_or(now);
         let today = db.count_since(midnight)?;
@@ -78,7 +83,7 @@ impl PanelPlace {
             "{} is not there (is the USB stick in?)",
             dir.display()
         );
-        let stamp = now.with_timezone(&Local).format("%Y-%m-%d-%H%M%S");
+        let stamp = now.with_timezone(&self.time_zone).format("%Y-%m-%d-%H%M%S");
         let path = dir.join(format!("hetki-{}-{stamp}.csv", self.device_id));
         let db = Database::open_existing(&self.database, &StoreOptions::default())?;
         let file = std::fs::File::create(&path)
@@ -94,11 +99,8 @@ impl PanelPlace {
     }
 }
 
-pub fn time(at: Option<DateTime<Utc>>) -> String {
-    at.map(|t| {
-        t.with_timezone(&Local)
-            .to_rfc3339_opts(SecondsFormat::Secs, true)
-            .replace('T', " ")
-    })
-    .unwrap_or_else(|| "–".into())
+/// A moment as staff read it: in the kiosk's time zone, to the minute.
+pub fn time(at: Option<DateTime<Utc>>, zone: Tz) -> String {
+    at.map(|t| t.with_timezone(&zone).format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_else(|| "–".into())
 }

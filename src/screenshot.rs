@@ -16,7 +16,8 @@ use crate::store::UploadStatus;
 use crate::ui::AppWindow;
 use crate::ui::KioskState;
 use crate::ui_adapter::panel_info;
-use crate::ui_adapter::{Scenery, present};
+use crate::session::{Overrides, Session};
+use crate::ui_adapter::{Scenery, present, show_session};
 
 /// Renders each screen at `width`×`height` in `language` into `out`; returns the files written.
 pub fn render_all(
@@ -34,14 +35,12 @@ pub fn render_all(
     let scenery = Scenery::load(config)?;
     let mut written = Vec::new();
     let sample = sample_results(&config.survey);
+    let session = Session::resolve(config, Overrides::default());
     for (name, view) in screens(config, language, display) {
         // The results screen before a poll has enough answers shows none.
         let results = (name != "results-too-few").then_some(&sample);
-        present(&ui, &scenery, &config.survey, &view, results);
-        if view.screen == Screen::Panel {
-            ui.global::<KioskState>()
-                .set_panel(panel_info(&sample_status(config)));
-        }
+        present(&ui, &scenery, &session, &view, results);
+        prepare_staff_screen(&ui, config, &session, &name);
         window.render_full();
         let path = out.join(format!("{name}.png"));
         window
@@ -107,7 +106,24 @@ pub fn screens(config: &KioskConfig, language: Language, display: Display) -> Ve
         },
     ));
     screens.push(("panel".to_owned(), View::new(Screen::Panel, language)));
+    screens.push(("panel-session".to_owned(), View::new(Screen::Panel, language)));
     screens
+}
+
+/// Fills the staff panel with a sample state and the configured choices, on the tab the
+/// screen `name` shows ("panel" the state, "panel-session" the survey and event).
+pub fn prepare_staff_screen(ui: &AppWindow, config: &KioskConfig, session: &Session, name: &str) {
+    let state = ui.global::<KioskState>();
+    state.set_panel(panel_info(&sample_status(config), config.time_zone));
+    state.set_panel_tab(i32::from(name == "panel-session"));
+    // The session tab as staff see it after switching test mode on.
+    let mut session = session.clone();
+    if name == "panel-session" {
+        session.test_mode = true;
+        session.overrides.test_mode = true;
+    }
+    let surveys: Vec<_> = config.surveys.iter().map(|c| c.survey.clone()).collect();
+    show_session(ui, &session, (&surveys, &config.events), "kiosk.toml");
 }
 
 /// Made-up totals for the results screen's picture, so every bar shows.

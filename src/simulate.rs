@@ -38,6 +38,10 @@ pub fn simulate(
             let options = kiosk.survey().questions[q].option_count() as u64;
             let pick = (random.next() % options) as usize;
             submitted = submitted.or(kiosk.tap(Tap::Option(pick), now));
+            if kiosk.survey().questions[q].is_multiple() {
+                submitted = submitted.or(kiosk.tap(Tap::Done, now));
+                continue;
+            }
             now += timing.highlight;
             submitted = submitted.or(kiosk.tick(now));
         }
@@ -47,7 +51,7 @@ pub fn simulate(
         loop {
             match kiosk.wait_store(COMMIT_TIMEOUT) {
                 Some(StoreEvent::Committed { id: committed, .. }) if committed == id => break,
-                Some(StoreEvent::Committed { .. } | StoreEvent::Recovered) => {}
+                Some(StoreEvent::Committed { .. } | StoreEvent::Results { .. } | StoreEvent::Recovered) => {}
                 Some(StoreEvent::Unavailable { reason }) => {
                     bail!("the store cannot write: {reason}")
                 }

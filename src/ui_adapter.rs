@@ -2,21 +2,26 @@
 //! new flow view is written into `KioskState`. The only module that knows both sides.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::path::Path;
 use std::rc::{Rc, Weak};
 use std::time::Duration;
 
+use std::sync::Arc;
+
 use hetki_protocol::{DisplayTheme, EventInfo, Language, QuestionKind, SurveyDefinition, Text};
 use slint::{ComponentHandle, Image, Model, ModelRc, Timer, TimerMode, VecModel};
 
-use crate::config::{ConfigError, KioskConfig};
+use crate::config::{ConfigError, KioskConfig, SurveyChoice};
+use crate::session::Session;
 use crate::flow::{Now, PinMessage, Screen, Tap, View};
 use crate::kiosk::Kiosk;
 use crate::panel::{PanelPlace, PanelStatus};
 use crate::qr::qr_image;
 use crate::results::{PollResults, results_view};
 use crate::ui::{
-    AnswerOption, AppWindow, KioskActions, KioskState, LanguageButton, PanelInfo, ResultBar,
+    AnswerOption, AppWindow, KioskActions, KioskState, LanguageButton, PanelChoice, PanelInfo,
+    ResultBar,
     ResultQuestion, Screen as UiScreen, Theme,
 };
 
@@ -27,19 +32,24 @@ pub type Clock = Rc<dyn Fn() -> Now>;
 /// bounds how fast a failing disk turns the screen to "out of order" and back.
 const STORE_POLL: Duration = Duration::from_millis(200);
 
-/// What the screens show besides the flow's state: the event, the privacy note, pictures.
+/// What the screens show besides the flow's state: the privacy note, pictures, QR codes.
 pub struct Scenery {
-    event: EventInfo,
     privacy_note: Text,
     languages: Vec<Language>,
     symbol: Option<Image>,
-    /// Per question, per option: its picture, if it has one.
-    option_images: Vec<Vec<Option<Image>>>,
-    /// QR codes for the thank-you screen: what came of the feedback, the survey on a phone.
-    follow_up_qr: Option<Image>,
-    phone_qr: Option<Image>,
+    /// Each configured survey's pictures and QR codes, by survey id.
+    surveys: HashMap<String, SurveyPictures>,
     /// Where the staff panel reads and exports.
     pub panel: PanelPlace,
+}
+
+/// One survey's pictures: per question, per option, its picture if it has one; and the QR
+/// codes of the thank-you screen (what came of the feedback, the survey on a phone).
+#[derive(Default)]
+struct SurveyPictures {
+    option_images: Vec<Vec<Option<Image>>>,
+    follow_up_qr: Option<Image>,
+    phone_qr: Option<Image>,
 }
 
 impl Scenery {
@@ -59,44 +69,56 @@ impl Scenery {
             .as_deref()
             .map(|p| load(p, &config.config_file, "symbol"))
             .transpose()?;
-        let survey_dir = config.survey_file.parent().unwrap_or(Path::new("."));
-        let mut option_images = Vec::new();
-        for (q, question) in config.survey.questions.iter().enumerate() {
-            let mut images = Vec::new();
-            if let QuestionKind::Choice { options, .. } = &question.kind {
-                for (o, option) in options.iter().enumerate() {
-                    let field = format!("questions[{q}].options[{o}].image");
-                    let image = option
-                        .image
-                        .as_ref()
-                        .map(|name| load(&survey_dir.join(name), &config.survey_file, &field));
-                    images.push(image.transpose()?);
+        let mut surveys = HashMap::new();
+        for SurveyChoice { file, survey } in &config.surveys {
+            let survey_dir = file.parent().unwrap_or(Path::new("."));
+            let mut option_images = Vec::new();
+            for (q, question) in survey.questions.iter().enumerate() {
+                let mut images = Vec::new();
+                if let QuestionKind::Choice { options, .. } = &question.kind {
+                    for (o, option) in options.iter().enumerate() {
+                        let field = format!("questions[{q}].options[{o}].image");
+                        let image = option
+                            .image
+                            .as_ref()
+                            .map(|name| load(&survey_dir.join(name), file, &field));
+                        images.push(image.transpose()?);
+                    }
                 }
+                option_images.push(images);
             }
-            option_images.push(images);
-        }
-        let qr = |url: &Option<String>, field: &str| {
-            url.as_deref()
-                .map(|url| {
-                    qr_image(url).ok_or_else(|| {
-                        ConfigError::one(&config.survey_file, Some(field), "too long for a QR code")
+            let qr = |url: &Option<String>, field: &str| {
+                url.as_deref()
+                    .map(|url| {
+                        qr_image(url).ok_or_else(|| {
+                            ConfigError::one(file, Some(field), "too long for a QR code")
+                        })
                     })
-                })
-                .transpose()
-        };
+                    .transpose()
+            };
+            let pictures = SurveyPictures {
+                option_images,
+                follow_up_qr: qr(&survey.follow_up_url, "follow_up_url")?,
+                phone_qr: qr(&survey.phone_url, "phone_url")?,
+            };
+            surveys.insert(survey.id.clone(), pictures);
+        }
         Ok(Scenery {
             panel: PanelPlace {
                 device_id: config.device_id.clone(),
                 database: config.database_path(),
                 export_dir: config.panel.export_dir.clone(),
+                time_zone: config.time_zone,
+                config_file_name: config
+                    .config_file
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
             },
-            follow_up_qr: qr(&config.survey.follow_up_url, "follow_up_url")?,
-            phone_qr: qr(&config.survey.phone_url, "phone_url")?,
-            event: config.event.clone(),
             privacy_note: config.privacy_note.clone(),
             languages: config.languages.clone(),
             symbol,
-            option_images,
+            surveys,
         })
     }
 }
@@ -105,10 +127,13 @@ impl Scenery {
 pub fn present(
     ui: &AppWindow,
     scenery: &Scenery,
-    survey: &SurveyDefinition,
+    session: &Session,
     view: &View,
     results: Option<&PollResults>,
 ) {
+    let survey = &*session.survey;
+    let no_pictures = SurveyPictures::default();
+    let pictures = scenery.surveys.get(&survey.id).unwrap_or(&no_pictures);
     let language = view.language;
     let state = ui.global::<KioskState>();
     // The chrome strings (buttons, thanks) follow the respondent's language; "en" is the source.
@@ -143,8 +168,9 @@ pub fn present(
         _ => -1,
     });
     state.set_pin_locked(view.pin_message == Some(PinMessage::Locked));
-    state.set_event_name(scenery.event.name.get(language).into());
-    state.set_event_place(scenery.event.place.get(language).into());
+    state.set_event_name(session.event.name.get(language).into());
+    state.set_event_place(session.event.place.get(language).into());
+    state.set_test_mode(session.test_mode);
     state.set_privacy_note(scenery.privacy_note.get(language).into());
     state.set_survey_title(survey.title.get(language).into());
     if let Some(symbol) = &scenery.symbol {
@@ -152,8 +178,8 @@ pub fn present(
     }
     state.set_question_count(survey.questions.len() as i32);
     if view.screen == Screen::Thanks {
-        state.set_follow_up_qr(scenery.follow_up_qr.clone().unwrap_or_default());
-        state.set_phone_qr(scenery.phone_qr.clone().unwrap_or_default());
+        state.set_follow_up_qr(pictures.follow_up_qr.clone().unwrap_or_default());
+        state.set_phone_qr(pictures.phone_qr.clone().unwrap_or_default());
     }
     update_rows(
         state.get_languages(),
@@ -199,8 +225,10 @@ pub fn present(
                 .map(|(i, option)| AnswerOption {
                     label: option.label.get(language).into(),
                     face: 0,
-                    image: scenery.option_images[q]
-                        .get(i)
+                    image: pictures
+                        .option_images
+                        .get(q)
+                        .and_then(|images| images.get(i))
                         .cloned()
                         .flatten()
                         .unwrap_or_default(),
@@ -341,6 +369,24 @@ impl KioskUi {
         let weak = Rc::downgrade(&inner);
         actions
             .on_panel_export(move || Inner::with(&weak, |i| i.panel_action(PanelAction::Export)));
+        let weak = Rc::downgrade(&inner);
+        actions.on_panel_choose_survey(move |index| {
+            Inner::with(&weak, |i| {
+                i.panel_action(PanelAction::Survey(index.max(0) as usize))
+            })
+        });
+        let weak = Rc::downgrade(&inner);
+        actions.on_panel_choose_event(move |index| {
+            Inner::with(&weak, |i| i.panel_action(PanelAction::Event(index.max(0) as usize)))
+        });
+        let weak = Rc::downgrade(&inner);
+        actions.on_panel_toggle_test_mode(move || {
+            Inner::with(&weak, |i| i.panel_action(PanelAction::ToggleTestMode))
+        });
+        let weak = Rc::downgrade(&inner);
+        actions.on_panel_forget_overrides(move || {
+            Inner::with(&weak, |i| i.panel_action(PanelAction::ForgetOverrides))
+        });
         let tap = tapper();
         actions.on_answer(move |index| tap(Tap::Option(index.max(0) as usize)));
 
@@ -396,8 +442,19 @@ impl Inner {
                     state.set_panel_notice_detail(format!("{error:#}").into());
                 }
             },
+            PanelAction::Survey(index) => self.kiosk.borrow_mut().choose_survey(index),
+            PanelAction::Event(index) => self.kiosk.borrow_mut().choose_event(index),
+            PanelAction::ToggleTestMode => {
+                let mut kiosk = self.kiosk.borrow_mut();
+                let on = !kiosk.session().test_mode;
+                kiosk.set_test_mode(on);
+            }
+            PanelAction::ForgetOverrides => self.kiosk.borrow_mut().forget_overrides(),
         }
         show_panel(&ui, &self.scenery.panel);
+        let kiosk = self.kiosk.borrow();
+        show_session(&ui, kiosk.session(), kiosk.choices(), &self.scenery.panel.config_file_name);
+        drop(kiosk);
         self.refresh();
     }
 
@@ -421,9 +478,11 @@ impl Inner {
                 if now_showing.0.screen == Screen::Panel && !was_panel {
                     ui.global::<KioskState>().set_panel_notice(0);
                     show_panel(&ui, &self.scenery.panel);
+                    let name = &self.scenery.panel.config_file_name;
+                    show_session(&ui, kiosk.session(), kiosk.choices(), name);
                 }
                 let (view, results) = &now_showing;
-                present(&ui, &self.scenery, kiosk.survey(), view, results.as_ref());
+                present(&ui, &self.scenery, kiosk.session(), view, results.as_ref());
             }
             *self.shown.borrow_mut() = Some(now_showing);
         }
@@ -443,6 +502,36 @@ impl Inner {
 enum PanelAction {
     Sync,
     Export,
+    Survey(usize),
+    Event(usize),
+    ToggleTestMode,
+    ForgetOverrides,
+}
+
+/// What the kiosk runs, and what staff may choose from (`surveys`, `events`), into the panel.
+pub fn show_session(
+    ui: &AppWindow,
+    session: &Session,
+    (surveys, events): (&[Arc<SurveyDefinition>], &[EventInfo]),
+    config_file_name: &str,
+) {
+    let state = ui.global::<KioskState>();
+    let language = Language::from_code(&state.get_language()).unwrap_or(Language::Fi);
+    let surveys = surveys.iter().map(|survey| PanelChoice {
+        label: survey.title.get(language).into(),
+        detail: survey.id.clone().into(),
+        current: survey.id == session.survey.id,
+    });
+    let events = events.iter().map(|event| PanelChoice {
+        label: event.name.get(language).into(),
+        detail: event.place.get(language).into(),
+        current: *event == session.event,
+    });
+    state.set_panel_surveys(ModelRc::new(VecModel::from(surveys.collect::<Vec<_>>())));
+    state.set_panel_events(ModelRc::new(VecModel::from(events.collect::<Vec<_>>())));
+    state.set_test_mode(session.test_mode);
+    state.set_panel_overridden(!session.overrides.is_empty());
+    state.set_config_file_name(config_file_name.into());
 }
 
 /// Reads the device's state into the panel (only while staff look at it).
@@ -458,12 +547,13 @@ pub fn show_panel(ui: &AppWindow, place: &PanelPlace) {
             ..Default::default()
         }
     });
-    ui.global::<KioskState>().set_panel(panel_info(&status));
+    ui.global::<KioskState>()
+        .set_panel(panel_info(&status, place.time_zone));
 }
 
 /// The panel's facts as text.
-pub fn panel_info(status: &PanelStatus) -> PanelInfo {
-    use crate::panel::time;
+pub fn panel_info(status: &PanelStatus, zone: chrono_tz::Tz) -> PanelInfo {
+    let time = |at| crate::panel::time(at, zone);
     let u = &status.upload;
     PanelInfo {
         device_id: status.device_id.clone().into(),

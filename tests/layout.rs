@@ -6,9 +6,10 @@
 use std::path::Path;
 
 use hetki::config::KioskConfig;
-use hetki::screenshot::{sample_results, sample_status, screens};
-use hetki::ui::{AppWindow, KioskState, Theme};
-use hetki::ui_adapter::{Scenery, panel_info, present};
+use hetki::screenshot::{prepare_staff_screen, sample_results, screens};
+use hetki::session::{Overrides, Session};
+use hetki::ui::{AppWindow, Theme};
+use hetki::ui_adapter::{Scenery, present};
 use hetki_protocol::{Display, DisplayTheme, Language};
 use std::time::Duration;
 
@@ -93,8 +94,9 @@ fn out_of_reach(ui: &AppWindow, height: u32) -> Vec<String> {
 fn check_all(config: &KioskConfig, ui: &AppWindow, problems: &mut Vec<String>) {
     let scenery = Scenery::load(config).unwrap();
     let sample = sample_results(&config.survey);
-    ui.global::<KioskState>()
-        .set_panel(panel_info(&sample_status(config)));
+    // Test mode on: its banner shows on every resident screen.
+    let mut session = Session::resolve(config, Overrides::default());
+    session.test_mode = true;
     for size in SIZES {
         set_size(ui, size);
         for language in Language::ALL {
@@ -103,9 +105,10 @@ fn check_all(config: &KioskConfig, ui: &AppWindow, problems: &mut Vec<String>) {
                     let display = Display { theme, large_text };
                     for (name, view) in screens(config, language, display) {
                         let results = (name != "results-too-few").then_some(&sample);
-                        present(ui, &scenery, &config.survey, &view, results);
+                        prepare_staff_screen(ui, config, &session, &name);
+                        present(ui, &scenery, &session, &view, results);
                         let mut found = misfits(ui, size);
-                        if size.1 > size.0 && !matches!(name.as_str(), "pin" | "panel") {
+                        if size.1 > size.0 && !name.starts_with("pin") && !name.starts_with("panel") {
                             found.extend(out_of_reach(ui, size.1));
                         }
                         for misfit in found {
@@ -136,12 +139,14 @@ fn every_screen_fits_every_size_language_and_display_setting() {
     let mut survey = (*broken.survey).clone();
     survey.questions[0].text = "Kaupunkisuunnittelulautakunnanpuheenjohtajaehdokkaalle?".into();
     broken.survey = survey.into();
+    broken.surveys[0].survey = broken.survey.clone();
     set_size(&ui, (800, 480));
     let (name, view) = screens(&broken, Language::Fi, Display::default())
         .into_iter()
         .find(|(name, _)| name == "question-1")
         .unwrap();
-    present(&ui, &Scenery::load(&broken).unwrap(), &broken.survey, &view, None);
+    let session = Session::resolve(&broken, Overrides::default());
+    present(&ui, &Scenery::load(&broken).unwrap(), &session, &view, None);
     assert!(
         misfits(&ui, (800, 480)).iter().any(|m| m.contains("Kaupunki")),
         "{name}: the too-long word was not caught"

@@ -131,11 +131,13 @@ fn a_poll_renders_its_results_screen_with_bars_and_before_it_has_enough_answers(
         [
             "attract.png",
             "question-1.png",
+            "question-2.png",
             "results.png",
             "results-too-few.png",
             "out-of-order.png",
             "pin.png",
-            "panel.png"
+            "panel.png",
+            "panel-session.png"
         ]
     );
     let (_, _, with_bars) = read_png(&out.join("results.png"));

@@ -54,6 +54,7 @@ fn response(survey: &SurveyDefinition, overall: u8, heard: &str, complete: bool)
             synchronized: false,
         },
         display: Default::default(),
+        test: false,
         answers,
     }
 }
@@ -212,7 +213,7 @@ fn exports_hold_every_response_in_both_formats() {
     let rows: Vec<&str> = csv.split("\r\n").filter(|r| !r.is_empty()).collect();
     assert_eq!(rows.len(), 4);
     assert!(
-        rows[0].ends_with("clock_synchronized,display_theme,large_text,overall,heard,again"),
+        rows[0].ends_with("clock_synchronized,display_theme,large_text,test,overall,heard,again"),
         "{}",
         rows[0]
     );
@@ -223,7 +224,7 @@ fn exports_hold_every_response_in_both_formats() {
         rows[1]
     );
     assert!(
-        rows[1].ends_with(",default,false,1,partly,skipped"),
+        rows[1].ends_with(",default,false,false,1,partly,skipped"),
         "{}",
         rows[1]
     );

@@ -14,6 +14,7 @@ use hetki::ui::{AppWindow, KioskState, Screen};
 use hetki::ui_adapter::{Clock, KioskUi, Scenery};
 use hetki_protocol::{AnswerValue, Language};
 use i_slint_backend_testing::{
+    AccessibleRole,
     ElementHandle, get_mocked_time, init_no_event_loop, mock_elapsed_time,
 };
 use slint::platform::PointerEventButton;
@@ -33,6 +34,14 @@ fn store_options() -> StoreOptions {
     }
 }
 
+/// The elements a screen reader announces as `label`: what is hidden from it (role none, like
+/// the text inside a button, which the button itself speaks for) is left out.
+fn spoken(ui: &AppWindow, label: &str) -> Vec<ElementHandle> {
+    ElementHandle::find_by_accessible_label(ui, label)
+        .filter(|e| e.accessible_role() != Some(AccessibleRole::None))
+        .collect()
+}
+
 impl TestKiosk {
     fn start() -> TestKiosk {
         TestKiosk::start_with(Setup::demo())
@@ -40,6 +49,11 @@ impl TestKiosk {
 
     fn start_with(setup: Setup) -> TestKiosk {
         init_no_event_loop();
+        TestKiosk::restart_with(setup)
+    }
+
+    /// A kiosk on `setup` again, as after a power cut, in the same test (and platform).
+    fn restart_with(setup: Setup) -> TestKiosk {
         let config = setup.config();
         let ui = AppWindow::new().unwrap();
         ui.window().set_size(slint::PhysicalSize::new(1280, 800));
@@ -56,7 +70,7 @@ impl TestKiosk {
 
     /// Taps the one control a screen reader would call `label`.
     fn tap(&self, label: &str) {
-        let found: Vec<_> = ElementHandle::find_by_accessible_label(&self.ui, label).collect();
+        let found = spoken(&self.ui, label);
         assert_eq!(
             found.len(),
             1,
@@ -74,9 +88,7 @@ impl TestKiosk {
     }
 
     fn has(&self, label: &str) -> bool {
-        ElementHandle::find_by_accessible_label(&self.ui, label)
-            .next()
-            .is_some()
+        !spoken(&self.ui, label).is_empty()
     }
 
     fn wait(&self, ms: u64) {
@@ -101,8 +113,7 @@ impl TestKiosk {
         options
             .iter()
             .map(|option| {
-                let found: Vec<_> =
-                    ElementHandle::find_by_accessible_label(&self.ui, &option.label).collect();
+                let found = spoken(&self.ui, &option.label);
                 assert_eq!(found.len(), 1, "{}", option.label);
                 found[0]
                     .accessible_checked()
@@ -665,4 +676,59 @@ fn staff_open_the_panel_with_a_long_press_and_the_pin_and_export_from_it() {
     assert_eq!(kiosk.screen(), Screen::Panel);
     kiosk.wait(121_000);
     assert_eq!(kiosk.screen(), Screen::Attract);
+}
+
+fn open_panel(kiosk: &TestKiosk) {
+    press_corner(kiosk, 3100);
+    type_pin(kiosk, "2468");
+    assert_eq!(kiosk.screen(), Screen::Panel);
+}
+
+#[test]
+fn staff_switch_survey_event_and_test_mode_and_the_choices_outlive_a_restart() {
+    let kiosk = TestKiosk::start();
+    open_panel(&kiosk);
+    kiosk.tap("Kysely ja tapahtuma");
+    assert!(!kiosk.has("Asetettu tässä, ohittaa tiedoston kiosk.toml."));
+    kiosk.tap("Pikakysely");
+    kiosk.tap("Pop-up: Tapiolan kävelykatu\nKauppakeskus Ainoa");
+    kiosk.tap("Testitila");
+    assert!(kiosk.has("Asetettu tässä, ohittaa tiedoston kiosk.toml."));
+    kiosk.tap("Sulje");
+
+    // Residents now get the poll, told that answers are not counted.
+    assert!(kiosk.has("TESTITILA: vastauksia ei lasketa"));
+    let state = kiosk.ui.global::<KioskState>();
+    assert_eq!(state.get_survey_title(), "Pikakysely");
+    assert_eq!(state.get_event_name(), "Pop-up: Tapiolan kävelykatu");
+    kiosk.tap("Napauta ja vastaa");
+    kiosk.answer("Pelejä");
+    kiosk.tap("Iltaisin");
+    kiosk.tap("Valmis");
+    assert_eq!(kiosk.screen(), Screen::Results);
+    let rows = kiosk.stored(1);
+    let row = &rows[0].response;
+    assert!(row.test, "a test answer is flagged");
+    assert_eq!(row.survey.id, "library-poll");
+    assert_eq!(row.event.area.as_deref(), Some("Suur-Tapiola"));
+    let db = Database::open(&kiosk.setup.database(), &store_options()).unwrap();
+    assert_eq!(db.tally("library-poll", "add").unwrap(), vec![], "and never counted");
+    drop(db);
+
+    // What staff chose is kept across a restart.
+    let TestKiosk { setup, .. } = kiosk;
+    let kiosk = TestKiosk::restart_with(setup);
+    let state = kiosk.ui.global::<KioskState>();
+    assert_eq!(state.get_survey_title(), "Pikakysely");
+    assert!(kiosk.has("TESTITILA: vastauksia ei lasketa"));
+
+    // Back to the file's settings: the feedback survey, counted answers.
+    open_panel(&kiosk);
+    kiosk.tap("Kysely ja tapahtuma");
+    kiosk.tap("Käytä tiedoston asetuksia");
+    assert!(!kiosk.has("Asetettu tässä, ohittaa tiedoston kiosk.toml."));
+    kiosk.tap("Sulje");
+    assert!(!kiosk.has("TESTITILA: vastauksia ei lasketa"));
+    assert_eq!(state.get_survey_title(), "Palaute tilaisuudesta");
+    assert_eq!(state.get_event_name(), "Asukasilta: Leppävaaran keskus");
 }

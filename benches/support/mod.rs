@@ -50,6 +50,7 @@ pub fn response(config: &KioskConfig, i: usize, pick: impl Fn(usize, usize) -> u
             synchronized: true,
         },
         display: Default::default(),
+        test: false,
         answers: survey
             .questions
             .iter()

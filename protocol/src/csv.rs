@@ -6,7 +6,7 @@ use std::io::Write;
 use crate::{Language, Response, SurveyDefinition};
 
 /// The columns every export starts with.
-pub const RESPONSE_COLUMNS: [&str; 17] = [
+pub const RESPONSE_COLUMNS: [&str; 18] = [
     "id",
     "seq",
     "device_id",
@@ -24,6 +24,7 @@ pub const RESPONSE_COLUMNS: [&str; 17] = [
     "clock_synchronized",
     "display_theme",
     "large_text",
+    "test",
 ];
 
 /// The cells of `RESPONSE_COLUMNS` for one response.
@@ -48,6 +49,7 @@ pub fn response_cells(device_id: &str, r: &Response) -> Vec<String> {
         r.clock.synchronized.to_string(),
         r.display.theme.code().to_owned(),
         r.display.large_text.to_string(),
+        r.test.to_string(),
     ]
 }
 

@@ -26,6 +26,9 @@ pub struct Response {
     /// How the screen looked for this respondent (older responses lack it: the defaults).
     #[serde(default)]
     pub display: Display,
+    /// Given in the panel's test mode: kept apart, never counted in results.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub test: bool,
     pub answers: Vec<Answer>,
 }
 

@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use super::error::{ConfigError, ConfigProblem, in_range, parse_toml};
 use super::upload::UploadFile;
-use super::{KioskConfig, PanelConfig, Timing, load_survey};
+use super::{KioskConfig, PanelConfig, SurveyChoice, Timing, load_survey};
 
 /// Where `--config` points when it is not given.
 pub const DEFAULT_CONFIG_PATH: &str = "config/kiosk.toml";
@@ -20,6 +20,11 @@ struct DeviceFile {
     device_id: String,
     /// The active survey file, relative to this file.
     survey: PathBuf,
+    /// Other survey files staff may switch to in the panel, relative to this file.
+    #[serde(default)]
+    surveys: Vec<PathBuf>,
+    /// The time zone "today" and the panel's times are in.
+    time_zone: Option<String>,
     /// Relative to this file.
     data_dir: PathBuf,
     /// Defaults to every language the survey has.
@@ -34,6 +39,9 @@ struct DeviceFile {
     #[serde(default = "yes")]
     keep_partial: bool,
     event: EventFile,
+    /// Other events staff may start a session for in the panel.
+    #[serde(default)]
+    events: Vec<EventFile>,
     #[serde(default)]
     timing: TimingFile,
     #[serde(default)]
@@ -51,7 +59,7 @@ struct PanelFile {
     export_dir: Option<PathBuf>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Clone)]
 #[serde(deny_unknown_fields)]
 struct EventFile {
     name: Text,
@@ -78,14 +86,21 @@ pub(super) fn load(path: &Path) -> Result<KioskConfig, ConfigError> {
     let file: DeviceFile = parse_toml(path)?;
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut problems = Vec::new();
-    let survey_path = dir.join(&file.survey);
-    let survey = match load_survey(&survey_path) {
-        Ok(survey) => Some(survey),
-        Err(mut error) => {
-            problems.append(&mut error.problems);
-            None
+    let mut load = |relative: &PathBuf| {
+        let path = dir.join(relative);
+        match load_survey(&path) {
+            Ok(survey) => Some(SurveyChoice {
+                file: path,
+                survey: Arc::new(survey),
+            }),
+            Err(mut error) => {
+                problems.append(&mut error.problems);
+                None
+            }
         }
     };
+    let survey = load(&file.survey);
+    let others: Vec<Option<SurveyChoice>> = file.surveys.iter().map(&mut load).collect();
     let mut problem = |field: &str, message: String| {
         problems.push(ConfigProblem {
             file: path.to_owned(),
@@ -112,7 +127,7 @@ pub(super) fn load(path: &Path) -> Result<KioskConfig, ConfigError> {
     let languages = file
         .languages
         .clone()
-        .or_else(|| survey.as_ref().map(|s| s.languages.clone()))
+        .or_else(|| survey.as_ref().map(|s| s.survey.languages.clone()))
         .unwrap_or_default();
     if file.languages.as_ref().is_some_and(Vec::is_empty) {
         problem(
@@ -120,11 +135,22 @@ pub(super) fn load(path: &Path) -> Result<KioskConfig, ConfigError> {
             "list at least one language (fi, sv, en)".into(),
         );
     }
-    if let Some(survey) = &survey {
-        for language in languages.iter().filter(|l| !survey.languages.contains(l)) {
+    let mut ids = std::collections::HashSet::new();
+    for (i, choice) in survey.iter().chain(others.iter().flatten()).enumerate() {
+        let field = if i == 0 { "survey" } else { "surveys" };
+        if !ids.insert(choice.survey.id.clone()) {
             problem(
-                "languages",
-                format!("the survey {:?} has no {language} texts", survey.id),
+                field,
+                format!("the survey {:?} is listed twice", choice.survey.id),
+            );
+        }
+        for language in languages
+            .iter()
+            .filter(|l| !choice.survey.languages.contains(l))
+        {
+            problem(
+                field,
+                format!("the survey {:?} has no {language} texts", choice.survey.id),
             );
         }
     }
@@ -138,15 +164,46 @@ pub(super) fn load(path: &Path) -> Result<KioskConfig, ConfigError> {
             format!("{default_language} is not among the languages {languages:?}"),
         );
     }
-    for (field, text) in [
-        ("privacy_note", &file.privacy_note),
-        ("event.name", &file.event.name),
-        ("event.place", &file.event.place),
-    ] {
-        for missing in text.missing(&languages) {
-            problem(field, format!("the {missing} text is missing"));
+    for missing in file.privacy_note.missing(&languages) {
+        problem("privacy_note", format!("the {missing} text is missing"));
+    }
+    let events: Vec<EventInfo> = std::iter::once(&file.event)
+        .chain(&file.events)
+        .map(|e| EventInfo {
+            name: e.name.clone(),
+            place: e.place.clone(),
+            area: e.area.clone(),
+            topic: e.topic.clone(),
+        })
+        .collect();
+    for (i, event) in events.iter().enumerate() {
+        let at = if i == 0 {
+            "event".to_owned()
+        } else {
+            format!("events[{}]", i - 1)
+        };
+        for (field, text) in [("name", &event.name), ("place", &event.place)] {
+            for missing in text.missing(&languages) {
+                problem(
+                    &format!("{at}.{field}"),
+                    format!("the {missing} text is missing"),
+                );
+            }
+        }
+        if events[..i].contains(event) {
+            problem(&at, "the same event is listed twice".into());
         }
     }
+    let time_zone = match &file.time_zone {
+        None => chrono_tz::Europe::Helsinki,
+        Some(name) => name.parse().unwrap_or_else(|_| {
+            problem(
+                "time_zone",
+                format!("{name:?} is not a time zone: use a name such as \"Europe/Helsinki\""),
+            );
+            chrono_tz::Europe::Helsinki
+        }),
+    };
 
     let symbol = file.symbol.as_ref().map(|s| dir.join(s));
     if let Some(symbol) = &symbol {
@@ -209,18 +266,16 @@ pub(super) fn load(path: &Path) -> Result<KioskConfig, ConfigError> {
             config_file: path.to_owned(),
             device_id: file.device_id,
             data_dir: dir.join(file.data_dir),
-            survey_file: survey_path,
-            survey: Arc::new(survey),
+            survey_file: survey.file.clone(),
+            survey: survey.survey.clone(),
+            surveys: std::iter::once(survey).chain(others.into_iter().flatten()).collect(),
+            events: events.clone(),
+            time_zone,
             languages,
             default_language,
             privacy_note: file.privacy_note,
             symbol,
-            event: EventInfo {
-                name: file.event.name,
-                place: file.event.place,
-                area: file.event.area,
-                topic: file.event.topic,
-            },
+            event: events[0].clone(),
             timing,
             keep_partial: file.keep_partial,
             fullscreen: file.fullscreen,

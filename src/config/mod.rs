@@ -27,6 +27,12 @@ pub struct KioskConfig {
     pub survey: Arc<SurveyDefinition>,
     /// The survey file: option images are named relative to it.
     pub survey_file: PathBuf,
+    /// Every survey staff may switch to in the panel; the first is `survey`.
+    pub surveys: Vec<SurveyChoice>,
+    /// Every event staff may start a session for in the panel; the first is `event`.
+    pub events: Vec<EventInfo>,
+    /// Where "today" is counted, and the panel's times shown.
+    pub time_zone: chrono_tz::Tz,
     /// The languages offered on screen, in button order.
     pub languages: Vec<Language>,
     pub default_language: Language,
@@ -40,6 +46,13 @@ pub struct KioskConfig {
     pub fullscreen: bool,
     pub upload: UploadConfig,
     pub panel: PanelConfig,
+}
+
+/// A survey a kiosk can run, and the file it came from (its pictures are named relative to it).
+#[derive(Clone, Debug)]
+pub struct SurveyChoice {
+    pub file: PathBuf,
+    pub survey: Arc<SurveyDefinition>,
 }
 
 /// The staff panel: the PIN that opens it, and where it exports to.

@@ -267,8 +267,8 @@ fn insert_response(
         .query_row([], |row| row.get(0))?;
     response.seq = seq as u64;
     tx.prepare_cached(
-        "INSERT INTO responses (seq, id, device_id, survey_id, survey_hash, complete, recorded_at, body)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO responses (seq, id, device_id, survey_id, survey_hash, complete, recorded_at, body, test)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?
     .execute(params![
         seq,
@@ -281,7 +281,12 @@ fn insert_response(
             .recorded_at
             .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
         serde_json::to_string(&*response)?,
+        response.test,
     ])?;
+    // A test answer is kept but never counted.
+    if response.test {
+        return Ok(seq as u64);
+    }
     let mut count = tx.prepare_cached(
         "INSERT INTO tallies (survey_id, question_id, value, count) VALUES (?1, ?2, ?3, 1)
          ON CONFLICT DO UPDATE SET count = count + 1",

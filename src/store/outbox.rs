@@ -229,10 +229,10 @@ impl Database {
         Ok(parse_time(at))
     }
 
-    /// How many responses were recorded at or after `since`.
+    /// How many responses were recorded at or after `since`, test answers left out.
     pub fn count_since(&self, since: DateTime<Utc>) -> Result<u64, StoreError> {
         Ok(self.conn.query_row(
-            "SELECT COUNT(*) FROM responses WHERE recorded_at >= ?1",
+            "SELECT COUNT(*) FROM responses WHERE recorded_at >= ?1 AND test = 0",
             [timestamp(since)],
             |row| row.get::<_, i64>(0),
         )? as u64)

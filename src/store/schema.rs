@@ -76,6 +76,10 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (survey_id, question_id, value)
     ) STRICT, WITHOUT ROWID;
     ",
+    // 4: answers given in the panel's test mode: kept, flagged, never counted.
+    "
+    ALTER TABLE responses ADD COLUMN test INTEGER NOT NULL DEFAULT 0;
+    ",
 ];
 
 /// Small pages: a commit writes each page it touches to the WAL and waits for the disk, so

@@ -21,8 +21,11 @@ pub enum StoreEvent {
     Committed {
         id: Uuid,
         seq: u64,
-        results: Option<PollResults>,
+        /// The poll's id and its published results.
+        results: Option<(String, PollResults)>,
     },
+    /// A poll's published results, as asked for with [`StoreHandle::ask_results`].
+    Results { survey: String, results: PollResults },
     /// Writing failed; what was not written is held and retried.
     Unavailable { reason: String },
     /// Everything held has been written and the store takes answers again.
@@ -34,17 +37,29 @@ struct Record {
     response: Response,
 }
 
+/// What the store thread is asked to do.
+enum Job {
+    Record(Record),
+    /// Report a poll's published results.
+    Results(Arc<SurveyDefinition>),
+}
+
 /// The way to the store thread. Dropping every handle lets the thread finish and exit.
 #[derive(Clone)]
 pub struct StoreHandle {
-    records: Sender<Record>,
+    jobs: Sender<Job>,
 }
 
 impl StoreHandle {
     /// Hands a response to the store thread; its `Committed` event follows once it is on disk.
     /// Returns false if the store thread is gone.
     pub fn record(&self, survey: Arc<SurveyDefinition>, response: Response) -> bool {
-        self.records.send(Record { survey, response }).is_ok()
+        self.jobs.send(Job::Record(Record { survey, response })).is_ok()
+    }
+
+    /// Asks for a poll's published results; a `Results` event answers, once the store can read.
+    pub fn ask_results(&self, survey: Arc<SurveyDefinition>) {
+        let _ = self.jobs.send(Job::Results(survey));
     }
 }
 
@@ -55,7 +70,7 @@ pub fn spawn(
     device_id: String,
     events: Sender<StoreEvent>,
 ) -> (StoreHandle, JoinHandle<()>) {
-    let (records, inbox) = mpsc::channel();
+    let (jobs, inbox) = mpsc::channel();
     let thread = std::thread::Builder::new()
         .name("hetki-store".into())
         .spawn(move || {
@@ -66,13 +81,14 @@ pub fn spawn(
                 events,
                 db: None,
                 held: VecDeque::new(),
+                asked: Vec::new(),
                 healthy: true,
                 opened_once: false,
             }
             .run(inbox)
         })
         .expect("the store thread starts");
-    (StoreHandle { records }, thread)
+    (StoreHandle { jobs }, thread)
 }
 
 struct Worker {
@@ -83,13 +99,15 @@ struct Worker {
     db: Option<Database>,
     /// Responses given to the store and not yet committed, oldest first.
     held: VecDeque<Record>,
+    /// Polls whose results were asked for and not yet reported.
+    asked: Vec<Arc<SurveyDefinition>>,
     healthy: bool,
     /// After the first open, a missing buffer is a failure, never a reason to start a new one.
     opened_once: bool,
 }
 
 impl Worker {
-    fn run(mut self, inbox: Receiver<Record>) {
+    fn run(mut self, inbox: Receiver<Job>) {
         self.write_held();
         loop {
             let next = if self.healthy {
@@ -98,9 +116,13 @@ impl Worker {
                 inbox.recv_timeout(self.options.retry_interval)
             };
             match next {
-                Ok(record) => {
-                    self.held.push_back(record);
-                    self.held.extend(inbox.try_iter());
+                Ok(job) => {
+                    for job in std::iter::once(job).chain(inbox.try_iter()) {
+                        match job {
+                            Job::Record(record) => self.held.push_back(record),
+                            Job::Results(survey) => self.asked.push(survey),
+                        }
+                    }
                 }
                 Err(RecvTimeoutError::Timeout) => {}
                 Err(RecvTimeoutError::Disconnected) => {
@@ -140,7 +162,7 @@ impl Worker {
                 Ok(seq) => {
                     let results = match record.survey.results_step() {
                         Some(_) => match db.published_results(&record.survey.id) {
-                            Ok(results) => Some(results),
+                            Ok(results) => Some((record.survey.id.clone(), results)),
                             Err(error) => {
                                 tracing::warn!(%error, "cannot read the poll's results");
                                 None
@@ -160,6 +182,17 @@ impl Worker {
                     self.db = None;
                     return self.fail(error.to_string());
                 }
+            }
+        }
+        for survey in std::mem::take(&mut self.asked) {
+            match db.published_results(&survey.id) {
+                Ok(results) => {
+                    let _ = self.events.send(StoreEvent::Results {
+                        survey: survey.id.clone(),
+                        results,
+                    });
+                }
+                Err(error) => tracing::warn!(%error, "cannot read the poll's results"),
             }
         }
         if !self.healthy {

@@ -15,19 +15,19 @@ pub struct Setup {
 }
 
 impl Setup {
-    /// The demo device and survey files, copied with the buffer pointed into the folder.
+    /// The demo device file and every survey file, copied with the buffer pointed into the folder.
     pub fn demo() -> Setup {
-        Setup::copy_of("kiosk.toml", "surveys/event-feedback.toml", false)
+        Setup::copy_of("kiosk.toml")
     }
 
     /// The library quick-poll demo (`config/library-poll.toml`), pictures and all.
     pub fn library_poll() -> Setup {
-        Setup::copy_of("library-poll.toml", "surveys/library-poll.toml", true)
+        Setup::copy_of("library-poll.toml")
     }
 
     /// A demo device file of `config/` (as `kiosk.toml`, its buffer in the folder's `data`)
-    /// with its survey file and, if asked, the survey pictures.
-    fn copy_of(device_file: &str, survey_file: &str, with_pictures: bool) -> Setup {
+    /// with the survey files and their pictures.
+    fn copy_of(device_file: &str) -> Setup {
         let dir = tempfile::tempdir().expect("a temporary folder");
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("config");
         std::fs::create_dir_all(dir.path().join("surveys/images")).unwrap();
@@ -38,18 +38,14 @@ impl Setup {
             .expect("the device file names its data_dir");
         let device = device.replacen(data_dir, "data_dir = \"data\"", 1);
         std::fs::write(dir.path().join("kiosk.toml"), device).unwrap();
-        let mut files = vec![survey_file.to_owned()];
-        if with_pictures {
-            files.extend(
-                std::fs::read_dir(root.join("surveys/images"))
-                    .unwrap()
-                    .map(|e| e.unwrap().file_name().into_string().unwrap())
-                    .filter(|n| n.ends_with(".png"))
-                    .map(|n| format!("surveys/images/{n}")),
-            );
-        }
-        for file in files {
-            std::fs::copy(root.join(&file), dir.path().join(&file)).unwrap();
+        for folder in ["surveys", "surveys/images"] {
+            for entry in std::fs::read_dir(root.join(folder)).unwrap() {
+                let name = entry.unwrap().file_name().into_string().unwrap();
+                if name.ends_with(".toml") || name.ends_with(".png") {
+                    let file = format!("{folder}/{name}");
+                    std::fs::copy(root.join(&file), dir.path().join(&file)).unwrap();
+                }
+            }
         }
         Setup { dir }
     }

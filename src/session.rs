@@ -1,0 +1,111 @@
+//! What the kiosk runs now: the survey, the event and test mode. The device file gives the
+//! defaults; staff change them in the panel, and their changes (the overrides) are kept in
+//! the data directory across restarts and shown as overriding the file.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use hetki_protocol::{EventInfo, SurveyDefinition};
+use serde::{Deserialize, Serialize};
+
+use crate::config::KioskConfig;
+
+/// What staff changed in the panel. Kept by value, not by position in the device file, so
+/// an edited file can never make an override point at something else.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Overrides {
+    /// The id of the survey staff switched to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub survey: Option<String>,
+    /// The event staff started a session for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event: Option<EventInfo>,
+    /// Answers are flagged as tests and never counted in results.
+    #[serde(default)]
+    pub test_mode: bool,
+}
+
+impl Overrides {
+    pub fn path(data_dir: &Path) -> PathBuf {
+        data_dir.join("panel-overrides.json")
+    }
+
+    /// The overrides kept at `path`; none when there is no file. A file that cannot be read
+    /// is logged and ignored: the device file's settings are always a safe fallback.
+    pub fn load(path: &Path) -> Overrides {
+        match std::fs::read(path) {
+            Ok(bytes) => serde_json::from_slice(&bytes).unwrap_or_else(|error| {
+                tracing::warn!(%error, path = %path.display(), "ignoring unreadable panel overrides");
+                Overrides::default()
+            }),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => Overrides::default(),
+            Err(error) => {
+                tracing::warn!(%error, path = %path.display(), "cannot read the panel overrides");
+                Overrides::default()
+            }
+        }
+    }
+
+    /// Writes the overrides so that a power cut leaves either the old file or the new one.
+    pub fn save(&self, path: &Path) -> std::io::Result<()> {
+        let dir = path.parent().unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir)?;
+        let temporary = path.with_extension("json.tmp");
+        let mut file = std::fs::File::create(&temporary)?;
+        file.write_all(&serde_json::to_vec_pretty(self).expect("overrides serialize"))?;
+        file.sync_all()?;
+        std::fs::rename(&temporary, path)?;
+        std::fs::File::open(dir)?.sync_all()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        *self == Overrides::default()
+    }
+}
+
+/// The survey, event and mode in force: the device file's, with the valid overrides applied.
+#[derive(Clone, Debug)]
+pub struct Session {
+    pub survey: Arc<SurveyDefinition>,
+    pub event: EventInfo,
+    pub test_mode: bool,
+    /// The overrides in force (those that still match something in the device file).
+    pub overrides: Overrides,
+}
+
+impl Session {
+    /// Applies `overrides` to `config`. An override naming a survey or event the device file
+    /// no longer lists is dropped with a warning.
+    pub fn resolve(config: &KioskConfig, overrides: Overrides) -> Session {
+        let mut kept = Overrides {
+            test_mode: overrides.test_mode,
+            ..Overrides::default()
+        };
+        let mut survey = config.survey.clone();
+        if let Some(id) = overrides.survey {
+            match config.surveys.iter().find(|c| c.survey.id == id) {
+                Some(choice) => {
+                    survey = choice.survey.clone();
+                    kept.survey = Some(id);
+                }
+                None => tracing::warn!(id, "the panel's survey is no longer configured"),
+            }
+        }
+        let mut event = config.event.clone();
+        if let Some(chosen) = overrides.event {
+            if config.events.contains(&chosen) {
+                event = chosen.clone();
+                kept.event = Some(chosen);
+            } else {
+                tracing::warn!("the panel's event is no longer configured");
+            }
+        }
+        Session {
+            survey,
+            event,
+            test_mode: kept.test_mode,
+            overrides: kept,
+        }
+    }
+}
