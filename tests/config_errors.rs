@@ -429,3 +429,52 @@ fn a_pin_hash_must_come_from_pin_hash() {
     let hash: hetki::pin::PinHash = hash.trim().parse().unwrap();
     assert!(hash.matches("13579") && !hash.matches("2468"));
 }
+
+#[test]
+fn panel_choices_and_the_time_zone_are_checked() {
+    let setup = Setup::demo();
+    setup
+        .edit(
+            "kiosk.toml",
+            "surveys = [\"surveys/library-poll.toml\"]",
+            "surveys = [\"surveys/library-poll.toml\", \"surveys/event-feedback.toml\"]",
+        )
+        .edit(
+            "kiosk.toml",
+            "time_zone = \"Europe/Helsinki\"",
+            "time_zone = \"Europe/Espoo\"",
+        )
+        .edit(
+            "kiosk.toml",
+            "sv = \"Pop-up: Hagalunds gågata\", ",
+            "",
+        );
+    let message = error_of(&setup);
+    assert_mentions(
+        &message,
+        &[
+            "kiosk.toml",
+            "surveys: the survey \"event-feedback\" is listed twice",
+            "time_zone: \"Europe/Espoo\" is not a time zone",
+            "events[1].name: the sv text is missing",
+        ],
+    );
+}
+
+#[test]
+fn a_multiple_choice_is_for_choice_questions_only() {
+    let setup = Setup::demo();
+    setup.edit(
+        "surveys/event-feedback.toml",
+        "type = \"faces\"",
+        "type = \"faces\"\nmultiple = true",
+    );
+    assert_mentions(
+        &error_of(&setup),
+        &[
+            "event-feedback.toml",
+            "questions[0].multiple",
+            "only a choice question can take several answers",
+        ],
+    );
+}
