@@ -21,6 +21,22 @@ pub struct FlowSettings {
     pub keep_partial: bool,
     /// The staff PIN's hash; without one the panel cannot be opened.
     pub pin: Option<PinHash>,
+    /// The attract loop: how long each slide shows (`None`: no loop), and how many
+    /// "you said → we did" notes it has.
+    pub attract_rotate: Option<Duration>,
+    pub attract_notes: usize,
+}
+
+/// What the idle start screen shows, besides its invitation to answer.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum AttractSlide {
+    /// The survey's title (a poll: its first question).
+    #[default]
+    Invitation,
+    /// A poll's published results.
+    Results,
+    /// A "you said → we did" note, by index.
+    Note(usize),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -103,6 +119,8 @@ pub struct View {
     /// On the PIN pad: how many digits are typed, and what the last try said.
     pub pin_digits: usize,
     pub pin_message: Option<PinMessage>,
+    /// On the attract screen: the slide of the loop showing.
+    pub attract_slide: AttractSlide,
 }
 
 impl View {
@@ -117,6 +135,7 @@ impl View {
             own: Vec::new(),
             pin_digits: 0,
             pin_message: None,
+            attract_slide: AttractSlide::Invitation,
         }
     }
 }
@@ -143,6 +162,10 @@ pub struct Flow {
     pin_message: Option<PinMessage>,
     /// The store cannot write: where the staff panel returns to.
     store_down: bool,
+    /// The attract loop's slide (an index into `attract_slides`), and until when it shows;
+    /// `None`: from the next tick.
+    slide: usize,
+    slide_until: Option<Now>,
 }
 
 impl Flow {
@@ -164,7 +187,27 @@ impl Flow {
             pin_gate: PinGate::default(),
             pin_message: None,
             store_down: false,
+            slide: 0,
+            slide_until: None,
         }
+    }
+
+    /// The attract loop's slides for the current survey: the invitation, a poll's results,
+    /// then each note.
+    fn attract_slides(&self) -> Vec<AttractSlide> {
+        let mut slides = vec![AttractSlide::Invitation];
+        if self.survey.results_step().is_some() {
+            slides.push(AttractSlide::Results);
+        }
+        slides.extend((0..self.settings.attract_notes).map(AttractSlide::Note));
+        slides
+    }
+
+    /// How long a slide shows, when the loop has more than one.
+    fn rotation(&self) -> Option<Duration> {
+        self.settings
+            .attract_rotate
+            .filter(|_| self.attract_slides().len() > 1)
     }
 
     pub fn survey(&self) -> &Arc<SurveyDefinition> {
@@ -216,6 +259,14 @@ impl Flow {
                 self.pin_message
             } else {
                 None
+            },
+            attract_slide: match self.screen {
+                Screen::Attract => self
+                    .attract_slides()
+                    .get(self.slide)
+                    .copied()
+                    .unwrap_or_default(),
+                _ => AttractSlide::Invitation,
             },
         }
     }
@@ -327,13 +378,23 @@ impl Flow {
                 self.leave_panel()
             }
             Screen::Panel if now >= self.last_touch + PANEL_IDLE => self.leave_panel(),
-            // The next person should not find the previous person's language or look waiting.
-            Screen::Attract
-                if self.personalised()
-                    && now >= self.last_touch + self.settings.timing.idle_timeout =>
-            {
-                self.language = self.settings.default_language;
-                self.display = Display::default();
+            Screen::Attract => {
+                // The next person should not find the previous person's language or look waiting.
+                if self.personalised() && now >= self.last_touch + self.settings.timing.idle_timeout
+                {
+                    self.language = self.settings.default_language;
+                    self.display = Display::default();
+                }
+                if let Some(rotate) = self.rotation() {
+                    match self.slide_until {
+                        None => self.slide_until = Some(now + rotate),
+                        Some(until) if now >= until => {
+                            self.slide = (self.slide + 1) % self.attract_slides().len();
+                            self.slide_until = Some(now + rotate);
+                        }
+                        Some(_) => {}
+                    }
+                }
             }
             _ => {}
         }
@@ -348,7 +409,13 @@ impl Flow {
             Screen::Thanks | Screen::Results => Some(self.thanks_until),
             Screen::Pin => Some(idle),
             Screen::Panel => Some(self.last_touch + PANEL_IDLE),
-            Screen::Attract if self.personalised() => Some(idle),
+            Screen::Attract => {
+                let slide = self
+                    .rotation()
+                    .map(|_| self.slide_until.unwrap_or(self.last_touch));
+                let reset = self.personalised().then_some(idle);
+                slide.into_iter().chain(reset).min()
+            }
             _ => None,
         }
     }
@@ -493,6 +560,8 @@ impl Flow {
     /// Back to a clean attract screen: nothing of the last respondent remains.
     fn reset(&mut self) {
         self.screen = Screen::Attract;
+        self.slide = 0;
+        self.slide_until = None;
         self.language = self.settings.default_language;
         self.display = Display::default();
         self.answers.iter_mut().for_each(|a| *a = None);

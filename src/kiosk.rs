@@ -66,6 +66,8 @@ impl Kiosk {
             timing: config.timing,
             keep_partial: config.keep_partial,
             pin: config.panel.pin.clone(),
+            attract_rotate: config.attract.rotate,
+            attract_notes: config.attract.notes.len(),
         };
         let overrides_path = Overrides::path(&config.data_dir);
         let session = Session::resolve(config, Overrides::load(&overrides_path));

@@ -8,7 +8,7 @@ use hetki_protocol::{Display, Language, SurveyDefinition};
 use slint::ComponentHandle;
 
 use crate::config::KioskConfig;
-use crate::flow::{PinMessage, Screen, View};
+use crate::flow::{AttractSlide, PinMessage, Screen, View};
 use crate::headless::HeadlessWindow;
 use crate::panel::PanelStatus;
 use crate::results::PollResults;
@@ -62,6 +62,19 @@ pub fn screens(config: &KioskConfig, language: Language, display: Display) -> Ve
         ..View::new(screen, language)
     };
     let mut screens = vec![("attract".to_owned(), view(Screen::Attract, vec![], false))];
+    // The idle loop's other slides, where the device file sets one up.
+    if config.attract.rotate.is_some() {
+        let slide = |slide| View {
+            attract_slide: slide,
+            ..view(Screen::Attract, vec![], false)
+        };
+        if config.survey.results_step().is_some() {
+            screens.push(("attract-results".to_owned(), slide(AttractSlide::Results)));
+        }
+        if !config.attract.notes.is_empty() {
+            screens.push(("attract-note".to_owned(), slide(AttractSlide::Note(0))));
+        }
+    }
     for (q, question) in config.survey.questions.iter().enumerate() {
         let (selected, highlighted) = match q {
             _ if question.is_multiple() => (vec![0, 2], false),

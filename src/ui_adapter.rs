@@ -12,9 +12,9 @@ use std::sync::Arc;
 use hetki_protocol::{DisplayTheme, EventInfo, Language, QuestionKind, SurveyDefinition, Text};
 use slint::{ComponentHandle, Image, Model, ModelRc, Timer, TimerMode, VecModel};
 
-use crate::config::{ConfigError, KioskConfig, SurveyChoice};
+use crate::config::{ConfigError, FollowUpNote, KioskConfig, SurveyChoice};
 use crate::session::Session;
-use crate::flow::{Now, PinMessage, Screen, Tap, View};
+use crate::flow::{AttractSlide, Now, PinMessage, Screen, Tap, View};
 use crate::kiosk::Kiosk;
 use crate::panel::{PanelPlace, PanelStatus};
 use crate::qr::qr_image;
@@ -37,6 +37,8 @@ pub struct Scenery {
     privacy_note: Text,
     languages: Vec<Language>,
     symbol: Option<Image>,
+    /// The attract loop's "you said → we did" notes.
+    notes: Vec<FollowUpNote>,
     /// Each configured survey's pictures and QR codes, by survey id.
     surveys: HashMap<String, SurveyPictures>,
     /// Where the staff panel reads and exports.
@@ -118,6 +120,7 @@ impl Scenery {
             privacy_note: config.privacy_note.clone(),
             languages: config.languages.clone(),
             symbol,
+            notes: config.attract.notes.clone(),
             surveys,
         })
     }
@@ -244,7 +247,24 @@ pub fn present(
         update_rows(state.get_options(), |m| state.set_options(m), options);
     }
 
-    if view.screen == Screen::Results {
+    let attract_slide = match view.attract_slide {
+        AttractSlide::Invitation => 0,
+        AttractSlide::Results => 1,
+        AttractSlide::Note(i) => {
+            if let Some(note) = scenery.notes.get(i) {
+                state.set_note_said(note.said.get(language).into());
+                state.set_note_did(note.did.get(language).into());
+            }
+            2
+        }
+    };
+    state.set_attract_slide(attract_slide);
+    // A poll invites with its question; a feedback survey with its title.
+    state.set_attract_headline(match survey.results_step() {
+        Some(_) => survey.questions[0].text.get(language).into(),
+        None => survey.title.get(language).into(),
+    });
+    if view.screen == Screen::Results || view.attract_slide == AttractSlide::Results {
         state.set_results_minimum(survey.results_step().unwrap_or(0) as i32);
         let empty = PollResults::default();
         let rows = results_view(survey, results.unwrap_or(&empty), language, &view.own)

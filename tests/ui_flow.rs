@@ -732,3 +732,27 @@ fn staff_switch_survey_event_and_test_mode_and_the_choices_outlive_a_restart() {
     assert_eq!(state.get_survey_title(), "Palaute tilaisuudesta");
     assert_eq!(state.get_event_name(), "Asukasilta: Leppävaaran keskus");
 }
+
+#[test]
+fn an_idle_library_screen_loops_through_results_and_follow_up_notes() {
+    let kiosk = TestKiosk::start_with(Setup::library_poll());
+    let state = kiosk.ui.global::<KioskState>();
+    assert_eq!(state.get_attract_slide(), 0);
+    assert!(kiosk.has("Mitä kirjastoon pitäisi lisätä?"), "a poll invites with its question");
+    // The loop's clock starts on the first tick.
+    kiosk.wait(100);
+    kiosk.wait(8000);
+    assert_eq!(state.get_attract_slide(), 1, "then its results so far");
+    assert!(kiosk.has("Tulokset näkyvät, kun 5 ihmistä on vastannut."));
+    kiosk.wait(8000);
+    assert_eq!(state.get_attract_slide(), 2);
+    assert!(kiosk.has("Te sanoitte: Lukusalista puuttuu hiljaisuus."));
+    kiosk.wait(8000);
+    assert!(kiosk.has("Te sanoitte: Lapsille lisää tekemistä viikonloppuisin."));
+    kiosk.wait(8000);
+    assert_eq!(state.get_attract_slide(), 0, "and round again");
+    // Any slide is an invitation: a tap starts the poll.
+    kiosk.wait(8000);
+    kiosk.tap_background("AttractPage");
+    assert_eq!(kiosk.screen(), Screen::Question);
+}

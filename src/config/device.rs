@@ -9,7 +9,9 @@ use serde::Deserialize;
 
 use super::error::{ConfigError, ConfigProblem, in_range, parse_toml};
 use super::upload::UploadFile;
-use super::{KioskConfig, PanelConfig, SurveyChoice, Timing, load_survey};
+use super::{
+    AttractConfig, FollowUpNote, KioskConfig, PanelConfig, SurveyChoice, Timing, load_survey,
+};
 
 /// Where `--config` points when it is not given.
 pub const DEFAULT_CONFIG_PATH: &str = "config/kiosk.toml";
@@ -48,6 +50,24 @@ struct DeviceFile {
     upload: UploadFile,
     #[serde(default)]
     panel: PanelFile,
+    #[serde(default)]
+    attract: AttractFile,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct AttractFile {
+    /// Seconds each slide of the loop shows; leave out for no loop.
+    rotate_seconds: Option<f64>,
+    #[serde(default)]
+    notes: Vec<NoteFile>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NoteFile {
+    said: Text,
+    did: Text,
 }
 
 #[derive(Deserialize, Default)]
@@ -250,6 +270,30 @@ pub(super) fn load(path: &Path) -> Result<KioskConfig, ConfigError> {
         ),
     };
 
+    let rotate = in_range(
+        &mut problem,
+        "attract.rotate_seconds",
+        file.attract.rotate_seconds,
+        (3.0, 120.0),
+        " seconds",
+    )
+    .map(Duration::from_secs_f64);
+    let mut notes = Vec::new();
+    for (i, note) in file.attract.notes.into_iter().enumerate() {
+        for (field, text) in [("said", &note.said), ("did", &note.did)] {
+            for missing in text.missing(&languages) {
+                problem(
+                    &format!("attract.notes[{i}].{field}"),
+                    format!("the {missing} text is missing"),
+                );
+            }
+        }
+        notes.push(FollowUpNote {
+            said: note.said,
+            did: note.did,
+        });
+    }
+    let attract = AttractConfig { rotate, notes };
     let upload = file.upload.resolve(dir, &mut problem);
     let pin = file.panel.pin_hash.as_deref().and_then(|text| {
         text.parse()
@@ -281,6 +325,7 @@ pub(super) fn load(path: &Path) -> Result<KioskConfig, ConfigError> {
             fullscreen: file.fullscreen,
             upload,
             panel,
+            attract,
         }),
         _ => Err(ConfigError { problems }),
     }

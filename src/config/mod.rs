@@ -46,6 +46,22 @@ pub struct KioskConfig {
     pub fullscreen: bool,
     pub upload: UploadConfig,
     pub panel: PanelConfig,
+    pub attract: AttractConfig,
+}
+
+/// The attract loop of a library screen: what the idle start screen rotates through.
+#[derive(Clone, Debug, Default)]
+pub struct AttractConfig {
+    /// How long each slide shows; `None`: no loop, the start screen stays as it is.
+    pub rotate: Option<Duration>,
+    /// "You said → we did": what the city did with earlier feedback.
+    pub notes: Vec<FollowUpNote>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FollowUpNote {
+    pub said: Text,
+    pub did: Text,
 }
 
 /// A survey a kiosk can run, and the file it came from (its pictures are named relative to it).

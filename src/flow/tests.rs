@@ -74,6 +74,8 @@ fn settings(keep_partial: bool) -> FlowSettings {
         },
         keep_partial,
         pin: None,
+        attract_rotate: None,
+        attract_notes: 0,
     }
 }
 
@@ -383,4 +385,35 @@ fn a_multiple_choice_question_takes_picks_until_done() {
         }
     );
     assert_eq!(flow.screen(), Screen::Thanks);
+}
+
+#[test]
+fn the_idle_start_screen_rotates_through_its_slides_and_starts_over_after_a_respondent() {
+    let mut poll = (*survey(false)).clone();
+    poll.kind = SurveyKind::Poll;
+    let mut settings = settings(false);
+    settings.attract_rotate = Some(Duration::from_secs(8));
+    settings.attract_notes = 2;
+    let mut flow = Flow::new(Arc::new(poll), settings);
+    let slide = |flow: &Flow| flow.view().attract_slide;
+    // The first tick starts the clock.
+    assert_eq!(flow.next_deadline(), Some(ms(0)));
+    flow.tick(ms(0));
+    let mut seen = vec![slide(&flow)];
+    for step in 1..=4 {
+        let at = ms(step * 8000);
+        assert_eq!(flow.next_deadline(), Some(at));
+        flow.tick(at);
+        seen.push(slide(&flow));
+    }
+    use AttractSlide::*;
+    assert_eq!(seen, [Invitation, Results, Note(0), Note(1), Invitation]);
+    // A tap on any slide starts the survey; back at the start, the loop starts over.
+    flow.tick(ms(40_000));
+    assert_eq!(slide(&flow), Results);
+    flow.tap(Tap::Elsewhere, ms(41_000));
+    assert_eq!(flow.screen(), Screen::Question(0));
+    flow.tick(ms(41_000 + 30_000));
+    assert_eq!(flow.screen(), Screen::Attract);
+    assert_eq!(slide(&flow), Invitation);
 }
