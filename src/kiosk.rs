@@ -12,6 +12,7 @@ use uuid::Uuid;
 use crate::clock::ClockSource;
 use crate::config::KioskConfig;
 use crate::flow::{Flow, FlowSettings, Now, Submission, Tap};
+use crate::panel::Warnings;
 use crate::results::PollResults;
 use crate::session::{Overrides, Session};
 use crate::store::{self, StoreEvent, StoreHandle, StoreOptions};
@@ -33,6 +34,8 @@ pub struct Kiosk {
     uploader: Option<UploaderHandle>,
     /// A poll's published results, as of the last commit.
     results: Option<PollResults>,
+    /// What staff should be warned of, as the store last reported.
+    warnings: Warnings,
 }
 
 impl Drop for Kiosk {
@@ -87,9 +90,15 @@ impl Kiosk {
             store_events,
             uploader: None,
             results: None,
+            warnings: Warnings::default(),
         };
         kiosk.ask_results();
         kiosk
+    }
+
+    /// What staff should be warned of: the start screen shows a mark for it.
+    pub fn warnings(&self) -> Warnings {
+        self.warnings
     }
 
     pub fn session(&self) -> &Session {
@@ -237,6 +246,7 @@ impl Kiosk {
                     self.results = Some(results.clone());
                 }
             }
+            StoreEvent::Warnings(warnings) => self.warnings = *warnings,
             StoreEvent::Recovered => self.flow.store_recovered(),
         }
     }

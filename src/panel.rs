@@ -27,6 +27,30 @@ pub struct PanelStatus {
     pub upload_overdue: bool,
 }
 
+/// What staff must be told: loudly on the panel, by a mark on the start screen.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Warnings {
+    pub disk_low: bool,
+    pub upload_overdue: bool,
+}
+
+impl Warnings {
+    pub fn of(upload: &UploadStatus, free_disk_bytes: Option<u64>, now: DateTime<Utc>) -> Warnings {
+        Warnings {
+            disk_low: free_disk_bytes.is_some_and(|f| f < LOW_DISK_BYTES),
+            upload_overdue: upload.pending > 0
+                && upload
+                    .last_success_at
+                    .or(upload.oldest_pending)
+                    .is_some_and(|t| now - t > UPLOAD_OVERDUE),
+        }
+    }
+
+    pub fn any(self) -> bool {
+        self.disk_low || self.upload_overdue
+    }
+}
+
 /// Where the panel finds what it reads and writes.
 #[derive(Clone, Debug)]
 pub struct PanelPlace {
@@ -54,11 +78,7 @@ impl PanelPlace {
             .unwrap_or(now);
         let today = db.count_since(midnight)?;
         let free = self.database.parent().and_then(free_disk_bytes);
-        let overdue = upload.pending > 0
-            && upload
-                .last_success_at
-                .or(upload.oldest_pending)
-                .is_some_and(|t| now - t > UPLOAD_OVERDUE);
+        let warnings = Warnings::of(&upload, free, now);
         Ok(PanelStatus {
             device_id: self.device_id.clone(),
             version: env!("CARGO_PKG_VERSION").to_owned(),
@@ -66,8 +86,8 @@ impl PanelPlace {
             upload,
             clock_synchronized: crate::clock::clock_synchronized(),
             free_disk_bytes: free,
-            disk_low: free.is_some_and(|f| f < LOW_DISK_BYTES),
-            upload_overdue: overdue,
+            disk_low: warnings.disk_low,
+            upload_overdue: warnings.upload_overdue,
         })
     }
 

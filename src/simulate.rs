@@ -51,7 +51,12 @@ pub fn simulate(
         loop {
             match kiosk.wait_store(COMMIT_TIMEOUT) {
                 Some(StoreEvent::Committed { id: committed, .. }) if committed == id => break,
-                Some(StoreEvent::Committed { .. } | StoreEvent::Results { .. } | StoreEvent::Recovered) => {}
+                Some(
+                    StoreEvent::Committed { .. }
+                    | StoreEvent::Results { .. }
+                    | StoreEvent::Warnings(_)
+                    | StoreEvent::Recovered,
+                ) => {}
                 Some(StoreEvent::Unavailable { reason }) => {
                     bail!("the store cannot write: {reason}")
                 }

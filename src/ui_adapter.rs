@@ -506,6 +506,13 @@ impl Inner {
             }
             *self.shown.borrow_mut() = Some(now_showing);
         }
+        if let Some(ui) = self.ui.upgrade() {
+            let state = ui.global::<KioskState>();
+            let needs_staff = kiosk.warnings().any();
+            if state.get_needs_staff() != needs_staff {
+                state.set_needs_staff(needs_staff);
+            }
+        }
         match kiosk.flow().next_deadline() {
             Some(deadline) => {
                 let wait = deadline.saturating_sub((self.clock)());

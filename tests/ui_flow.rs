@@ -756,3 +756,30 @@ fn an_idle_library_screen_loops_through_results_and_follow_up_notes() {
     kiosk.tap_background("AttractPage");
     assert_eq!(kiosk.screen(), Screen::Question);
 }
+
+#[test]
+fn the_start_screen_shows_staff_a_health_mark() {
+    let kiosk = TestKiosk::start();
+    wait_until("the store's first health report", || {
+        kiosk.wait(200);
+        kiosk.has("Laite: kunnossa")
+    });
+    kiosk.tap("Napauta ja vastaa");
+    kiosk.answer("Hyvä");
+    kiosk.answer("Kyllä");
+    kiosk.answer("Ehkä");
+    kiosk.stored(1);
+
+    // The answer has waited two days for an upload that never came.
+    let TestKiosk { setup, .. } = kiosk;
+    let db = rusqlite::Connection::open(setup.database()).unwrap();
+    db.execute("UPDATE responses SET recorded_at = '2020-01-01T00:00:00.000Z'", [])
+        .unwrap();
+    drop(db);
+    let kiosk = TestKiosk::restart_with(setup);
+    wait_until("the overdue upload is marked", || {
+        kiosk.wait(200);
+        kiosk.has("Laite: tarvitsee huoltoa")
+    });
+    assert!(kiosk.ui.global::<KioskState>().get_needs_staff());
+}

@@ -10,7 +10,10 @@ use std::thread::JoinHandle;
 use hetki_protocol::{Response, SurveyDefinition};
 use uuid::Uuid;
 
+use std::time::Duration;
+
 use super::{Database, StoreOptions};
+use crate::panel::Warnings;
 use crate::results::PollResults;
 
 /// What the store thread reports.
@@ -30,7 +33,13 @@ pub enum StoreEvent {
     Unavailable { reason: String },
     /// Everything held has been written and the store takes answers again.
     Recovered,
+    /// What staff should be warned of changed (checked at start and every minute).
+    Warnings(Warnings),
 }
+
+/// How often the store thread looks at free disk and upload progress for the start screen's
+/// health mark.
+const WARNINGS_EVERY: Duration = Duration::from_secs(60);
 
 struct Record {
     survey: Arc<SurveyDefinition>,
@@ -82,6 +91,7 @@ pub fn spawn(
                 db: None,
                 held: VecDeque::new(),
                 asked: Vec::new(),
+                warnings: None,
                 healthy: true,
                 opened_once: false,
             }
@@ -101,6 +111,8 @@ struct Worker {
     held: VecDeque<Record>,
     /// Polls whose results were asked for and not yet reported.
     asked: Vec<Arc<SurveyDefinition>>,
+    /// The warnings last reported.
+    warnings: Option<Warnings>,
     healthy: bool,
     /// After the first open, a missing buffer is a failure, never a reason to start a new one.
     opened_once: bool,
@@ -109,9 +121,10 @@ struct Worker {
 impl Worker {
     fn run(mut self, inbox: Receiver<Job>) {
         self.write_held();
+        self.check_warnings();
         loop {
             let next = if self.healthy {
-                inbox.recv().map_err(|_| RecvTimeoutError::Disconnected)
+                inbox.recv_timeout(WARNINGS_EVERY)
             } else {
                 inbox.recv_timeout(self.options.retry_interval)
             };
@@ -124,7 +137,7 @@ impl Worker {
                         }
                     }
                 }
-                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Timeout) => self.check_warnings(),
                 Err(RecvTimeoutError::Disconnected) => {
                     self.write_held();
                     if !self.held.is_empty() {
@@ -199,6 +212,21 @@ impl Worker {
             tracing::info!("the response store writes again");
             self.healthy = true;
             let _ = self.events.send(StoreEvent::Recovered);
+        }
+    }
+
+    /// Reports the warnings for staff when they change.
+    fn check_warnings(&mut self) {
+        let Some(db) = &self.db else { return };
+        let upload = match db.upload_status() {
+            Ok(upload) => upload,
+            Err(error) => return tracing::warn!(%error, "cannot read the upload state"),
+        };
+        let free = self.path.parent().and_then(super::free_disk_bytes);
+        let warnings = Warnings::of(&upload, free, chrono::Utc::now());
+        if self.warnings != Some(warnings) {
+            self.warnings = Some(warnings);
+            let _ = self.events.send(StoreEvent::Warnings(warnings));
         }
     }
 
