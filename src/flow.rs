@@ -219,7 +219,10 @@ impl Flow {
         self.answers = vec![None; survey.questions.len()];
         self.own.clear();
         self.survey = survey;
-        if matches!(self.screen, Screen::Question(_) | Screen::Results | Screen::Thanks) {
+        if matches!(
+            self.screen,
+            Screen::Question(_) | Screen::Results | Screen::Thanks
+        ) {
             self.reset();
         }
     }

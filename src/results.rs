@@ -27,10 +27,12 @@ impl PollResults {
 
     /// How many respondents the published results of `question` count.
     pub fn total(&self, question: &str) -> u64 {
-        self.counts.get(question).map_or(0, |c| match c.get(RESPONDENTS) {
-            Some(&respondents) => respondents,
-            None => c.values().sum(),
-        })
+        self.counts
+            .get(question)
+            .map_or(0, |c| match c.get(RESPONDENTS) {
+                Some(&respondents) => respondents,
+                None => c.values().sum(),
+            })
     }
 
     fn count(&self, question: &str, value: &str) -> u64 {

@@ -12,11 +12,11 @@ use crate::flow::{AttractSlide, PinMessage, Screen, View};
 use crate::headless::HeadlessWindow;
 use crate::panel::PanelStatus;
 use crate::results::PollResults;
+use crate::session::{Overrides, Session};
 use crate::store::UploadStatus;
 use crate::ui::AppWindow;
 use crate::ui::KioskState;
 use crate::ui_adapter::panel_info;
-use crate::session::{Overrides, Session};
 use crate::ui_adapter::{Scenery, present, show_session};
 
 /// Renders each screen at `width`×`height` in `language` into `out`; returns the files written.
@@ -119,7 +119,10 @@ pub fn screens(config: &KioskConfig, language: Language, display: Display) -> Ve
         },
     ));
     screens.push(("panel".to_owned(), View::new(Screen::Panel, language)));
-    screens.push(("panel-session".to_owned(), View::new(Screen::Panel, language)));
+    screens.push((
+        "panel-session".to_owned(),
+        View::new(Screen::Panel, language),
+    ));
     screens
 }
 

@@ -13,16 +13,15 @@ use hetki_protocol::{DisplayTheme, EventInfo, Language, QuestionKind, SurveyDefi
 use slint::{ComponentHandle, Image, Model, ModelRc, Timer, TimerMode, VecModel};
 
 use crate::config::{ConfigError, FollowUpNote, KioskConfig, SurveyChoice};
-use crate::session::Session;
 use crate::flow::{AttractSlide, Now, PinMessage, Screen, Tap, View};
 use crate::kiosk::Kiosk;
 use crate::panel::{PanelPlace, PanelStatus};
 use crate::qr::qr_image;
 use crate::results::{PollResults, results_view};
+use crate::session::Session;
 use crate::ui::{
     AnswerOption, AppWindow, KioskActions, KioskState, LanguageButton, PanelChoice, PanelInfo,
-    ResultBar,
-    ResultQuestion, Screen as UiScreen, Theme,
+    ResultBar, ResultQuestion, Screen as UiScreen, Theme,
 };
 
 /// Reads the flow's notion of now; the UI tests pass Slint's mock time.
@@ -206,7 +205,11 @@ pub fn present(
             (false, Some(&i)) => i as i32,
             _ => -1,
         });
-        state.set_picked_count(if multiple { view.selected.len() as i32 } else { 0 });
+        state.set_picked_count(if multiple {
+            view.selected.len() as i32
+        } else {
+            0
+        });
         update_rows(
             state.get_picked(),
             |m| state.set_picked(m),
@@ -397,7 +400,9 @@ impl KioskUi {
         });
         let weak = Rc::downgrade(&inner);
         actions.on_panel_choose_event(move |index| {
-            Inner::with(&weak, |i| i.panel_action(PanelAction::Event(index.max(0) as usize)))
+            Inner::with(&weak, |i| {
+                i.panel_action(PanelAction::Event(index.max(0) as usize))
+            })
         });
         let weak = Rc::downgrade(&inner);
         actions.on_panel_toggle_test_mode(move || {
@@ -473,7 +478,12 @@ impl Inner {
         }
         show_panel(&ui, &self.scenery.panel);
         let kiosk = self.kiosk.borrow();
-        show_session(&ui, kiosk.session(), kiosk.choices(), &self.scenery.panel.config_file_name);
+        show_session(
+            &ui,
+            kiosk.session(),
+            kiosk.choices(),
+            &self.scenery.panel.config_file_name,
+        );
         drop(kiosk);
         self.refresh();
     }

@@ -444,11 +444,7 @@ fn panel_choices_and_the_time_zone_are_checked() {
             "time_zone = \"Europe/Helsinki\"",
             "time_zone = \"Europe/Espoo\"",
         )
-        .edit(
-            "kiosk.toml",
-            "sv = \"Pop-up: Hagalunds gågata\", ",
-            "",
-        );
+        .edit("kiosk.toml", "sv = \"Pop-up: Hagalunds gågata\", ", "");
     let message = error_of(&setup);
     assert_mentions(
         &message,

@@ -13,13 +13,17 @@ use hetki::ui_adapter::{Scenery, present};
 use hetki_protocol::{Display, DisplayTheme, Language};
 use std::time::Duration;
 
-use i_slint_backend_testing::{AccessibleRole, ElementQuery, init_no_event_loop, mock_elapsed_time};
+use i_slint_backend_testing::{
+    AccessibleRole, ElementQuery, init_no_event_loop, mock_elapsed_time,
+};
 use slint::ComponentHandle;
 
 const SIZES: [(u32, u32); 4] = [(800, 480), (1280, 800), (1080, 1920), (1920, 1080)];
 
 fn config(file: &str) -> KioskConfig {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("config").join(file);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("config")
+        .join(file);
     KioskConfig::load(&path).expect("the demo config loads")
 }
 
@@ -66,12 +70,20 @@ fn misfits(ui: &AppWindow, (width, height): (u32, u32)) -> Vec<String> {
 /// Resizes the window and lets its change handlers run (they scale the theme to the size), as
 /// the event loop would before drawing.
 fn set_size(ui: &AppWindow, (width, height): (u32, u32)) {
-    ui.window().set_size(slint::PhysicalSize::new(width, height));
+    ui.window()
+        .set_size(slint::PhysicalSize::new(width, height));
     mock_elapsed_time(Duration::ZERO);
     let scale = ui.global::<Theme>().get_scale();
-    let (w, h) = if height > width { (800.0, 1280.0) } else { (1280.0, 800.0) };
+    let (w, h) = if height > width {
+        (800.0, 1280.0)
+    } else {
+        (1280.0, 800.0)
+    };
     let expected = (width as f32 / w).min(height as f32 / h);
-    assert!((scale - expected).abs() < 1e-3, "the theme scale follows the size");
+    assert!(
+        (scale - expected).abs() < 1e-3,
+        "the theme scale follows the size"
+    );
 }
 
 /// On a portrait screen, the resident's controls that sit above the lower two-thirds.
@@ -108,7 +120,8 @@ fn check_all(config: &KioskConfig, ui: &AppWindow, problems: &mut Vec<String>) {
                         prepare_staff_screen(ui, config, &session, &name);
                         present(ui, &scenery, &session, &view, results);
                         let mut found = misfits(ui, size);
-                        if size.1 > size.0 && !name.starts_with("pin") && !name.starts_with("panel") {
+                        if size.1 > size.0 && !name.starts_with("pin") && !name.starts_with("panel")
+                        {
                             found.extend(out_of_reach(ui, size.1));
                         }
                         for misfit in found {
@@ -148,7 +161,9 @@ fn every_screen_fits_every_size_language_and_display_setting() {
     let session = Session::resolve(&broken, Overrides::default());
     present(&ui, &Scenery::load(&broken).unwrap(), &session, &view, None);
     assert!(
-        misfits(&ui, (800, 480)).iter().any(|m| m.contains("Kaupunki")),
+        misfits(&ui, (800, 480))
+            .iter()
+            .any(|m| m.contains("Kaupunki")),
         "{name}: the too-long word was not caught"
     );
 

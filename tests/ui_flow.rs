@@ -14,8 +14,7 @@ use hetki::ui::{AppWindow, KioskState, Screen};
 use hetki::ui_adapter::{Clock, KioskUi, Scenery};
 use hetki_protocol::{AnswerValue, Language};
 use i_slint_backend_testing::{
-    AccessibleRole,
-    ElementHandle, get_mocked_time, init_no_event_loop, mock_elapsed_time,
+    AccessibleRole, ElementHandle, get_mocked_time, init_no_event_loop, mock_elapsed_time,
 };
 use slint::platform::PointerEventButton;
 use slint::{ComponentHandle, Model};
@@ -406,7 +405,11 @@ fn a_poll_shows_results_after_voting_from_the_minimum_on_and_in_steps() {
         kiosk.answer(add);
         assert_eq!(kiosk.question().0, 2);
         kiosk.tap("Valmis");
-        assert_eq!(kiosk.question().0, 2, "done with nothing picked does nothing");
+        assert_eq!(
+            kiosk.question().0,
+            2,
+            "done with nothing picked does nothing"
+        );
         for &label in when {
             kiosk.tap(label);
         }
@@ -428,7 +431,11 @@ fn a_poll_shows_results_after_voting_from_the_minimum_on_and_in_steps() {
     // The store reports the commit in real time; give it that, then check nothing shows.
     kiosk.stored(1);
     kiosk.wait(400);
-    assert_eq!(result_bars(&kiosk, 0), None, "one vote is not enough to show");
+    assert_eq!(
+        result_bars(&kiosk, 0),
+        None,
+        "one vote is not enough to show"
+    );
     assert_eq!(result_bars(&kiosk, 1), None);
     assert!(kiosk.has("Tulokset näkyvät, kun 2 ihmistä on vastannut."));
     kiosk.wait(2000); // taps during the cooldown do nothing
@@ -712,7 +719,11 @@ fn staff_switch_survey_event_and_test_mode_and_the_choices_outlive_a_restart() {
     assert_eq!(row.survey.id, "library-poll");
     assert_eq!(row.event.area.as_deref(), Some("Suur-Tapiola"));
     let db = Database::open(&kiosk.setup.database(), &store_options()).unwrap();
-    assert_eq!(db.tally("library-poll", "add").unwrap(), vec![], "and never counted");
+    assert_eq!(
+        db.tally("library-poll", "add").unwrap(),
+        vec![],
+        "and never counted"
+    );
     drop(db);
 
     // What staff chose is kept across a restart.
@@ -738,7 +749,10 @@ fn an_idle_library_screen_loops_through_results_and_follow_up_notes() {
     let kiosk = TestKiosk::start_with(Setup::library_poll());
     let state = kiosk.ui.global::<KioskState>();
     assert_eq!(state.get_attract_slide(), 0);
-    assert!(kiosk.has("Mitä kirjastoon pitäisi lisätä?"), "a poll invites with its question");
+    assert!(
+        kiosk.has("Mitä kirjastoon pitäisi lisätä?"),
+        "a poll invites with its question"
+    );
     // The loop's clock starts on the first tick.
     kiosk.wait(100);
     kiosk.wait(8000);
@@ -773,8 +787,11 @@ fn the_start_screen_shows_staff_a_health_mark() {
     // The answer has waited two days for an upload that never came.
     let TestKiosk { setup, .. } = kiosk;
     let db = rusqlite::Connection::open(setup.database()).unwrap();
-    db.execute("UPDATE responses SET recorded_at = '2020-01-01T00:00:00.000Z'", [])
-        .unwrap();
+    db.execute(
+        "UPDATE responses SET recorded_at = '2020-01-01T00:00:00.000Z'",
+        [],
+    )
+    .unwrap();
     drop(db);
     let kiosk = TestKiosk::restart_with(setup);
     wait_until("the overdue upload is marked", || {

@@ -97,10 +97,16 @@ pub struct Answer {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum AnswerValue {
-    Face { score: u8 },
-    Choice { option: String },
+    Face {
+        score: u8,
+    },
+    Choice {
+        option: String,
+    },
     /// A multiple-choice answer: the option ids picked, in screen order.
-    Choices { options: Vec<String> },
+    Choices {
+        options: Vec<String>,
+    },
     Skipped,
 }
 

@@ -120,9 +120,11 @@ impl Question {
             QuestionKind::Faces { faces } => faces
                 .get(index)
                 .map(|f| AnswerValue::Face { score: f.score }),
-            QuestionKind::Choice { options, .. } => options.get(index).map(|o| AnswerValue::Choice {
-                option: o.id.clone(),
-            }),
+            QuestionKind::Choice { options, .. } => {
+                options.get(index).map(|o| AnswerValue::Choice {
+                    option: o.id.clone(),
+                })
+            }
         }
     }
 
@@ -183,7 +185,9 @@ impl Question {
             AnswerValue::Choices { options } if self.is_multiple() => {
                 let known = self.indexes_of(value);
                 let distinct: HashSet<_> = known.iter().collect();
-                if options.is_empty() || known.len() != options.len() || distinct.len() != known.len()
+                if options.is_empty()
+                    || known.len() != options.len()
+                    || distinct.len() != known.len()
                 {
                     Err(format!(
                         "{value} is not an answer to question {:?}: pick one or more of its options, each once",
@@ -615,7 +619,11 @@ mod tests {
         );
         assert_eq!(s.questions[1].answer_with(&[]), None);
         // Single-choice surveys keep their hash: the flag is left out when false.
-        assert!(!serde_json::to_string(&survey()).unwrap().contains("multiple"));
+        assert!(
+            !serde_json::to_string(&survey())
+                .unwrap()
+                .contains("multiple")
+        );
     }
 
     #[test]

@@ -312,7 +312,9 @@ pub(super) fn load(path: &Path) -> Result<KioskConfig, ConfigError> {
             data_dir: dir.join(file.data_dir),
             survey_file: survey.file.clone(),
             survey: survey.survey.clone(),
-            surveys: std::iter::once(survey).chain(others.into_iter().flatten()).collect(),
+            surveys: std::iter::once(survey)
+                .chain(others.into_iter().flatten())
+                .collect(),
             events: events.clone(),
             time_zone,
             languages,

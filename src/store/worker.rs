@@ -28,7 +28,10 @@ pub enum StoreEvent {
         results: Option<(String, PollResults)>,
     },
     /// A poll's published results, as asked for with [`StoreHandle::ask_results`].
-    Results { survey: String, results: PollResults },
+    Results {
+        survey: String,
+        results: PollResults,
+    },
     /// Writing failed; what was not written is held and retried.
     Unavailable { reason: String },
     /// Everything held has been written and the store takes answers again.
@@ -63,7 +66,9 @@ impl StoreHandle {
     /// Hands a response to the store thread; its `Committed` event follows once it is on disk.
     /// Returns false if the store thread is gone.
     pub fn record(&self, survey: Arc<SurveyDefinition>, response: Response) -> bool {
-        self.jobs.send(Job::Record(Record { survey, response })).is_ok()
+        self.jobs
+            .send(Job::Record(Record { survey, response }))
+            .is_ok()
     }
 
     /// Asks for a poll's published results; a `Results` event answers, once the store can read.
