@@ -10,7 +10,7 @@ use hetki_protocol::{EventInfo, Response, SurveyDefinition, SurveyRef};
 use uuid::Uuid;
 
 use crate::clock::ClockSource;
-use crate::config::KioskConfig;
+use crate::config::{KioskConfig, SurveyChoice};
 use crate::flow::{Flow, FlowSettings, Now, Submission, Tap};
 use crate::panel::Warnings;
 use crate::results::PollResults;
@@ -22,9 +22,9 @@ pub struct Kiosk {
     flow: Flow,
     survey_ref: SurveyRef,
     session: Session,
-    /// What staff may choose from in the panel: the device file's surveys and events, and
-    /// which of them the file makes the default.
-    surveys: Vec<Arc<SurveyDefinition>>,
+    /// What staff may choose from in the panel: the device file's surveys and events, its
+    /// defaults first.
+    surveys: Vec<SurveyChoice>,
     events: Vec<EventInfo>,
     overrides_path: std::path::PathBuf,
     clock: Box<dyn ClockSource>,
@@ -78,10 +78,10 @@ impl Kiosk {
             tracing::info!(overrides = ?session.overrides, "running what staff set in the panel");
         }
         let kiosk = Kiosk {
-            survey_ref: survey_ref(&session.survey),
+            survey_ref: session.survey.reference(),
             flow: Flow::new(session.survey.clone(), settings),
             session,
-            surveys: config.surveys.iter().map(|c| c.survey.clone()).collect(),
+            surveys: config.surveys.clone(),
             events: config.events.clone(),
             overrides_path,
             clock,
@@ -106,22 +106,19 @@ impl Kiosk {
     }
 
     /// The surveys and events staff may choose from, the device file's defaults first.
-    pub fn choices(&self) -> (&[Arc<SurveyDefinition>], &[EventInfo]) {
+    pub fn choices(&self) -> (&[SurveyChoice], &[EventInfo]) {
         (&self.surveys, &self.events)
     }
 
     /// Staff: run the survey at `index` of [`Kiosk::choices`].
     pub fn choose_survey(&mut self, index: usize) {
-        let Some(survey) = self.surveys.get(index).cloned() else {
+        let Some(choice) = self.surveys.get(index) else {
             return;
         };
+        let survey = choice.survey.clone();
         tracing::info!(survey = %survey.id, "staff switched the survey");
         self.session.overrides.survey = (index > 0).then(|| survey.id.clone());
-        self.survey_ref = survey_ref(&survey);
-        self.flow.set_survey(survey.clone());
-        self.session.survey = survey;
-        self.results = None;
-        self.ask_results();
+        self.run_survey(survey);
         self.keep_overrides();
     }
 
@@ -139,7 +136,6 @@ impl Kiosk {
     /// Staff: answers from now on are (or are no longer) tests, flagged and never counted.
     pub fn set_test_mode(&mut self, on: bool) {
         tracing::info!(on, "staff switched test mode");
-        self.session.test_mode = on;
         self.session.overrides.test_mode = on;
         self.keep_overrides();
     }
@@ -147,9 +143,19 @@ impl Kiosk {
     /// Staff: back to exactly what the device file says.
     pub fn forget_overrides(&mut self) {
         tracing::info!("staff went back to the device file's settings");
-        self.set_test_mode(false);
-        self.choose_event(0);
-        self.choose_survey(0);
+        self.session.overrides = Overrides::default();
+        self.session.event = self.events[0].clone();
+        self.run_survey(self.surveys[0].survey.clone());
+        self.keep_overrides();
+    }
+
+    /// Runs `survey` from the next respondent on, with its own poll results.
+    fn run_survey(&mut self, survey: Arc<SurveyDefinition>) {
+        self.survey_ref = survey.reference();
+        self.flow.set_survey(survey.clone());
+        self.session.survey = survey;
+        self.results = None;
+        self.ask_results();
     }
 
     fn keep_overrides(&self) {
@@ -262,7 +268,7 @@ impl Kiosk {
             recorded_at: self.clock.wall(),
             clock: self.clock.facts(),
             display: submission.display,
-            test: self.session.test_mode,
+            test: self.session.test_mode(),
             answers: submission.answers,
         };
         let id = response.id;
@@ -276,12 +282,5 @@ impl Kiosk {
             let _ = self.flow.store_failed();
         }
         id
-    }
-}
-
-fn survey_ref(survey: &SurveyDefinition) -> SurveyRef {
-    SurveyRef {
-        id: survey.id.clone(),
-        hash: survey.content_hash(),
     }
 }

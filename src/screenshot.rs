@@ -134,12 +134,13 @@ pub fn prepare_staff_screen(ui: &AppWindow, config: &KioskConfig, session: &Sess
     state.set_panel_tab(i32::from(name == "panel-session"));
     // The session tab as staff see it after switching test mode on.
     let mut session = session.clone();
-    if name == "panel-session" {
-        session.test_mode = true;
-        session.overrides.test_mode = true;
-    }
-    let surveys: Vec<_> = config.surveys.iter().map(|c| c.survey.clone()).collect();
-    show_session(ui, &session, (&surveys, &config.events), "kiosk.toml");
+    session.overrides.test_mode = name == "panel-session";
+    show_session(
+        ui,
+        &session,
+        (&config.surveys, &config.events),
+        "kiosk.toml",
+    );
 }
 
 /// Made-up totals for the results screen's picture, so every bar shows.

@@ -69,12 +69,16 @@ impl Overrides {
 pub struct Session {
     pub survey: Arc<SurveyDefinition>,
     pub event: EventInfo,
-    pub test_mode: bool,
     /// The overrides in force (those that still match something in the device file).
     pub overrides: Overrides,
 }
 
 impl Session {
+    /// Answers are flagged as tests and never counted.
+    pub fn test_mode(&self) -> bool {
+        self.overrides.test_mode
+    }
+
     /// Applies `overrides` to `config`. An override naming a survey or event the device file
     /// no longer lists is dropped with a warning.
     pub fn resolve(config: &KioskConfig, overrides: Overrides) -> Session {
@@ -104,7 +108,6 @@ impl Session {
         Session {
             survey,
             event,
-            test_mode: kept.test_mode,
             overrides: kept,
         }
     }

@@ -7,9 +7,7 @@ use std::path::Path;
 use std::rc::{Rc, Weak};
 use std::time::Duration;
 
-use std::sync::Arc;
-
-use hetki_protocol::{DisplayTheme, EventInfo, Language, QuestionKind, SurveyDefinition, Text};
+use hetki_protocol::{DisplayTheme, EventInfo, Language, QuestionKind, Text};
 use slint::{ComponentHandle, Image, Model, ModelRc, Timer, TimerMode, VecModel};
 
 use crate::config::{ConfigError, FollowUpNote, KioskConfig, SurveyChoice};
@@ -172,7 +170,7 @@ pub fn present(
     state.set_pin_locked(view.pin_message == Some(PinMessage::Locked));
     state.set_event_name(session.event.name.get(language).into());
     state.set_event_place(session.event.place.get(language).into());
-    state.set_test_mode(session.test_mode);
+    state.set_test_mode(session.test_mode());
     state.set_privacy_note(scenery.privacy_note.get(language).into());
     state.set_survey_title(survey.title.get(language).into());
     if let Some(symbol) = &scenery.symbol {
@@ -387,31 +385,23 @@ impl KioskUi {
         actions.on_pin_enter(move || tap(Tap::PinEnter));
         let tap = tapper();
         actions.on_panel_close(move || tap(Tap::PanelClose));
-        let weak = Rc::downgrade(&inner);
-        actions.on_panel_sync(move || Inner::with(&weak, |i| i.panel_action(PanelAction::Sync)));
-        let weak = Rc::downgrade(&inner);
-        actions
-            .on_panel_export(move || Inner::with(&weak, |i| i.panel_action(PanelAction::Export)));
-        let weak = Rc::downgrade(&inner);
-        actions.on_panel_choose_survey(move |index| {
-            Inner::with(&weak, |i| {
-                i.panel_action(PanelAction::Survey(index.max(0) as usize))
-            })
-        });
-        let weak = Rc::downgrade(&inner);
-        actions.on_panel_choose_event(move |index| {
-            Inner::with(&weak, |i| {
-                i.panel_action(PanelAction::Event(index.max(0) as usize))
-            })
-        });
-        let weak = Rc::downgrade(&inner);
-        actions.on_panel_toggle_test_mode(move || {
-            Inner::with(&weak, |i| i.panel_action(PanelAction::ToggleTestMode))
-        });
-        let weak = Rc::downgrade(&inner);
-        actions.on_panel_forget_overrides(move || {
-            Inner::with(&weak, |i| i.panel_action(PanelAction::ForgetOverrides))
-        });
+        // And each staff action its own sender of panel actions.
+        let staff = || {
+            let weak = Rc::downgrade(&inner);
+            move |action: PanelAction| Inner::with(&weak, |i| i.panel_action(action))
+        };
+        let act = staff();
+        actions.on_panel_sync(move || act(PanelAction::Sync));
+        let act = staff();
+        actions.on_panel_export(move || act(PanelAction::Export));
+        let act = staff();
+        actions.on_panel_choose_survey(move |i| act(PanelAction::Survey(i.max(0) as usize)));
+        let act = staff();
+        actions.on_panel_choose_event(move |i| act(PanelAction::Event(i.max(0) as usize)));
+        let act = staff();
+        actions.on_panel_toggle_test_mode(move || act(PanelAction::ToggleTestMode));
+        let act = staff();
+        actions.on_panel_forget_overrides(move || act(PanelAction::ForgetOverrides));
         let tap = tapper();
         actions.on_answer(move |index| tap(Tap::Option(index.max(0) as usize)));
 
@@ -471,21 +461,25 @@ impl Inner {
             PanelAction::Event(index) => self.kiosk.borrow_mut().choose_event(index),
             PanelAction::ToggleTestMode => {
                 let mut kiosk = self.kiosk.borrow_mut();
-                let on = !kiosk.session().test_mode;
+                let on = !kiosk.session().test_mode();
                 kiosk.set_test_mode(on);
             }
             PanelAction::ForgetOverrides => self.kiosk.borrow_mut().forget_overrides(),
         }
-        show_panel(&ui, &self.scenery.panel);
-        let kiosk = self.kiosk.borrow();
+        self.show_staff(&ui, &self.kiosk.borrow());
+        self.refresh();
+    }
+
+    /// The panel's facts and choices, read afresh.
+    fn show_staff(&self, ui: &AppWindow, kiosk: &Kiosk) {
+        let place = &self.scenery.panel;
+        show_panel(ui, place);
         show_session(
-            &ui,
+            ui,
             kiosk.session(),
             kiosk.choices(),
-            &self.scenery.panel.config_file_name,
+            &place.config_file_name,
         );
-        drop(kiosk);
-        self.refresh();
     }
 
     fn tick(self: &Rc<Self>) {
@@ -507,9 +501,7 @@ impl Inner {
             if let Some(ui) = self.ui.upgrade() {
                 if now_showing.0.screen == Screen::Panel && !was_panel {
                     ui.global::<KioskState>().set_panel_notice(0);
-                    show_panel(&ui, &self.scenery.panel);
-                    let name = &self.scenery.panel.config_file_name;
-                    show_session(&ui, kiosk.session(), kiosk.choices(), name);
+                    self.show_staff(&ui, &kiosk);
                 }
                 let (view, results) = &now_showing;
                 present(&ui, &self.scenery, kiosk.session(), view, results.as_ref());
@@ -549,16 +541,18 @@ enum PanelAction {
 pub fn show_session(
     ui: &AppWindow,
     session: &Session,
-    (surveys, events): (&[Arc<SurveyDefinition>], &[EventInfo]),
+    (surveys, events): (&[SurveyChoice], &[EventInfo]),
     config_file_name: &str,
 ) {
     let state = ui.global::<KioskState>();
     let language = Language::from_code(&state.get_language()).unwrap_or(Language::Fi);
-    let surveys = surveys.iter().map(|survey| PanelChoice {
-        label: survey.title.get(language).into(),
-        detail: survey.id.clone().into(),
-        current: survey.id == session.survey.id,
-    });
+    let surveys = surveys
+        .iter()
+        .map(|SurveyChoice { survey, .. }| PanelChoice {
+            label: survey.title.get(language).into(),
+            detail: survey.id.clone().into(),
+            current: survey.id == session.survey.id,
+        });
     let events = events.iter().map(|event| PanelChoice {
         label: event.name.get(language).into(),
         detail: event.place.get(language).into(),
@@ -566,7 +560,7 @@ pub fn show_session(
     });
     state.set_panel_surveys(ModelRc::new(VecModel::from(surveys.collect::<Vec<_>>())));
     state.set_panel_events(ModelRc::new(VecModel::from(events.collect::<Vec<_>>())));
-    state.set_test_mode(session.test_mode);
+    state.set_test_mode(session.test_mode());
     state.set_panel_overridden(!session.overrides.is_empty());
     state.set_config_file_name(config_file_name.into());
 }

@@ -108,7 +108,7 @@ fn check_all(config: &KioskConfig, ui: &AppWindow, problems: &mut Vec<String>) {
     let sample = sample_results(&config.survey);
     // Test mode on: its banner shows on every resident screen.
     let mut session = Session::resolve(config, Overrides::default());
-    session.test_mode = true;
+    session.overrides.test_mode = true;
     for size in SIZES {
         set_size(ui, size);
         for language in Language::ALL {

@@ -11,7 +11,7 @@ use chrono::Utc;
 use hetki::export::{Format, export};
 use hetki::store::{self, Database, StoreError, StoreEvent, StoreOptions, Tally};
 use hetki_protocol::{
-    Answer, AnswerValue, ClockFacts, EventInfo, Language, Response, SurveyDefinition, SurveyRef,
+    Answer, AnswerValue, ClockFacts, EventInfo, Language, Response, SurveyDefinition,
 };
 use util::Setup;
 
@@ -35,10 +35,7 @@ fn response(survey: &SurveyDefinition, overall: u8, heard: &str, complete: bool)
     Response {
         id: uuid::Uuid::now_v7(),
         seq: 0,
-        survey: SurveyRef {
-            id: survey.id.clone(),
-            hash: survey.content_hash(),
-        },
+        survey: survey.reference(),
         event: EventInfo {
             name: "Asukasilta, \"Keskus\"".into(),
             place: "Sali".into(),

@@ -7,7 +7,7 @@ use std::path::Path;
 use chrono::Utc;
 use hetki::config::KioskConfig;
 use hetki::store::Database;
-use hetki_protocol::{Answer, ClockFacts, Language, Response, SurveyRef};
+use hetki_protocol::{Answer, ClockFacts, Language, Response};
 
 /// A fresh folder on the project's disk (`target/bench-tmp`; /tmp may be a RAM disk), or
 /// under `$HETKI_BENCH_DIR`.
@@ -36,10 +36,7 @@ pub fn response(config: &KioskConfig, i: usize, pick: impl Fn(usize, usize) -> u
     Response {
         id: uuid::Uuid::now_v7(),
         seq: 0,
-        survey: SurveyRef {
-            id: survey.id.clone(),
-            hash: survey.content_hash(),
-        },
+        survey: survey.reference(),
         event: config.event.clone(),
         language: Language::Fi,
         complete: true,

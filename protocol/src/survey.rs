@@ -4,7 +4,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::{Answer, AnswerValue, Language, Text};
+use crate::{Answer, AnswerValue, Language, SurveyRef, Text};
 
 /// A survey has at least one and at most this many questions ("light participation").
 pub const MAX_QUESTIONS: usize = 4;
@@ -213,6 +213,14 @@ impl SurveyDefinition {
         let canonical = serde_json::to_vec(self).expect("a survey always serializes");
         let digest = Sha256::digest(&canonical);
         digest[..8].iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// How a response names this survey version.
+    pub fn reference(&self) -> SurveyRef {
+        SurveyRef {
+            id: self.id.clone(),
+            hash: self.content_hash(),
+        }
     }
 
     /// For a poll, how many answers a question needs before its results show, which is also

@@ -79,7 +79,7 @@ struct PanelFile {
     export_dir: Option<PathBuf>,
 }
 
-#[derive(Deserialize, Clone)]
+#[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct EventFile {
     name: Text,
@@ -187,13 +187,13 @@ pub(super) fn load(path: &Path) -> Result<KioskConfig, ConfigError> {
     for missing in file.privacy_note.missing(&languages) {
         problem("privacy_note", format!("the {missing} text is missing"));
     }
-    let events: Vec<EventInfo> = std::iter::once(&file.event)
-        .chain(&file.events)
+    let events: Vec<EventInfo> = std::iter::once(file.event)
+        .chain(file.events)
         .map(|e| EventInfo {
-            name: e.name.clone(),
-            place: e.place.clone(),
-            area: e.area.clone(),
-            topic: e.topic.clone(),
+            name: e.name,
+            place: e.place,
+            area: e.area,
+            topic: e.topic,
         })
         .collect();
     for (i, event) in events.iter().enumerate() {

@@ -324,10 +324,10 @@ fn publish_on_step(
     // Respondents: a multiple-choice question counts them apart from its picks.
     let total: i64 = tx
         .prepare_cached(
-            "SELECT COALESCE(MAX(CASE WHEN value = '#' THEN count END), SUM(count), 0)
+            "SELECT COALESCE(MAX(CASE WHEN value = ?3 THEN count END), SUM(count), 0)
              FROM tallies WHERE survey_id = ?1 AND question_id = ?2 AND value != ''",
         )?
-        .query_row([survey_id, question_id], |row| row.get(0))?;
+        .query_row([survey_id, question_id, RESPONDENTS], |row| row.get(0))?;
     if total % i64::from(step.max(1)) != 0 {
         return Ok(());
     }

@@ -178,16 +178,11 @@ impl Worker {
         while let Some(record) = self.held.front_mut() {
             match db.record(&self.device_id, &record.survey, &mut record.response) {
                 Ok(seq) => {
-                    let results = match record.survey.results_step() {
-                        Some(_) => match db.published_results(&record.survey.id) {
-                            Ok(results) => Some((record.survey.id.clone(), results)),
-                            Err(error) => {
-                                tracing::warn!(%error, "cannot read the poll's results");
-                                None
-                            }
-                        },
-                        None => None,
-                    };
+                    let results = record
+                        .survey
+                        .results_step()
+                        .and_then(|_| published(db, &record.survey.id))
+                        .map(|results| (record.survey.id.clone(), results));
                     let _ = self.events.send(StoreEvent::Committed {
                         id: record.response.id,
                         seq,
@@ -203,14 +198,11 @@ impl Worker {
             }
         }
         for survey in std::mem::take(&mut self.asked) {
-            match db.published_results(&survey.id) {
-                Ok(results) => {
-                    let _ = self.events.send(StoreEvent::Results {
-                        survey: survey.id.clone(),
-                        results,
-                    });
-                }
-                Err(error) => tracing::warn!(%error, "cannot read the poll's results"),
+            if let Some(results) = published(db, &survey.id) {
+                let _ = self.events.send(StoreEvent::Results {
+                    survey: survey.id.clone(),
+                    results,
+                });
             }
         }
         if !self.healthy {
@@ -242,4 +234,11 @@ impl Worker {
             let _ = self.events.send(StoreEvent::Unavailable { reason });
         }
     }
+}
+
+/// A poll's published results; `None` (logged) if they cannot be read.
+fn published(db: &Database, survey_id: &str) -> Option<PollResults> {
+    db.published_results(survey_id)
+        .inspect_err(|error| tracing::warn!(%error, "cannot read the poll's results"))
+        .ok()
 }
