@@ -37,10 +37,7 @@ pub fn render_all(
     let sample = sample_results(&config.survey);
     let session = Session::resolve(config, Overrides::default());
     for (name, view) in screens(config, language, display) {
-        // The results screen before a poll has enough answers shows none.
-        let results = (name != "results-too-few").then_some(&sample);
-        present(&ui, &scenery, &session, &view, results);
-        prepare_staff_screen(&ui, config, &session, &name);
+        show_screen(&ui, &scenery, &session, config, (&name, &view), &sample);
         window.render_full();
         let path = out.join(format!("{name}.png"));
         window
@@ -126,21 +123,31 @@ pub fn screens(config: &KioskConfig, language: Language, display: Display) -> Ve
     screens
 }
 
+/// Puts screen `name` of [`screens`] on the window, poll results from `sample` (none on the
+/// results screen before a poll has enough answers). The session tab shows test mode on, as
+/// staff see it after switching it on.
+pub fn show_screen(
+    ui: &AppWindow,
+    scenery: &Scenery,
+    session: &Session,
+    config: &KioskConfig,
+    (name, view): (&str, &View),
+    sample: &PollResults,
+) {
+    let mut session = session.clone();
+    session.overrides.test_mode |= name == "panel-session";
+    let results = (name != "results-too-few").then_some(sample);
+    present(ui, scenery, &session, view, results);
+    prepare_staff_screen(ui, config, &session, name);
+}
+
 /// Fills the staff panel with a sample state and the configured choices, on the tab the
 /// screen `name` shows ("panel" the state, "panel-session" the survey and event).
-pub fn prepare_staff_screen(ui: &AppWindow, config: &KioskConfig, session: &Session, name: &str) {
+fn prepare_staff_screen(ui: &AppWindow, config: &KioskConfig, session: &Session, name: &str) {
     let state = ui.global::<KioskState>();
     state.set_panel(panel_info(&sample_status(config), config.time_zone));
     state.set_panel_tab(i32::from(name == "panel-session"));
-    // The session tab as staff see it after switching test mode on.
-    let mut session = session.clone();
-    session.overrides.test_mode = name == "panel-session";
-    show_session(
-        ui,
-        &session,
-        (&config.surveys, &config.events),
-        "kiosk.toml",
-    );
+    show_session(ui, session, (&config.surveys, &config.events), "kiosk.toml");
 }
 
 /// Made-up totals for the results screen's picture, so every bar shows.

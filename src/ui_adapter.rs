@@ -189,6 +189,7 @@ pub fn present(
             name: l.native_name().into(),
             current: l == language,
         }),
+        PartialEq::eq,
     );
 
     if let Screen::Question(q) = view.screen {
@@ -199,20 +200,11 @@ pub fn present(
         state.set_highlighting(view.highlighted);
         let multiple = question.is_multiple();
         state.set_multiple(multiple);
-        state.set_selected(match (multiple, view.selected.first()) {
-            (false, Some(&i)) => i as i32,
-            _ => -1,
-        });
         state.set_picked_count(if multiple {
             view.selected.len() as i32
         } else {
             0
         });
-        update_rows(
-            state.get_picked(),
-            |m| state.set_picked(m),
-            (0..question.option_count()).map(|i| multiple && view.selected.contains(&i)),
-        );
         let options: Vec<AnswerOption> = match &question.kind {
             QuestionKind::Faces { faces } => faces
                 .iter()
@@ -221,6 +213,7 @@ pub fn present(
                     label: face.label.get(language).into(),
                     face: face_picture(faces.len(), i),
                     image: Image::default(),
+                    picked: view.selected.contains(&i),
                 })
                 .collect(),
             QuestionKind::Choice { options, .. } => options
@@ -236,6 +229,7 @@ pub fn present(
                         .cloned()
                         .flatten()
                         .unwrap_or_default(),
+                    picked: view.selected.contains(&i),
                 })
                 .collect(),
         };
@@ -245,7 +239,14 @@ pub fn present(
             .max()
             .unwrap_or(0);
         state.set_longest_word(longest_word as i32);
-        update_rows(state.get_options(), |m| state.set_options(m), options);
+        state.set_options_are_faces(options.first().is_some_and(|o| o.face > 0));
+        state.set_options_have_pictures(options.first().is_some_and(|o| o.image.size().width > 0));
+        update_rows(
+            state.get_options(),
+            |m| state.set_options(m),
+            options,
+            same_option,
+        );
     }
 
     let attract_slide = match view.attract_slide {
@@ -287,8 +288,18 @@ pub fn present(
             });
         let mut first: Vec<ResultQuestion> = rows.collect();
         let second = first.split_off(first.len().div_ceil(2));
-        state.set_results(ModelRc::new(VecModel::from(first)));
-        state.set_results_second(ModelRc::new(VecModel::from(second)));
+        update_rows(
+            state.get_results(),
+            |m| state.set_results(m),
+            first,
+            same_result,
+        );
+        update_rows(
+            state.get_results_second(),
+            |m| state.set_results_second(m),
+            second,
+            same_result,
+        );
     }
 }
 
@@ -303,18 +314,33 @@ fn face_picture(count: usize, index: usize) -> i32 {
     pictures.get(index).copied().unwrap_or(3)
 }
 
-/// Puts `rows` into a model property, changing only the rows that differ: a tap that
-/// highlights one answer then redraws that answer, not the whole row of them.
-fn update_rows<T: Clone + PartialEq + 'static>(
+/// Slint's `Image` equality says two empty images differ, which would redraw every face on
+/// every update: an option is the same if its text, face and pick are, and its picture is.
+fn same_option(a: &AnswerOption, b: &AnswerOption) -> bool {
+    let no_picture = |o: &AnswerOption| o.image.size().width == 0;
+    (&a.label, a.face, a.picked) == (&b.label, b.face, b.picked)
+        && (a.image == b.image || (no_picture(a) && no_picture(b)))
+}
+
+/// A question's results are the same if their text and bars are (each bar list is a model of
+/// its own, which compares by identity).
+fn same_result(a: &ResultQuestion, b: &ResultQuestion) -> bool {
+    (&a.text, a.shown) == (&b.text, b.shown) && a.bars.iter().eq(b.bars.iter())
+}
+
+/// Puts `rows` into a model property, changing only the rows that differ (by `same`): a tap
+/// that highlights one answer then redraws that answer, not the whole row of them.
+fn update_rows<T: Clone + 'static>(
     current: ModelRc<T>,
     set: impl FnOnce(ModelRc<T>),
     rows: impl IntoIterator<Item = T>,
+    same: impl Fn(&T, &T) -> bool,
 ) {
     let rows: Vec<T> = rows.into_iter().collect();
     match current.as_any().downcast_ref::<VecModel<T>>() {
         Some(model) if model.row_count() == rows.len() => {
             for (i, row) in rows.into_iter().enumerate() {
-                if model.row_data(i).as_ref() != Some(&row) {
+                if !model.row_data(i).is_some_and(|old| same(&old, &row)) {
                     model.set_row_data(i, row);
                 }
             }
@@ -558,8 +584,18 @@ pub fn show_session(
         detail: event.place.get(language).into(),
         current: *event == session.event,
     });
-    state.set_panel_surveys(ModelRc::new(VecModel::from(surveys.collect::<Vec<_>>())));
-    state.set_panel_events(ModelRc::new(VecModel::from(events.collect::<Vec<_>>())));
+    update_rows(
+        state.get_panel_surveys(),
+        |m| state.set_panel_surveys(m),
+        surveys,
+        PartialEq::eq,
+    );
+    update_rows(
+        state.get_panel_events(),
+        |m| state.set_panel_events(m),
+        events,
+        PartialEq::eq,
+    );
     state.set_test_mode(session.test_mode());
     state.set_panel_overridden(!session.overrides.is_empty());
     state.set_config_file_name(config_file_name.into());

@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use hetki::config::KioskConfig;
-use hetki::screenshot::{prepare_staff_screen, sample_results, screens};
+use hetki::screenshot::{sample_results, screens, show_screen};
 use hetki::session::{Overrides, Session};
 use hetki::ui::{AppWindow, Theme};
 use hetki::ui_adapter::{Scenery, present};
@@ -116,9 +116,7 @@ fn check_all(config: &KioskConfig, ui: &AppWindow, problems: &mut Vec<String>) {
                 for large_text in [false, true] {
                     let display = Display { theme, large_text };
                     for (name, view) in screens(config, language, display) {
-                        let results = (name != "results-too-few").then_some(&sample);
-                        prepare_staff_screen(ui, config, &session, &name);
-                        present(ui, &scenery, &session, &view, results);
+                        show_screen(ui, &scenery, &session, config, (&name, &view), &sample);
                         let mut found = misfits(ui, size);
                         if size.1 > size.0 && !name.starts_with("pin") && !name.starts_with("panel")
                         {

@@ -1,0 +1,113 @@
+//! What the software renderer redraws: nothing when a screen is shown again unchanged, and
+//! after a tap only the tapped answer. On a Raspberry Pi without a GPU every redrawn pixel
+//! costs, and Slint redraws whatever depends on a changed property, even when the value
+//! drawn stays the same (e.g. an empty image never equals another).
+
+use std::path::Path;
+use std::time::Duration;
+
+use hetki::config::KioskConfig;
+use hetki::flow::{Screen, View};
+use hetki::headless::{self, Headless, HeadlessWindow, Redrawn};
+use hetki::screenshot::{sample_results, screens, show_screen};
+use hetki::session::{Overrides, Session};
+use hetki::ui::{AppWindow, KioskState};
+use hetki::ui_adapter::{Scenery, present};
+use i_slint_backend_testing::{AccessibleRole, ElementHandle};
+use slint::{ComponentHandle, Model};
+
+const SIZE: (u32, u32) = (1280, 800);
+
+fn config(file: &str) -> KioskConfig {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("config")
+        .join(file);
+    KioskConfig::load(&path).expect("the demo config loads")
+}
+
+/// Draws until the screen is still (animations finished), as the event loop would.
+fn settle(platform: &Headless, window: &mut HeadlessWindow) {
+    for _ in 0..10 {
+        platform.advance(Duration::from_secs(1));
+        if window.render().is_empty() {
+            return;
+        }
+    }
+    panic!("the screen keeps redrawing itself");
+}
+
+fn area(redrawn: &[Redrawn]) -> u32 {
+    redrawn
+        .iter()
+        .map(|(_, size)| size.width * size.height)
+        .sum()
+}
+
+#[test]
+fn a_screen_shown_again_redraws_nothing_and_a_tap_only_its_answer() {
+    let platform = headless::install_stopped_clock(SIZE.0, SIZE.1).unwrap();
+    let ui = AppWindow::new().unwrap();
+    ui.show().unwrap();
+    let mut window = HeadlessWindow::take(&platform).unwrap();
+
+    let mut redrawn_again = Vec::new();
+    for file in ["kiosk.toml", "library-poll.toml"] {
+        let config = config(file);
+        let scenery = Scenery::load(&config).unwrap();
+        let session = Session::resolve(&config, Overrides::default());
+        let sample = sample_results(&config.survey);
+        for (name, view) in screens(&config, config.default_language, Default::default()) {
+            let show = || show_screen(&ui, &scenery, &session, &config, (&name, &view), &sample);
+            show();
+            assert!(!window.render().is_empty(), "{file} {name}: drawn");
+            settle(&platform, &mut window);
+            show();
+            let again = window.render();
+            if !again.is_empty() {
+                redrawn_again.push(format!("{file} {name}: {again:?}"));
+            }
+        }
+    }
+    assert!(
+        redrawn_again.is_empty(),
+        "shown again unchanged, yet redrawn:\n{}",
+        redrawn_again.join("\n")
+    );
+
+    // A tap on the middle face lights up that face's button and nothing else.
+    let config = config("kiosk.toml");
+    let scenery = Scenery::load(&config).unwrap();
+    let session = Session::resolve(&config, Overrides::default());
+    let question = |selected: Vec<usize>| View {
+        highlighted: !selected.is_empty(),
+        selected,
+        ..View::new(Screen::Question(0), config.default_language)
+    };
+    present(&ui, &scenery, &session, &question(vec![]), None);
+    window.render();
+    settle(&platform, &mut window);
+    present(&ui, &scenery, &session, &question(vec![2]), None);
+    let redrawn = window.render();
+
+    let label = ui
+        .global::<KioskState>()
+        .get_options()
+        .row_data(2)
+        .expect("the first question has a middle face")
+        .label;
+    let buttons: Vec<_> = ElementHandle::find_by_accessible_label(&ui, &label)
+        .filter(|e| e.accessible_role() == Some(AccessibleRole::Button))
+        .collect();
+    assert_eq!(buttons.len(), 1, "one button says {label}");
+    let (at, size) = (buttons[0].absolute_position(), buttons[0].size());
+    assert_eq!(redrawn.len(), 1, "one rectangle redrawn: {redrawn:?}");
+    let (drawn_at, drawn_size) = redrawn[0];
+    assert!(
+        (drawn_at.x as f32 - at.x).abs() <= 2.0
+            && (drawn_at.y as f32 - at.y).abs() <= 2.0
+            && (drawn_size.width as f32 - size.width).abs() <= 4.0
+            && (drawn_size.height as f32 - size.height).abs() <= 4.0,
+        "redrawn {redrawn:?}, the tapped button is at {at:?} {size:?}"
+    );
+    assert!(area(&redrawn) < SIZE.0 * SIZE.1 / 10);
+}
