@@ -81,6 +81,90 @@ fn check_palette(palette: &str, colours: &HashMap<String, [u8; 3]>) {
     assert!(failures.is_empty(), "{failures:#?}");
 }
 
+/// A picture's colours: its fill and its mark (the two colours covering most of its opaque
+/// pixels), and its edge (the commonest colour of opaque pixels next to transparent ones).
+struct Picture {
+    fill: [u8; 3],
+    mark: [u8; 3],
+    edge: [u8; 3],
+}
+
+fn picture(file: &str) -> Picture {
+    let path = format!("{}/ui/images/{file}", env!("CARGO_MANIFEST_DIR"));
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&path).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut pixels = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut pixels).unwrap();
+    assert_eq!(info.color_type, png::ColorType::Rgba, "{file}");
+    let (width, height) = (info.width as usize, info.height as usize);
+    let at = |x: usize, y: usize| &pixels[(y * width + x) * 4..][..4];
+    let opaque = |x: usize, y: usize| at(x, y)[3] == 255;
+    let (mut all, mut edge): (HashMap<[u8; 3], usize>, HashMap<[u8; 3], usize>) =
+        Default::default();
+    for y in 1..height - 1 {
+        for x in 1..width - 1 {
+            if !opaque(x, y) {
+                continue;
+            }
+            let p = at(x, y);
+            let rgb = [p[0], p[1], p[2]];
+            *all.entry(rgb).or_default() += 1;
+            if !(opaque(x - 1, y) && opaque(x + 1, y) && opaque(x, y - 1) && opaque(x, y + 1)) {
+                *edge.entry(rgb).or_default() += 1;
+            }
+        }
+    }
+    let by_count = |counts: HashMap<[u8; 3], usize>| {
+        let mut sorted: Vec<_> = counts.into_iter().collect();
+        sorted.sort_by_key(|&(_, n)| std::cmp::Reverse(n));
+        sorted.into_iter().map(|(rgb, _)| rgb).collect::<Vec<_>>()
+    };
+    let all = by_count(all);
+    Picture {
+        fill: all[0],
+        mark: all[1],
+        edge: by_count(edge)[0],
+    }
+}
+
+/// The pictures that carry meaning stand out from what they sit on (3:1, as graphical
+/// objects: by their fill or their outline), and their marks (the tick, the "!", a face's
+/// eyes and mouth) from their fill.
+#[test]
+fn pictures_stand_out_in_both_palettes() {
+    let colours = theme();
+    let pictures = [
+        // (picture, the palette colour it sits on)
+        ("check.png", "paper-background"),
+        ("check-hc.png", "hc-background"),
+        ("out-of-order.png", "paper-alert-soft"),
+        ("out-of-order-hc.png", "hc-alert-soft"),
+    ]
+    .into_iter()
+    .map(|(file, on)| (file.to_owned(), on))
+    .chain((1..=5).flat_map(|face| {
+        [
+            "paper-surface",
+            "paper-accent-soft",
+            "hc-surface",
+            "hc-accent-soft",
+        ]
+        .map(|on| (format!("face-{face}.png"), on))
+    }));
+    let mut failures = Vec::new();
+    for (file, on) in pictures {
+        let Picture { fill, mark, edge } = picture(&file);
+        let shape = contrast(fill, colours[on]).max(contrast(edge, colours[on]));
+        let mark_on_fill = contrast(mark, fill);
+        if shape < 3.0 || mark_on_fill < 3.0 {
+            failures.push(format!(
+                "{file} on {on}: shape {shape:.2}:1, mark on fill {mark_on_fill:.2}:1"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
 #[test]
 fn the_contrast_formula_matches_known_values() {
     assert!((contrast([0, 0, 0], [255, 255, 255]) - 21.0).abs() < 0.01);
