@@ -16,10 +16,7 @@ const WARM_UP: usize = 400;
 mod support;
 
 fn main() {
-    let count: usize = std::env::args()
-        .nth(1)
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(1000);
+    let count = support::count_arg(1000);
     let dir = support::bench_dir();
     let config = support::demo_config("kiosk.toml");
     let survey = Arc::clone(&config.survey);

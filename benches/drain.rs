@@ -28,10 +28,7 @@ fn rss_kib() -> u64 {
 }
 
 fn main() {
-    let count: usize = std::env::args()
-        .skip(1)
-        .find_map(|a| a.parse().ok())
-        .unwrap_or(100_000);
+    let count = support::count_arg(100_000);
     let dir = support::bench_dir();
     let collector_bin = std::env::current_exe()
         .unwrap()

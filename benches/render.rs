@@ -11,7 +11,6 @@
 
 use std::time::{Duration, Instant};
 
-use hetki::config::KioskConfig;
 use hetki::flow::{Screen, View};
 use hetki::headless::{self, HeadlessWindow, Xrgb8888};
 use hetki::screenshot::{sample_results, screens, show_screen};
@@ -23,6 +22,8 @@ use slint::{ComponentHandle, Rgb8Pixel};
 
 const FRAMES: usize = 30;
 
+mod support;
+
 fn main() {
     let size = std::env::args()
         .skip(1)
@@ -32,12 +33,9 @@ fn main() {
         .split_once('x')
         .map(|(w, h)| (w.parse().unwrap(), h.parse().unwrap()))
         .unwrap();
-    let load = |file: &str| {
-        KioskConfig::load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file)).unwrap()
-    };
-    let config = load("config/kiosk.toml");
+    let config = support::demo_config("kiosk.toml");
     // The library poll adds the results screen and a multiple choice.
-    let poll = load("config/library-poll.toml");
+    let poll = support::demo_config("library-poll.toml");
     let platform = headless::install(width, height).unwrap();
 
     let blank = BlankWindow::new().unwrap();

@@ -12,10 +12,7 @@ use hetki_protocol::Language;
 mod support;
 
 fn main() {
-    let count: usize = std::env::args()
-        .skip(1)
-        .find_map(|a| a.parse().ok())
-        .unwrap_or(100_000);
+    let count = support::count_arg(100_000);
     let dir = support::bench_dir();
     let config = support::demo_config("library-poll.toml");
     let survey = config.survey.clone();

@@ -164,6 +164,13 @@ impl Kiosk {
         }
     }
 
+    /// Keeps a poll's published results if it is the one running (staff may have switched).
+    fn keep_results(&mut self, survey: &str, results: &PollResults) {
+        if survey == self.session.survey.id {
+            self.results = Some(results.clone());
+        }
+    }
+
     /// Asks the store for the active poll's published results (they come as a store event).
     fn ask_results(&self) {
         if self.session.survey.results_step().is_some() {
@@ -232,9 +239,7 @@ impl Kiosk {
             StoreEvent::Committed { id, seq, results } => {
                 tracing::debug!(%id, seq, "response committed");
                 if let Some((survey, results)) = results {
-                    if *survey == self.session.survey.id {
-                        self.results = Some(results.clone());
-                    }
+                    self.keep_results(survey, results);
                 }
                 if let Some(uploader) = &self.uploader {
                     uploader.nudge();
@@ -247,11 +252,7 @@ impl Kiosk {
                     self.submit(partial);
                 }
             }
-            StoreEvent::Results { survey, results } => {
-                if *survey == self.session.survey.id {
-                    self.results = Some(results.clone());
-                }
-            }
+            StoreEvent::Results { survey, results } => self.keep_results(survey, results),
             StoreEvent::Warnings(warnings) => self.warnings = *warnings,
             StoreEvent::Recovered => self.flow.store_recovered(),
         }

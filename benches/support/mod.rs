@@ -19,6 +19,15 @@ pub fn bench_dir() -> tempfile::TempDir {
     tempfile::tempdir_in(base).unwrap()
 }
 
+/// The first number among the benchmark's arguments (`cargo bench --bench NAME -- COUNT`),
+/// or `default`; cargo adds arguments of its own, such as `--bench`.
+pub fn count_arg(default: usize) -> usize {
+    std::env::args()
+        .skip(1)
+        .find_map(|a| a.parse().ok())
+        .unwrap_or(default)
+}
+
 /// A device file of `config/`, e.g. "kiosk.toml".
 pub fn demo_config(file: &str) -> KioskConfig {
     KioskConfig::load(
