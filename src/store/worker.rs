@@ -10,7 +10,7 @@ use std::thread::JoinHandle;
 use hetki_protocol::{Response, SurveyDefinition};
 use uuid::Uuid;
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use super::{Database, StoreOptions};
 use crate::panel::Warnings;
@@ -127,11 +127,14 @@ impl Worker {
     fn run(mut self, inbox: Receiver<Job>) {
         self.write_held();
         self.check_warnings();
+        // Checked on time even on a busy day, when answers arrive more often than that.
+        let mut next_check = Instant::now() + WARNINGS_EVERY;
         loop {
+            let until_check = next_check.saturating_duration_since(Instant::now());
             let next = if self.healthy {
-                inbox.recv_timeout(WARNINGS_EVERY)
+                inbox.recv_timeout(until_check)
             } else {
-                inbox.recv_timeout(self.options.retry_interval)
+                inbox.recv_timeout(self.options.retry_interval.min(until_check))
             };
             match next {
                 Ok(job) => {
@@ -142,7 +145,7 @@ impl Worker {
                         }
                     }
                 }
-                Err(RecvTimeoutError::Timeout) => self.check_warnings(),
+                Err(RecvTimeoutError::Timeout) => {}
                 Err(RecvTimeoutError::Disconnected) => {
                     self.write_held();
                     if !self.held.is_empty() {
@@ -155,6 +158,10 @@ impl Worker {
                 }
             }
             self.write_held();
+            if Instant::now() >= next_check {
+                self.check_warnings();
+                next_check = Instant::now() + WARNINGS_EVERY;
+            }
         }
     }
 
