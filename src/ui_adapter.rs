@@ -34,6 +34,8 @@ pub struct Scenery {
     privacy_note: Text,
     languages: Vec<Language>,
     symbol: Option<Image>,
+    /// The symbol on the high-contrast theme's black background.
+    symbol_high_contrast: Option<Image>,
     /// The attract loop's "you said → we did" notes.
     notes: Vec<FollowUpNote>,
     /// Each configured survey's pictures and QR codes, by survey id.
@@ -68,6 +70,10 @@ impl Scenery {
             .as_deref()
             .map(|p| load(p, &config.config_file, "symbol"))
             .transpose()?;
+        let symbol_high_contrast = match &config.symbol_high_contrast {
+            Some(p) => Some(load(p, &config.config_file, "symbol_high_contrast")?),
+            None => symbol.clone(),
+        };
         let mut surveys = HashMap::new();
         for SurveyChoice { file, survey } in &config.surveys {
             let survey_dir = file.parent().unwrap_or(Path::new("."));
@@ -117,6 +123,7 @@ impl Scenery {
             privacy_note: config.privacy_note.clone(),
             languages: config.languages.clone(),
             symbol,
+            symbol_high_contrast,
             notes: config.attract.notes.clone(),
             surveys,
         })
@@ -175,6 +182,9 @@ pub fn present(
     state.set_survey_title(survey.title.get(language).into());
     if let Some(symbol) = &scenery.symbol {
         state.set_symbol(symbol.clone());
+    }
+    if let Some(symbol) = &scenery.symbol_high_contrast {
+        state.set_symbol_high_contrast(symbol.clone());
     }
     state.set_question_count(survey.questions.len() as i32);
     if view.screen == Screen::Thanks {

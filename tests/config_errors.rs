@@ -301,6 +301,43 @@ fn a_picture_that_is_not_an_image_is_named_in_the_survey_file() {
 }
 
 #[test]
+fn the_participation_symbols_must_be_images() {
+    let setup = Setup::demo();
+    setup.edit(
+        "kiosk.toml",
+        "fullscreen = false",
+        "symbol = \"symbol.png\"\nsymbol_high_contrast = \"light.png\"\nfullscreen = false",
+    );
+    let output = setup.hetki(&["check"]);
+    assert_eq!(output.status.code(), Some(78));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_mentions(
+        &stderr,
+        &[
+            "kiosk.toml: symbol: no image file at",
+            "kiosk.toml: symbol_high_contrast: no image file at",
+        ],
+    );
+
+    let placeholder = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/ui/images/participation-symbol.png"
+    );
+    std::fs::copy(placeholder, setup.path("symbol.png")).unwrap();
+    setup.write("light.png", "not a picture");
+    let output = setup.hetki(&["check"]);
+    assert_eq!(output.status.code(), Some(78));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_mentions(
+        &stderr,
+        &["kiosk.toml: symbol_high_contrast: cannot load the image"],
+    );
+
+    std::fs::copy(placeholder, setup.path("light.png")).unwrap();
+    assert_check_passes(&setup, "event-feedback");
+}
+
+#[test]
 fn upload_settings_are_checked_with_the_token_file() {
     let setup = Setup::demo();
     let device = std::fs::read_to_string(setup.config_path()).unwrap();

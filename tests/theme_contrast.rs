@@ -127,7 +127,7 @@ fn picture(file: &str) -> Picture {
     }
 }
 
-/// The pictures that carry meaning stand out from what they sit on (3:1, as graphical
+/// The pictures that carry meaning, and the placeholder symbol, stand out from what they sit on (3:1, as graphical
 /// objects: by their fill or their outline), and their marks (the tick, the "!", a face's
 /// eyes and mouth) from their fill.
 #[test]
@@ -139,6 +139,8 @@ fn pictures_stand_out_in_both_palettes() {
         ("check-hc.png", "hc-background"),
         ("out-of-order.png", "paper-alert-soft"),
         ("out-of-order-hc.png", "hc-alert-soft"),
+        ("participation-symbol.png", "paper-background"),
+        ("participation-symbol-hc.png", "hc-background"),
     ]
     .into_iter()
     .map(|(file, on)| (file.to_owned(), on))

@@ -36,6 +36,9 @@ struct DeviceFile {
     privacy_note: Text,
     /// The participation symbol, relative to this file; defaults to a neutral placeholder.
     symbol: Option<PathBuf>,
+    /// A light version of the symbol for the high-contrast theme's black background;
+    /// defaults to `symbol`.
+    symbol_high_contrast: Option<PathBuf>,
     #[serde(default = "yes")]
     fullscreen: bool,
     #[serde(default = "yes")]
@@ -225,12 +228,16 @@ pub(super) fn load(path: &Path) -> Result<KioskConfig, ConfigError> {
         }),
     };
 
-    let symbol = file.symbol.as_ref().map(|s| dir.join(s));
-    if let Some(symbol) = &symbol {
-        if !symbol.is_file() {
-            problem("symbol", format!("no image file at {}", symbol.display()));
+    let mut image_file = |field: &str, relative: Option<&PathBuf>| {
+        let path = dir.join(relative?);
+        if !path.is_file() {
+            problem(field, format!("no image file at {}", path.display()));
         }
-    }
+        Some(path)
+    };
+    let symbol = image_file("symbol", file.symbol.as_ref());
+    let symbol_high_contrast =
+        image_file("symbol_high_contrast", file.symbol_high_contrast.as_ref());
 
     let defaults = Timing::default();
     let mut seconds = |field: &str, value: Option<f64>, range: (f64, f64), default: Duration| {
@@ -321,6 +328,7 @@ pub(super) fn load(path: &Path) -> Result<KioskConfig, ConfigError> {
             default_language,
             privacy_note: file.privacy_note,
             symbol,
+            symbol_high_contrast,
             event: events[0].clone(),
             timing,
             keep_partial: file.keep_partial,

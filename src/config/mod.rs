@@ -39,6 +39,9 @@ pub struct KioskConfig {
     pub privacy_note: Text,
     /// The participation symbol shown on the attract screen; `None` shows the bundled placeholder.
     pub symbol: Option<PathBuf>,
+    /// The symbol on the high-contrast theme's black background; `None` uses `symbol`, or the
+    /// placeholder's light version when `symbol` is `None` too.
+    pub symbol_high_contrast: Option<PathBuf>,
     pub event: EventInfo,
     pub timing: Timing,
     /// Keep a half-answered survey (flagged incomplete) when a respondent walks away.
