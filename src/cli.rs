@@ -76,6 +76,10 @@ pub enum Command {
         /// The file holding this device's token (overrides upload.token_file).
         #[arg(long)]
         token_file: Option<PathBuf>,
+        /// Send the responses the collector rejected once more (after what it refused has
+        /// been put right, e.g. an outdated collector updated).
+        #[arg(long)]
+        retry_rejected: bool,
     },
     /// Show what is stored, pending, delivered and rejected, and how uploading goes.
     Status,
@@ -178,7 +182,14 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             once: _,
             endpoint,
             token_file,
+            retry_rejected,
         } => {
+            if retry_rejected {
+                let mut db =
+                    Database::open_existing(&config.database_path(), &StoreOptions::default())?;
+                let requeued = db.retry_rejected()?;
+                eprintln!("hetki: {requeued} rejected responses are pending again");
+            }
             let delivered = crate::sync::sync_once(&config, endpoint, token_file)?;
             eprintln!("hetki: nothing pending ({delivered} delivered now)");
         }

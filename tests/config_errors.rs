@@ -350,6 +350,10 @@ fn upload_settings_are_checked_with_the_token_file() {
         &["kiosk.toml: upload.endpoint: \"ftp://collector\" is not an http(s) URL"],
     );
     assert_mentions(
+        &with_upload("endpoint = \"http://palaute.example.fi\"\ntoken_file = \"kiosk.token\""),
+        &["upload.endpoint: \"http://palaute.example.fi\" would send the device token in clear"],
+    );
+    assert_mentions(
         &with_upload("endpoint = \"https://palaute.example.fi\"\ntoken_file = \"kiosk.token\""),
         &["kiosk.toml: upload.token_file: cannot read the token file"],
     );

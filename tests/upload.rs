@@ -51,18 +51,22 @@ impl Fleet {
     }
 
     fn sync(&self, endpoint: &str) -> std::process::Output {
+        self.sync_with(endpoint, &[])
+    }
+
+    /// `hetki sync --once` to `endpoint`, with more flags.
+    fn sync_with(&self, endpoint: &str, flags: &[&str]) -> std::process::Output {
         let token = self.setup.path("kiosk.token");
-        let mut command = util::hetki_command(
-            &self.setup.config_path(),
-            &[
-                "sync",
-                "--once",
-                "--endpoint",
-                endpoint,
-                "--token-file",
-                token.to_str().unwrap(),
-            ],
-        );
+        let mut args = vec![
+            "sync",
+            "--once",
+            "--endpoint",
+            endpoint,
+            "--token-file",
+            token.to_str().unwrap(),
+        ];
+        args.extend_from_slice(flags);
+        let mut command = util::hetki_command(&self.setup.config_path(), &args);
         command.env("RUST_LOG", "debug").output().unwrap()
     }
 
@@ -250,6 +254,111 @@ fn a_response_the_collector_rejects_is_kept_aside_with_its_reason_and_not_resent
         .map(|s| s.responses)
         .sum();
     assert_eq!(again, 0, "a rejected response is not retried");
+
+    // Unless staff ask: it goes once more (and, still not fitting, is rejected again).
+    let uploads_before = proxy.seen().len();
+    let retried = fleet.sync_with(&proxy.url(), &["--retry-rejected"]);
+    assert!(retried.status.success(), "{retried:?}");
+    assert!(
+        String::from_utf8_lossy(&retried.stderr).contains("1 rejected responses are pending again")
+    );
+    let again: usize = proxy.seen()[uploads_before..]
+        .iter()
+        .map(|s| s.responses)
+        .sum();
+    assert_eq!(again, 1, "only the rejected response goes again");
+    let status = fleet.status();
+    assert_eq!(
+        (status.pending, status.delivered, status.rejected),
+        (0, 6, 1)
+    );
+}
+
+/// A collector that cannot be the one meant (a wrong path, a proxy's refusal) or that reads
+/// the survey differently (an older version) makes uploads wait, never rejects responses.
+#[test]
+fn refusals_that_are_not_about_the_responses_reject_nothing() {
+    let fleet = Fleet::new();
+    let ids = fleet.simulate(3);
+    let wrong_path = fleet.sync(&format!("{}/wrong", fleet.collector.url()));
+    assert!(!wrong_path.status.success());
+    let stderr = String::from_utf8_lossy(&wrong_path.stderr);
+    assert!(stderr.contains("404"), "{stderr}");
+    let status = fleet.status();
+    assert_eq!((status.pending, status.rejected), (3, 0));
+
+    // The kiosk's copy of the survey now hashes differently from the version its responses
+    // name, as when a collector drops fields it does not know.
+    let config = fleet.setup.config();
+    let sql = rusqlite::Connection::open(config.database_path()).unwrap();
+    let edited = sql
+        .execute(
+            "UPDATE surveys SET definition = replace(definition, 'Millainen', 'Minkälainen')",
+            [],
+        )
+        .unwrap();
+    assert_eq!(edited, 1);
+    let skewed = fleet.sync(&fleet.collector.url());
+    assert!(!skewed.status.success());
+    let stderr = String::from_utf8_lossy(&skewed.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "the collector files survey event-feedback {} as version",
+            config.survey.content_hash()
+        )),
+        "{stderr}"
+    );
+    let status = fleet.status();
+    assert_eq!((status.pending, status.rejected), (3, 0));
+    assert!(fleet.collector.exported_ids().is_empty());
+
+    sql.execute(
+        "UPDATE surveys SET definition = replace(definition, 'Minkälainen', 'Millainen')",
+        [],
+    )
+    .unwrap();
+    assert!(fleet.sync(&fleet.collector.url()).status.success());
+    assert_eq!(sorted(fleet.collector.exported_ids()), sorted(ids));
+}
+
+/// Refused batches are halved; they grow back once batches go through, but never again past
+/// a size refused as too large.
+#[test]
+fn batches_shrink_when_refused_and_grow_back_to_what_fits() {
+    let fleet = Fleet::new();
+    let proxy = Proxy::start(&fleet.collector.address);
+    let sizes_after = |fault: &Fault| -> Vec<usize> {
+        let uploads: Vec<_> = proxy
+            .seen()
+            .into_iter()
+            .filter(|s| s.responses > 0)
+            .collect();
+        let last = uploads
+            .iter()
+            .rposition(|s| s.fault.as_ref() == Some(fault))
+            .unwrap();
+        uploads[last + 1..].iter().map(|s| s.responses).collect()
+    };
+    let drain = |count: u32, faults: Vec<Fault>| {
+        fleet.simulate(count);
+        proxy.inject(faults);
+        let _uploader = fleet.spawn_uploader(&proxy.url(), fleet.settings());
+        wait_until("everything is delivered", || fleet.status().pending == 0);
+    };
+
+    // Refused twice (25 → 12 → 6), then taken: back up to the configured 25.
+    drain(
+        150,
+        vec![Fault::Status(400, None), Fault::Status(400, None)],
+    );
+    let sizes = sizes_after(&Fault::Status(400, None));
+    assert_eq!(sizes[..4], [6, 12, 24, 25], "{sizes:?}");
+
+    // Too large at 25: 12 is the most from then on.
+    drain(100, vec![Fault::Status(413, None)]);
+    let sizes = sizes_after(&Fault::Status(413, None));
+    assert_eq!(sizes.iter().max(), Some(&12), "{sizes:?}");
+    assert_eq!(fleet.status().delivered, 250);
 }
 
 #[test]

@@ -58,8 +58,12 @@ pub fn place(response: &Response, sent: &ClockReading, received_at: DateTime<Utc
         };
     }
     if recorded.boot_id == sent.clock.boot_id && sent.clock.monotonic_ms >= recorded.monotonic_ms {
-        let age = TimeDelta::milliseconds((sent.clock.monotonic_ms - recorded.monotonic_ms) as i64);
-        if let Some(at) = received_at.checked_sub_signed(age) {
+        // Checked all the way: the readings come from the network, and an absurd age
+        // leaves the response unplaced rather than panicking.
+        let age = i64::try_from(sent.clock.monotonic_ms - recorded.monotonic_ms)
+            .ok()
+            .and_then(TimeDelta::try_milliseconds);
+        if let Some(at) = age.and_then(|age| received_at.checked_sub_signed(age)) {
             return Placement {
                 placed_at: Some(at),
                 time_basis: TimeBasis::SameBootUpload,
@@ -122,5 +126,17 @@ mod tests {
         let p = place(&response("a", 1_000, false), &sent("b", 61_000), Utc::now());
         assert_eq!(p.time_basis, TimeBasis::Unplaced);
         assert_eq!(p.placed_at, None);
+    }
+
+    #[test]
+    fn absurd_clock_readings_leave_a_response_unplaced_without_panicking() {
+        for (recorded, sent_ms) in [(0, 1 << 63), (0, u64::MAX), (1, i64::MAX as u64)] {
+            let p = place(
+                &response("a", recorded, false),
+                &sent("a", sent_ms),
+                Utc::now(),
+            );
+            assert_eq!(p.time_basis, TimeBasis::Unplaced, "{recorded} → {sent_ms}");
+        }
     }
 }

@@ -94,10 +94,27 @@ impl fmt::Debug for Token {
     }
 }
 
-/// Checks a collector URL: http or https, with a host.
+/// Checks a collector URL: https with a host, or http to this machine only (the device
+/// token goes in every request, so it must not cross a network in clear).
 pub fn check_endpoint(url: &str) -> Result<(), String> {
-    match reqwest::Url::parse(url) {
-        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => Ok(()),
+    use reqwest::Url;
+    let on_this_machine = |u: &Url| match u.host_str() {
+        Some(host) if host.eq_ignore_ascii_case("localhost") => true,
+        Some(host) => host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback()),
+        None => false,
+    };
+    match Url::parse(url) {
+        Ok(u) if u.host().is_none() => Err(format!("{url:?} has no host")),
+        Ok(u) if u.scheme() == "https" => Ok(()),
+        Ok(u) if u.scheme() == "http" && on_this_machine(&u) => Ok(()),
+        Ok(u) if u.scheme() == "http" => Err(format!(
+            "{url:?} would send the device token in clear: use https:// (http:// is only for a \
+             collector on this machine)"
+        )),
         Ok(u) => Err(format!(
             "{url:?} is not an http(s) URL (scheme {:?})",
             u.scheme()

@@ -168,27 +168,49 @@ impl Database {
 
     /// Deletes responses delivered before `cutoff`; the tallies keep counting them. Keeps
     /// the newest response, whose number the next one continues from. Returns how many.
+    /// Deletes in small transactions, so the store thread never waits long for the lock
+    /// even when a month's backlog comes due at once.
     pub fn prune_delivered(&mut self, cutoff: DateTime<Utc>) -> Result<u64, StoreError> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let doomed = "SELECT response_seq FROM deliveries
+        const CHUNK: u64 = 500;
+        let doomed = format!(
+            "SELECT response_seq FROM deliveries
              WHERE delivered_at IS NOT NULL AND delivered_at < ?1
-               AND response_seq < (SELECT MAX(seq) FROM responses)";
+               AND response_seq < (SELECT MAX(seq) FROM responses)
+             LIMIT {CHUNK}"
+        );
         let cutoff = timestamp(cutoff);
-        let pruned = tx.execute(
-            // Their deliveries go with them (ON DELETE CASCADE).
-            &format!("DELETE FROM responses WHERE seq IN ({doomed})"),
-            [&cutoff],
-        )? as u64;
-        if pruned > 0 {
-            let before = state(&tx, PRUNED)?
-                .and_then(|v| v.parse::<u64>().ok())
-                .unwrap_or(0);
-            set_state(&tx, PRUNED, &(before + pruned).to_string())?;
+        let mut total = 0;
+        loop {
+            let tx = self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let pruned = tx.execute(
+                // Their deliveries go with them (ON DELETE CASCADE).
+                &format!("DELETE FROM responses WHERE seq IN ({doomed})"),
+                [&cutoff],
+            )? as u64;
+            if pruned > 0 {
+                let before = state(&tx, PRUNED)?
+                    .and_then(|v| v.parse::<u64>().ok())
+                    .unwrap_or(0);
+                set_state(&tx, PRUNED, &(before + pruned).to_string())?;
+            }
+            tx.commit()?;
+            total += pruned;
+            if pruned < CHUNK {
+                return Ok(total);
+            }
         }
-        tx.commit()?;
-        Ok(pruned)
+    }
+
+    /// Puts the responses the collector rejected back in the queue, for when what it
+    /// refused has been put right (say, an outdated collector updated). Safe to repeat: the
+    /// collector keeps each response id once. Returns how many.
+    pub fn retry_rejected(&mut self) -> Result<u64, StoreError> {
+        Ok(self.conn.execute(
+            "DELETE FROM deliveries WHERE rejected_reason IS NOT NULL AND delivered_at IS NULL",
+            [],
+        )? as u64)
     }
 
     pub fn upload_status(&self) -> Result<UploadStatus, StoreError> {

@@ -3,7 +3,9 @@
 
 use std::time::Duration;
 
-use hetki_protocol::{ApiError, RESPONSES_PATH, SURVEYS_PATH, SurveyDefinition, UploadReceipts};
+use hetki_protocol::{
+    ApiError, RESPONSES_PATH, SURVEYS_PATH, SurveyDefinition, SurveyReceipt, UploadReceipts,
+};
 use reqwest::StatusCode;
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
 
@@ -51,7 +53,7 @@ impl CollectorClient {
         })
     }
 
-    pub async fn send_survey(&self, survey: &SurveyDefinition) -> Reply<()> {
+    pub async fn send_survey(&self, survey: &SurveyDefinition) -> Reply<SurveyReceipt> {
         let body = match serde_json::to_vec(survey) {
             Ok(body) => body,
             Err(e) => {
@@ -61,9 +63,7 @@ impl CollectorClient {
                 };
             }
         };
-        self.post(&self.surveys_url, body)
-            .await
-            .map(|_: serde_json::Value| ())
+        self.post(&self.surveys_url, body).await
     }
 
     /// Sends a batch already in JSON (the stored bodies go out as they are).
@@ -126,22 +126,6 @@ impl CollectorClient {
             }
             s if s.is_client_error() => Reply::Refused { status, reason },
             _ => Reply::Later {
-                reason,
-                retry_after,
-            },
-        }
-    }
-}
-
-impl<T> Reply<T> {
-    fn map<U>(self, f: impl FnOnce(T) -> U) -> Reply<U> {
-        match self {
-            Reply::Ok(value) => Reply::Ok(f(value)),
-            Reply::Refused { status, reason } => Reply::Refused { status, reason },
-            Reply::Later {
-                reason,
-                retry_after,
-            } => Reply::Later {
                 reason,
                 retry_after,
             },

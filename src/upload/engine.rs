@@ -22,6 +22,9 @@ use crate::store::{Database, Delivery, Pending, StoreOptions, free_disk_bytes};
 /// A new response cuts a retry wait to at most this (unless the collector asked for longer).
 const NUDGE_WAIT: Duration = Duration::from_secs(10);
 const PRUNE_INTERVAL: Duration = Duration::from_secs(3600);
+/// The longest a `Retry-After` is obeyed: a broken proxy's "come back next year" must not
+/// stop uploads for good.
+const RETRY_AFTER_CAP: Duration = Duration::from_secs(3600);
 
 /// What one step delivered.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -69,8 +72,12 @@ pub struct Uploader {
     /// Every response numbered up to here has been answered for in this run, so the next
     /// batch is read from after it instead of from the start of the buffer.
     cursor: u64,
-    /// Halved when the collector says a batch is too large.
+    /// Halved while the collector refuses a batch, doubled again (up to `batch_ceiling`)
+    /// with each batch it takes.
     batch_limit: usize,
+    /// Lowered when a batch is refused as too large (413): the most the way to the collector
+    /// lets through.
+    batch_ceiling: usize,
     next_health: Instant,
     next_prune: Instant,
     failures: u32,
@@ -90,6 +97,7 @@ impl Uploader {
             db: None,
             client: CollectorClient::new(endpoint, token)?,
             batch_limit: settings.batch_responses,
+            batch_ceiling: settings.batch_responses,
             settings,
             clock,
             cursor: 0,
@@ -132,7 +140,7 @@ impl Uploader {
                 Err(failure) => {
                     let (wait, cut_by_nudge) = match failure.retry_after {
                         // The collector said when: a new response does not hurry it.
-                        Some(after) => (after, false),
+                        Some(after) => (after.min(RETRY_AFTER_CAP), false),
                         None => (
                             full_jitter(
                                 self.failures,
@@ -238,11 +246,17 @@ impl Uploader {
             return Ok(Some(progress));
         }
         match self.send(&batch).await {
-            Ok(receipts) => self.apply_receipts(&batch, receipts).map(Some),
+            Ok(receipts) => {
+                self.batch_limit = (self.batch_limit * 2).min(self.batch_ceiling);
+                self.apply_receipts(&batch, receipts).map(Some)
+            }
             Err(Sent::Refused { status, reason }) if batch.len() > 1 => {
                 // Too large, or one response the collector cannot read: halve until the
                 // batch fits or the culprit is alone.
                 self.batch_limit = (batch.len() / 2).max(1);
+                if status == StatusCode::PAYLOAD_TOO_LARGE {
+                    self.batch_ceiling = self.batch_limit;
+                }
                 tracing::info!(%status, reason, limit = self.batch_limit, "batch refused; halving");
                 Ok(Some(Progress::default()))
             }
@@ -280,7 +294,16 @@ impl Uploader {
                 continue;
             };
             match self.client.send_survey(&definition).await {
-                Reply::Ok(()) => {
+                Reply::Ok(receipt) if receipt.hash != survey.hash => {
+                    // Responses refer to our hash, so the collector would never find it:
+                    // retrying cannot help until the two agree (usually: update the collector).
+                    return Err(Failure::new(format!(
+                        "the collector files survey {} {} as version {}: it reads the \
+                         definition differently (an older collector?)",
+                        survey.id, survey.hash, receipt.hash
+                    )));
+                }
+                Reply::Ok(_) => {
                     self.db()?
                         .set_survey_sent(survey, Some(Utc::now()))
                         .map_err(|e| Failure::new(format!("the buffer: {e}")))?;
@@ -294,11 +317,17 @@ impl Uploader {
                         retry_after,
                     });
                 }
-                Reply::Refused { reason, .. } => {
+                Reply::Refused { status, reason } => {
                     let reason = format!(
                         "the collector refused survey {} {}: {reason}",
                         survey.id, survey.hash
                     );
+                    // Only the collector's own verdict on the definition is final: a wrong
+                    // path or a proxy's 4xx says nothing about it, so that is tried again.
+                    if status != StatusCode::UNPROCESSABLE_ENTITY {
+                        return Err(Failure::new(reason));
+                    }
+                    self.send(&[]).await.map_err(Sent::into_failure)?;
                     let outcomes: Vec<_> = batch
                         .iter()
                         .filter(|p| &p.survey == survey)
