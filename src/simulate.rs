@@ -66,8 +66,15 @@ pub fn simulate(
         writeln!(out, "{id}")
             .and_then(|()| out.flush())
             .context("cannot print the response id")?;
-        now += timing.thanks.max(timing.cooldown);
-        kiosk.tick(now);
+        // On through the thank-you (or a poll's results) and the cooldown to a fresh start.
+        while kiosk.flow().screen() != Screen::Attract {
+            let Some(deadline) = kiosk.flow().next_deadline() else {
+                bail!("the flow is stuck on {:?}", kiosk.flow().screen())
+            };
+            now = now.max(deadline);
+            kiosk.tick(now);
+        }
+        now += timing.cooldown;
     }
     // Dropping the kiosk waits for the store to finish writing.
     drop(kiosk);

@@ -304,7 +304,13 @@ fn the_store_thread_holds_answers_while_it_cannot_write_and_recovers_by_itself()
 
 #[test]
 fn simulate_then_export_gives_back_exactly_the_printed_ids() {
-    let setup = Setup::demo();
+    // The poll too: its respondents pass through the results screen, not the thank-you.
+    for setup in [Setup::demo(), Setup::library_poll()] {
+        simulate_then_export(&setup);
+    }
+}
+
+fn simulate_then_export(setup: &Setup) {
     let simulated = setup.hetki(&["simulate", "--count", "5"]);
     assert!(
         simulated.status.success(),
