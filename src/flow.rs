@@ -33,8 +33,9 @@ pub enum AttractSlide {
     /// The survey's title (a poll: its first question).
     #[default]
     Invitation,
-    /// A poll's published results.
-    Results,
+    /// A poll's published results for one question, by index: one question at a time
+    /// stays readable from a distance on any screen.
+    Results(usize),
     /// A "you said → we did" note, by index.
     Note(usize),
 }
@@ -192,12 +193,12 @@ impl Flow {
         }
     }
 
-    /// The attract loop's slides for the current survey: the invitation, a poll's results,
-    /// then each note.
+    /// The attract loop's slides for the current survey: the invitation, a poll's results
+    /// question by question, then each note.
     fn attract_slides(&self) -> Vec<AttractSlide> {
         let mut slides = vec![AttractSlide::Invitation];
         if self.survey.results_step().is_some() {
-            slides.push(AttractSlide::Results);
+            slides.extend((0..self.survey.questions.len()).map(AttractSlide::Results));
         }
         slides.extend((0..self.settings.attract_notes).map(AttractSlide::Note));
         slides

@@ -66,7 +66,14 @@ pub fn screens(config: &KioskConfig, language: Language, display: Display) -> Ve
             ..view(Screen::Attract, vec![], false)
         };
         if config.survey.results_step().is_some() {
-            screens.push(("attract-results".to_owned(), slide(AttractSlide::Results)));
+            // attract-results.png, then attract-results-2.png, … for a poll's later questions.
+            for q in 0..config.survey.questions.len() {
+                let name = match q {
+                    0 => "attract-results".to_owned(),
+                    _ => format!("attract-results-{}", q + 1),
+                };
+                screens.push((name, slide(AttractSlide::Results(q))));
+            }
         }
         if !config.attract.notes.is_empty() {
             screens.push(("attract-note".to_owned(), slide(AttractSlide::Note(0))));

@@ -261,7 +261,7 @@ pub fn present(
 
     let attract_slide = match view.attract_slide {
         AttractSlide::Invitation => 0,
-        AttractSlide::Results => 1,
+        AttractSlide::Results(_) => 1,
         AttractSlide::Note(i) => {
             if let Some(note) = scenery.notes.get(i) {
                 state.set_note_said(note.said.get(language).into());
@@ -276,7 +276,11 @@ pub fn present(
         Some(_) => survey.questions[0].text.get(language).into(),
         None => survey.title.get(language).into(),
     });
-    if view.screen == Screen::Results || view.attract_slide == AttractSlide::Results {
+    let slide_question = match view.attract_slide {
+        AttractSlide::Results(q) if view.screen == Screen::Attract => Some(q),
+        _ => None,
+    };
+    if view.screen == Screen::Results || slide_question.is_some() {
         state.set_results_minimum(survey.results_step().unwrap_or(0) as i32);
         let empty = PollResults::default();
         let rows = results_view(survey, results.unwrap_or(&empty), language, &view.own)
@@ -296,8 +300,16 @@ pub fn present(
                         .collect::<Vec<_>>(),
                 )),
             });
-        let mut first: Vec<ResultQuestion> = rows.collect();
-        let second = first.split_off(first.len().div_ceil(2));
+        // The results screen splits the questions into two columns; a start screen slide
+        // shows one question.
+        let (first, second) = match slide_question {
+            Some(q) => (rows.skip(q).take(1).collect(), Vec::new()),
+            None => {
+                let mut first: Vec<ResultQuestion> = rows.collect();
+                let second = first.split_off(first.len().div_ceil(2));
+                (first, second)
+            }
+        };
         update_rows(
             state.get_results(),
             |m| state.set_results(m),

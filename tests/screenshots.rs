@@ -131,6 +131,7 @@ fn a_poll_renders_its_results_screen_with_bars_and_before_it_has_enough_answers(
         [
             "attract.png",
             "attract-results.png",
+            "attract-results-2.png",
             "attract-note.png",
             "question-1.png",
             "question-2.png",

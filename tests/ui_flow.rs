@@ -758,6 +758,11 @@ fn an_idle_library_screen_loops_through_results_and_follow_up_notes() {
     kiosk.wait(8000);
     assert_eq!(state.get_attract_slide(), 1, "then its results so far");
     assert!(kiosk.has("Tulokset näkyvät, kun 5 ihmistä on vastannut."));
+    assert!(kiosk.has("Tähänastiset tulokset: Mitä kirjastoon pitäisi lisätä?"));
+    kiosk.wait(8000);
+    assert_eq!(state.get_attract_slide(), 1, "question by question");
+    assert!(kiosk.has("Tähänastiset tulokset: Milloin käyt kirjastossa? Valitse kaikki sopivat."));
+    assert!(!kiosk.has("Tähänastiset tulokset: Mitä kirjastoon pitäisi lisätä?"));
     kiosk.wait(8000);
     assert_eq!(state.get_attract_slide(), 2);
     assert!(kiosk.has("Te sanoitte: Lukusalista puuttuu hiljaisuus."));

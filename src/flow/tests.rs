@@ -400,20 +400,32 @@ fn the_idle_start_screen_rotates_through_its_slides_and_starts_over_after_a_resp
     assert_eq!(flow.next_deadline(), Some(ms(0)));
     flow.tick(ms(0));
     let mut seen = vec![slide(&flow)];
-    for step in 1..=4 {
+    for step in 1..=6 {
         let at = ms(step * 8000);
         assert_eq!(flow.next_deadline(), Some(at));
         flow.tick(at);
         seen.push(slide(&flow));
     }
     use AttractSlide::*;
-    assert_eq!(seen, [Invitation, Results, Note(0), Note(1), Invitation]);
+    assert_eq!(
+        seen,
+        [
+            Invitation,
+            Results(0),
+            Results(1),
+            Results(2),
+            Note(0),
+            Note(1),
+            Invitation
+        ],
+        "each question's results on a slide of its own"
+    );
     // A tap on any slide starts the survey; back at the start, the loop starts over.
-    flow.tick(ms(40_000));
-    assert_eq!(slide(&flow), Results);
-    flow.tap(Tap::Elsewhere, ms(41_000));
+    flow.tick(ms(56_000));
+    assert_eq!(slide(&flow), Results(0));
+    flow.tap(Tap::Elsewhere, ms(57_000));
     assert_eq!(flow.screen(), Screen::Question(0));
-    flow.tick(ms(41_000 + 30_000));
+    flow.tick(ms(57_000 + 30_000));
     assert_eq!(flow.screen(), Screen::Attract);
     assert_eq!(slide(&flow), Invitation);
 }
