@@ -298,6 +298,18 @@ impl Flow {
         if self.screen == Screen::OutOfOrder || now < self.quiet_until {
             return None;
         }
+        let before = self.screen;
+        let submission = self.respondent_tap(tap, now);
+        // A finger that bounces must not act twice: on the next screen the same spot is
+        // often another button (Back under Back, a Skip where Done was, an answer under Start).
+        if self.screen != before {
+            self.quiet_until = self.quiet_until.max(now + self.settings.timing.settle);
+        }
+        submission
+    }
+
+    /// A resident's tap on the start, question, thank-you or results screen.
+    fn respondent_tap(&mut self, tap: Tap, now: Now) -> Option<Submission> {
         self.last_touch = now;
         match (self.screen, tap) {
             (Screen::Attract | Screen::Question(_), Tap::ToggleContrast) => {

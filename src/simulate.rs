@@ -32,14 +32,18 @@ pub fn simulate(
     let timing = config.timing;
     let mut now = Duration::ZERO;
     for _ in 0..count {
+        // Each tap is followed by the moment in which the kiosk takes another for a bounce.
         kiosk.tap(Tap::Start, now);
+        now += timing.settle;
         let mut submitted = None;
         while let Screen::Question(q) = kiosk.flow().screen() {
             let options = kiosk.survey().questions[q].option_count() as u64;
             let pick = (random.next() % options) as usize;
             submitted = submitted.or(kiosk.tap(Tap::Option(pick), now));
+            now += timing.settle;
             if kiosk.survey().questions[q].is_multiple() {
                 submitted = submitted.or(kiosk.tap(Tap::Done, now));
+                now += timing.settle;
                 continue;
             }
             now += timing.highlight;

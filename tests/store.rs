@@ -396,6 +396,7 @@ fn a_kiosk_dropped_right_after_a_submit_still_commits_it() {
     );
     let mut now = Duration::ZERO;
     kiosk.tap(Tap::Start, now);
+    now += config.timing.settle;
     let mut submitted = None;
     for _ in 0..3 {
         kiosk.tap(Tap::Option(0), now);

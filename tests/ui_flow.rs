@@ -67,8 +67,15 @@ impl TestKiosk {
         }
     }
 
-    /// Taps the one control a screen reader would call `label`.
+    /// Taps the one control a screen reader would call `label`, and lets a moment pass.
     fn tap(&self, label: &str) {
+        self.tap_at_once(label);
+        self.settle();
+    }
+
+    /// Taps the one control a screen reader would call `label`; the next tap may follow
+    /// at once, as in a double tap.
+    fn tap_at_once(&self, label: &str) {
         let found = spoken(&self.ui, label);
         assert_eq!(
             found.len(),
@@ -84,6 +91,13 @@ impl TestKiosk {
         let found: Vec<_> = ElementHandle::find_by_element_type_name(&self.ui, page).collect();
         assert_eq!(found.len(), 1, "{page} is not showing");
         found[0].mock_single_click(PointerEventButton::Left);
+        self.settle();
+    }
+
+    /// Lets a person's moment pass after a tap: taps sooner after one that changed the
+    /// screen are taken for a bounce and ignored.
+    fn settle(&self) {
+        mock_elapsed_time(hetki::config::Timing::default().settle);
     }
 
     fn has(&self, label: &str) -> bool {
@@ -206,10 +220,23 @@ fn answering_every_question_by_label_stores_one_complete_response() {
 }
 
 #[test]
+fn a_double_tap_on_back_goes_back_one_question() {
+    let kiosk = TestKiosk::start();
+    kiosk.tap("Napauta ja vastaa");
+    kiosk.answer("Hyvä");
+    assert_eq!(kiosk.question().0, 2);
+    kiosk.tap_at_once("Takaisin");
+    kiosk.tap_at_once("Takaisin");
+    assert_eq!(kiosk.screen(), Screen::Question);
+    assert_eq!(kiosk.question().0, 1, "not out of the survey");
+    assert_eq!(kiosk.selected(), [false, false, false, true, false]);
+}
+
+#[test]
 fn a_tapped_answer_is_highlighted_and_a_second_tap_does_nothing() {
     let kiosk = TestKiosk::start();
     kiosk.tap("Napauta ja vastaa");
-    kiosk.tap("Hyvä");
+    kiosk.tap_at_once("Hyvä");
     assert_eq!(kiosk.selected(), [false, false, false, true, false]);
     assert!(kiosk.ui.global::<KioskState>().get_highlighting());
     kiosk.tap("Huono");
@@ -596,6 +623,7 @@ fn press_corner(kiosk: &TestKiosk, ms: u64) {
         position,
         button: PointerEventButton::Left,
     });
+    kiosk.settle();
 }
 
 fn type_pin(kiosk: &TestKiosk, pin: &str) {

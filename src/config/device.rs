@@ -275,6 +275,7 @@ pub(super) fn load(path: &Path) -> Result<KioskConfig, ConfigError> {
             (0.0, 2.0),
             defaults.highlight,
         ),
+        settle: defaults.settle,
     };
 
     let rotate = in_range(

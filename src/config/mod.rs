@@ -95,6 +95,10 @@ pub struct Timing {
     pub results: Duration,
     /// How long a tapped answer stays highlighted before the next question.
     pub highlight: Duration,
+    /// After a tap that changes the screen, taps are ignored this long: longer than a
+    /// bouncing finger or an accidental double tap, shorter than anyone reads the next
+    /// screen. Not in the device file.
+    pub settle: Duration,
 }
 
 impl Default for Timing {
@@ -105,6 +109,7 @@ impl Default for Timing {
             thanks: Duration::from_secs(5),
             results: Duration::from_secs(10),
             highlight: Duration::from_millis(400),
+            settle: Duration::from_millis(300),
         }
     }
 }

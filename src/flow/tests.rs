@@ -71,6 +71,8 @@ fn settings(keep_partial: bool) -> FlowSettings {
             thanks: Duration::from_secs(5),
             results: Duration::from_secs(10),
             highlight: Duration::from_millis(400),
+            // Tested on its own (a_double_tap_that_changes_the_screen_acts_once).
+            settle: Duration::ZERO,
         },
         keep_partial,
         pin: None,
@@ -146,6 +148,35 @@ fn a_second_tap_during_the_highlight_does_nothing() {
     assert_eq!(flow.screen(), Screen::Question(0), "still highlighting");
     flow.tick(ms(500));
     assert_eq!(flow.screen(), Screen::Question(1), "moved on exactly once");
+}
+
+#[test]
+fn a_double_tap_that_changes_the_screen_acts_once() {
+    let mut s = settings(true);
+    s.timing.settle = ms(300);
+    let mut flow = Flow::new(survey(true), s);
+    // A bounced Start: the second touch lands where the first answer now is.
+    flow.tap(Tap::Start, ms(0));
+    flow.tap(Tap::Option(0), ms(120));
+    assert!(
+        flow.view().selected.is_empty(),
+        "the bounce answered nothing"
+    );
+    answer(&mut flow, 1, 300);
+    assert_eq!(flow.screen(), Screen::Question(1));
+    // Back tapped twice goes back one question, not out of the survey.
+    flow.tap(Tap::Back, ms(1000));
+    flow.tap(Tap::Back, ms(1150));
+    assert_eq!(
+        flow.view(),
+        View {
+            selected: vec![1],
+            ..View::new(Screen::Question(0), Language::Fi)
+        }
+    );
+    // Once the screen has settled, a tap is meant.
+    flow.tap(Tap::Back, ms(1300));
+    assert_eq!(flow.screen(), Screen::Attract);
 }
 
 #[test]
