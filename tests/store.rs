@@ -151,6 +151,33 @@ fn tallies_count_each_value_from_the_index() {
     );
 }
 
+/// A poll's published totals move only after `results_minimum` more answers, even when a
+/// new version of the poll lowers that minimum.
+#[test]
+fn published_results_move_in_whole_steps_across_poll_versions() {
+    let setup = Setup::demo();
+    let mut poll = setup.config().survey.as_ref().clone();
+    poll.kind = hetki_protocol::SurveyKind::Poll;
+    poll.results_minimum = Some(5);
+    let mut db = Database::open(&setup.database(), &options()).unwrap();
+    let mut record = |survey: &SurveyDefinition, count: usize| -> u64 {
+        for _ in 0..count {
+            db.record("k", survey, &mut response(survey, 4, "yes", true))
+                .unwrap();
+        }
+        db.published_results(&survey.id).unwrap().total("overall")
+    };
+    assert_eq!(record(&poll, 4), 0, "nothing shows before the minimum");
+    assert_eq!(record(&poll, 1), 5);
+
+    // The next version shows results in steps of 3. At 6 answers (a multiple of 3) the one
+    // vote since 5 would show; the totals wait for 3 more than were shown.
+    poll.results_minimum = Some(3);
+    assert_eq!(record(&poll, 1), 5, "one new vote never shows on its own");
+    assert_eq!(record(&poll, 1), 5);
+    assert_eq!(record(&poll, 1), 8);
+}
+
 #[test]
 fn the_buffer_is_a_wal_file() {
     let setup = Setup::demo();

@@ -313,8 +313,10 @@ fn insert_response(
     Ok(seq as u64)
 }
 
-/// When a poll question's answers reach a multiple of `step`, its tallies as they are now
-/// become the published results; in between, the published results stay as they were.
+/// When a poll question has `step` more answers than at its last publication, its tallies
+/// as they are now become the published results; in between, they stay as they were. (Not
+/// "at each multiple of `step`": a new survey version may change the step, and a vote must
+/// never show on its own even then.)
 fn publish_on_step(
     tx: &rusqlite::Transaction<'_>,
     survey_id: &str,
@@ -322,13 +324,15 @@ fn publish_on_step(
     step: u32,
 ) -> Result<(), StoreError> {
     // Respondents: a multiple-choice question counts them apart from its picks.
-    let total: i64 = tx
-        .prepare_cached(
-            "SELECT COALESCE(MAX(CASE WHEN value = ?3 THEN count END), SUM(count), 0)
-             FROM tallies WHERE survey_id = ?1 AND question_id = ?2 AND value != ''",
-        )?
-        .query_row([survey_id, question_id, RESPONDENTS], |row| row.get(0))?;
-    if total % i64::from(step.max(1)) != 0 {
+    let respondents = |table: &str| -> Result<i64, StoreError> {
+        Ok(tx
+            .prepare_cached(&format!(
+                "SELECT COALESCE(MAX(CASE WHEN value = ?3 THEN count END), SUM(count), 0)
+                 FROM {table} WHERE survey_id = ?1 AND question_id = ?2 AND value != ''"
+            ))?
+            .query_row([survey_id, question_id, RESPONDENTS], |row| row.get(0))?)
+    };
+    if respondents("tallies")? < respondents("published_tallies")? + i64::from(step.max(1)) {
         return Ok(());
     }
     tx.prepare_cached("DELETE FROM published_tallies WHERE survey_id = ?1 AND question_id = ?2")?
