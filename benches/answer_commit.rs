@@ -27,6 +27,7 @@ fn main() {
         dir.path().join("responses.sqlite3"),
         StoreOptions::default(),
         "bench".into(),
+        false,
         events,
     );
     let mut direct_db =

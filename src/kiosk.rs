@@ -61,6 +61,7 @@ impl Kiosk {
             config.database_path(),
             options,
             config.device_id.clone(),
+            config.upload.endpoint.is_some(),
             events,
         );
         let settings = FlowSettings {

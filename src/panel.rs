@@ -35,10 +35,18 @@ pub struct Warnings {
 }
 
 impl Warnings {
-    pub fn of(upload: &UploadStatus, free_disk_bytes: Option<u64>, now: DateTime<Utc>) -> Warnings {
+    /// `uploads`: whether a collector is configured. A kiosk kept offline on purpose holds
+    /// its answers for export; a mark that never goes away would hide a real warning.
+    pub fn of(
+        upload: &UploadStatus,
+        free_disk_bytes: Option<u64>,
+        uploads: bool,
+        now: DateTime<Utc>,
+    ) -> Warnings {
         Warnings {
             disk_low: free_disk_bytes.is_some_and(|f| f < LOW_DISK_BYTES),
-            upload_overdue: upload.pending > 0
+            upload_overdue: uploads
+                && upload.pending > 0
                 && upload
                     .last_success_at
                     .or(upload.oldest_pending)
@@ -57,6 +65,8 @@ pub struct PanelPlace {
     pub device_id: String,
     pub database: PathBuf,
     pub export_dir: Option<PathBuf>,
+    /// Whether a collector is configured (see [`Warnings::of`]).
+    pub uploads: bool,
     /// Where "today" is counted and times are shown.
     pub time_zone: Tz,
     /// The device file's name, for "set here, overriding kiosk.toml".
@@ -78,7 +88,7 @@ impl PanelPlace {
             .unwrap_or(now);
         let today = db.count_since(midnight)?;
         let free = self.database.parent().and_then(free_disk_bytes);
-        let warnings = Warnings::of(&upload, free, now);
+        let warnings = Warnings::of(&upload, free, self.uploads, now);
         Ok(PanelStatus {
             device_id: self.device_id.clone(),
             version: env!("CARGO_PKG_VERSION").to_owned(),

@@ -113,6 +113,7 @@ impl Scenery {
                 device_id: config.device_id.clone(),
                 database: config.database_path(),
                 export_dir: config.panel.export_dir.clone(),
+                uploads: config.upload.endpoint.is_some(),
                 time_zone: config.time_zone,
                 config_file_name: config
                     .config_file

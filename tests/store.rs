@@ -267,8 +267,13 @@ fn the_store_thread_holds_answers_while_it_cannot_write_and_recovers_by_itself()
     // The schema exists before the lock is taken.
     Database::open(&config.database_path(), &options()).unwrap();
     let (events, reports) = mpsc::channel();
-    let (handle, thread) =
-        store::spawn(config.database_path(), options(), "kiosk-a".into(), events);
+    let (handle, thread) = store::spawn(
+        config.database_path(),
+        options(),
+        "kiosk-a".into(),
+        false,
+        events,
+    );
     // The reports this test is about: not the warnings for staff.
     let next = || loop {
         match reports.recv_timeout(Duration::from_secs(10)).unwrap() {

@@ -817,7 +817,7 @@ fn the_start_screen_shows_staff_a_health_mark() {
     kiosk.answer("Ehkä");
     kiosk.stored(1);
 
-    // The answer has waited two days for an upload that never came.
+    // The answer has waited two days for an upload...
     let TestKiosk { setup, .. } = kiosk;
     let db = rusqlite::Connection::open(setup.database()).unwrap();
     db.execute(
@@ -826,6 +826,26 @@ fn the_start_screen_shows_staff_a_health_mark() {
     )
     .unwrap();
     drop(db);
+    // ...which a kiosk with no collector never makes: its answers are kept for export.
+    let kiosk = TestKiosk::restart_with(setup);
+    // Time for the store's first report (it comes within milliseconds).
+    for _ in 0..10 {
+        kiosk.wait(200);
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(kiosk.has("Laite: kunnossa"));
+    assert!(!kiosk.ui.global::<KioskState>().get_needs_staff());
+
+    // With a collector configured, two days without an upload need staff.
+    let TestKiosk { setup, .. } = kiosk;
+    setup.write("kiosk.token", "token\n");
+    let device = std::fs::read_to_string(setup.config_path()).unwrap();
+    setup.write(
+        "kiosk.toml",
+        &format!(
+            "{device}\n[upload]\nendpoint = \"http://127.0.0.1:9\"\ntoken_file = \"kiosk.token\"\n"
+        ),
+    );
     let kiosk = TestKiosk::restart_with(setup);
     wait_until("the overdue upload is marked", || {
         kiosk.wait(200);

@@ -77,11 +77,13 @@ impl StoreHandle {
     }
 }
 
-/// Starts the store thread on the database at `path`.
+/// Starts the store thread on the database at `path`. `uploads`: whether a collector is
+/// configured, for the staff warnings.
 pub fn spawn(
     path: PathBuf,
     options: StoreOptions,
     device_id: String,
+    uploads: bool,
     events: Sender<StoreEvent>,
 ) -> (StoreHandle, JoinHandle<()>) {
     let (jobs, inbox) = mpsc::channel();
@@ -92,6 +94,7 @@ pub fn spawn(
                 path,
                 options,
                 device_id,
+                uploads,
                 events,
                 db: None,
                 held: VecDeque::new(),
@@ -110,6 +113,7 @@ struct Worker {
     path: PathBuf,
     options: StoreOptions,
     device_id: String,
+    uploads: bool,
     events: Sender<StoreEvent>,
     db: Option<Database>,
     /// Responses given to the store and not yet committed, oldest first.
@@ -227,7 +231,7 @@ impl Worker {
             Err(error) => return tracing::warn!(%error, "cannot read the upload state"),
         };
         let free = self.path.parent().and_then(super::free_disk_bytes);
-        let warnings = Warnings::of(&upload, free, chrono::Utc::now());
+        let warnings = Warnings::of(&upload, free, self.uploads, chrono::Utc::now());
         if self.warnings != Some(warnings) {
             self.warnings = Some(warnings);
             let _ = self.events.send(StoreEvent::Warnings(warnings));
