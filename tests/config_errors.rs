@@ -441,6 +441,20 @@ fn qr_addresses_must_be_web_addresses() {
 }
 
 #[test]
+fn a_poll_has_no_qr_addresses_it_would_never_show() {
+    let setup = Setup::library_poll();
+    setup.edit(
+        "surveys/library-poll.toml",
+        "id = \"library-poll\"",
+        "id = \"library-poll\"\nphone_url = \"https://osallistu.example.fi/kysely\"",
+    );
+    assert_mentions(
+        &error_of(&setup),
+        &["library-poll.toml: phone_url: a poll thanks with its results, where no QR code shows"],
+    );
+}
+
+#[test]
 fn a_pin_hash_must_come_from_pin_hash() {
     let setup = Setup::demo();
     let device = std::fs::read_to_string(setup.config_path()).unwrap();

@@ -177,6 +177,23 @@ pub fn load_survey(file: &Path) -> Result<SurveyDefinition, ConfigError> {
         follow_up_url: parsed.follow_up_url,
         phone_url: parsed.phone_url,
     };
+    // A poll thanks with its results screen, which has no room for QR codes: an address
+    // that would never show is a mistake to point out, not to ignore.
+    if survey.kind == SurveyKind::Poll {
+        for (field, url) in [
+            ("follow_up_url", &survey.follow_up_url),
+            ("phone_url", &survey.phone_url),
+        ] {
+            if url.is_some() {
+                problem(
+                    field.into(),
+                    "a poll thanks with its results, where no QR code shows: leave this out, \
+                     or make the survey kind = \"feedback\""
+                        .into(),
+                );
+            }
+        }
+    }
     for p in survey.problems() {
         if !broken
             .iter()
