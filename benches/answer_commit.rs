@@ -19,7 +19,7 @@ fn main() {
     let count = support::count_arg(1000);
     let dir = support::bench_dir();
     let config = support::demo_config("kiosk.toml");
-    let survey = Arc::clone(&config.survey);
+    let survey = Arc::clone(config.survey());
 
     // Interleave the two so both see the same disk conditions.
     let (events, reports) = mpsc::channel();

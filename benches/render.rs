@@ -55,7 +55,7 @@ fn main() {
     for (config, prefix) in [(&config, ""), (&poll, "poll ")] {
         let scenery = Scenery::load(config).unwrap();
         let session = Session::resolve(config, Overrides::default());
-        let sample = sample_results(&config.survey);
+        let sample = sample_results(config.survey());
         for (name, view) in screens(config, config.default_language, Default::default()) {
             // The feedback survey's staff screens stand for both.
             if !prefix.is_empty() && matches!(name.as_str(), "out-of-order" | "pin") {

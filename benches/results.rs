@@ -15,7 +15,7 @@ fn main() {
     let count = support::count_arg(100_000);
     let dir = support::bench_dir();
     let config = support::demo_config("library-poll.toml");
-    let survey = config.survey.clone();
+    let survey = config.survey().clone();
     let mut db = Database::open(
         &dir.path().join("responses.sqlite3"),
         &StoreOptions::default(),

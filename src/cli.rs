@@ -151,9 +151,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!(
                 "{}: ok (survey {} version {}, {} questions)",
                 cli.config.display(),
-                config.survey.id,
-                config.survey.content_hash(),
-                config.survey.questions.len()
+                config.survey().id,
+                config.survey().content_hash(),
+                config.survey().questions.len()
             );
         }
         Command::Screenshot {

@@ -176,7 +176,7 @@ impl Kiosk {
     fn ask_results(&self) {
         if self.session.survey.results_step().is_some() {
             if let Some(store) = &self.store {
-                store.ask_results(self.session.survey.clone());
+                store.ask_results(&self.session.survey.id);
             }
         }
     }

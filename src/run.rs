@@ -43,8 +43,8 @@ pub fn run(config: &KioskConfig) -> anyhow::Result<()> {
     let attached = KioskUi::attach(&ui, kiosk, scenery, Rc::new(move || origin.elapsed()));
     tracing::info!(
         device = %config.device_id,
-        survey = %config.survey.id,
-        version = %config.survey.content_hash(),
+        survey = %config.survey().id,
+        version = %config.survey().content_hash(),
         data = %config.data_dir.display(),
         "kiosk starting"
     );

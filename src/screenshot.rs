@@ -14,10 +14,8 @@ use crate::panel::PanelStatus;
 use crate::results::PollResults;
 use crate::session::{Overrides, Session};
 use crate::store::UploadStatus;
-use crate::ui::AppWindow;
-use crate::ui::KioskState;
-use crate::ui_adapter::panel_info;
-use crate::ui_adapter::{Scenery, present, show_session};
+use crate::ui::{AppWindow, KioskState};
+use crate::ui_adapter::{Scenery, panel_info, present, show_session};
 
 /// Renders each screen at `width`×`height` in `language` into `out`; returns the files written.
 pub fn render_all(
@@ -34,7 +32,7 @@ pub fn render_all(
     ui.show()?;
     let scenery = Scenery::load(config)?;
     let mut written = Vec::new();
-    let sample = sample_results(&config.survey);
+    let sample = sample_results(config.survey());
     let session = Session::resolve(config, Overrides::default());
     for (name, view) in screens(config, language, display) {
         show_screen(&ui, &scenery, &session, config, (&name, &view), &sample);
@@ -65,9 +63,9 @@ pub fn screens(config: &KioskConfig, language: Language, display: Display) -> Ve
             attract_slide: slide,
             ..view(Screen::Attract, vec![], false)
         };
-        if config.survey.results_step().is_some() {
+        if config.survey().results_step().is_some() {
             // attract-results.png, then attract-results-2.png, … for a poll's later questions.
-            for q in 0..config.survey.questions.len() {
+            for q in 0..config.survey().questions.len() {
                 let name = match q {
                     0 => "attract-results".to_owned(),
                     _ => format!("attract-results-{}", q + 1),
@@ -79,7 +77,7 @@ pub fn screens(config: &KioskConfig, language: Language, display: Display) -> Ve
             screens.push(("attract-note".to_owned(), slide(AttractSlide::Note(0))));
         }
     }
-    for (q, question) in config.survey.questions.iter().enumerate() {
+    for (q, question) in config.survey().questions.iter().enumerate() {
         let (selected, highlighted) = match q {
             _ if question.is_multiple() => (vec![0, 2], false),
             0 => (vec![question.option_count() / 2], true),
@@ -90,10 +88,10 @@ pub fn screens(config: &KioskConfig, language: Language, display: Display) -> Ve
             view(Screen::Question(q), selected, highlighted),
         ));
     }
-    if config.survey.results_step().is_some() {
+    if config.survey().results_step().is_some() {
         // The respondent chose each question's second option.
         let own = config
-            .survey
+            .survey()
             .questions
             .iter()
             .map(|q| match q.is_multiple() {

@@ -86,7 +86,7 @@ impl Session {
             test_mode: overrides.test_mode,
             ..Overrides::default()
         };
-        let mut survey = config.survey.clone();
+        let mut survey = config.survey().clone();
         if let Some(id) = overrides.survey {
             match config.surveys.iter().find(|c| c.survey.id == id) {
                 Some(choice) => {
@@ -96,7 +96,7 @@ impl Session {
                 None => tracing::warn!(id, "the panel's survey is no longer configured"),
             }
         }
-        let mut event = config.event.clone();
+        let mut event = config.event().clone();
         if let Some(chosen) = overrides.event {
             if config.events.contains(&chosen) {
                 event = chosen.clone();

@@ -3,7 +3,9 @@
 //! no label may overflow its box (see ui/widgets/label.slint) or leave the window, and on the
 //! portrait screen a resident's controls sit in the lower two-thirds.
 
-use std::path::Path;
+mod util;
+
+use std::time::Duration;
 
 use hetki::config::KioskConfig;
 use hetki::screenshot::{sample_results, screens, show_screen};
@@ -11,21 +13,12 @@ use hetki::session::{Overrides, Session};
 use hetki::ui::{AppWindow, Theme};
 use hetki::ui_adapter::{Scenery, present};
 use hetki_protocol::{Display, DisplayTheme, Language};
-use std::time::Duration;
-
 use i_slint_backend_testing::{
     AccessibleRole, ElementQuery, init_no_event_loop, mock_elapsed_time,
 };
 use slint::ComponentHandle;
 
 const SIZES: [(u32, u32); 4] = [(800, 480), (1280, 800), (1080, 1920), (1920, 1080)];
-
-fn config(file: &str) -> KioskConfig {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("config")
-        .join(file);
-    KioskConfig::load(&path).expect("the demo config loads")
-}
 
 /// What is wrong with the labels on screen now: each overflowing label or one that leaves
 /// the window, described.
@@ -105,7 +98,7 @@ fn out_of_reach(ui: &AppWindow, height: u32) -> Vec<String> {
 
 fn check_all(config: &KioskConfig, ui: &AppWindow, problems: &mut Vec<String>) {
     let scenery = Scenery::load(config).unwrap();
-    let sample = sample_results(&config.survey);
+    let sample = sample_results(config.survey());
     // Test mode on: its banner shows on every resident screen.
     let mut session = Session::resolve(config, Overrides::default());
     session.overrides.test_mode = true;
@@ -146,11 +139,10 @@ fn every_screen_fits_every_size_language_and_display_setting() {
     let mut problems = Vec::new();
 
     // The check itself must see a label that does not fit: a word too long for any button.
-    let mut broken = config("kiosk.toml");
-    let mut survey = (*broken.survey).clone();
+    let mut broken = util::demo_config("kiosk.toml");
+    let mut survey = (**broken.survey()).clone();
     survey.questions[0].text = "Kaupunkisuunnittelulautakunnanpuheenjohtajaehdokkaalle?".into();
-    broken.survey = survey.into();
-    broken.surveys[0].survey = broken.survey.clone();
+    broken.surveys[0].survey = survey.into();
     set_size(&ui, (800, 480));
     let (name, view) = screens(&broken, Language::Fi, Display::default())
         .into_iter()
@@ -166,7 +158,7 @@ fn every_screen_fits_every_size_language_and_display_setting() {
     );
 
     for file in ["kiosk.toml", "library-poll.toml"] {
-        check_all(&config(file), &ui, &mut problems);
+        check_all(&util::demo_config(file), &ui, &mut problems);
     }
     if let Ok(path) = std::env::var("HETKI_LAYOUT_REPORT") {
         std::fs::write(path, problems.join("\n")).unwrap();

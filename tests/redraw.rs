@@ -3,10 +3,10 @@
 //! costs, and Slint redraws whatever depends on a changed property, even when the value
 //! drawn stays the same (e.g. an empty image never equals another).
 
-use std::path::Path;
+mod util;
+
 use std::time::Duration;
 
-use hetki::config::KioskConfig;
 use hetki::flow::{Screen, View};
 use hetki::headless::{self, Headless, HeadlessWindow, Redrawn};
 use hetki::screenshot::{sample_results, screens, show_screen};
@@ -17,13 +17,6 @@ use i_slint_backend_testing::{AccessibleRole, ElementHandle};
 use slint::{ComponentHandle, Model};
 
 const SIZE: (u32, u32) = (1280, 800);
-
-fn config(file: &str) -> KioskConfig {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("config")
-        .join(file);
-    KioskConfig::load(&path).expect("the demo config loads")
-}
 
 /// Draws until the screen is still (animations finished), as the event loop would.
 fn settle(platform: &Headless, window: &mut HeadlessWindow) {
@@ -52,10 +45,10 @@ fn a_screen_shown_again_redraws_nothing_and_a_tap_only_its_answer() {
 
     let mut redrawn_again = Vec::new();
     for file in ["kiosk.toml", "library-poll.toml"] {
-        let config = config(file);
+        let config = util::demo_config(file);
         let scenery = Scenery::load(&config).unwrap();
         let session = Session::resolve(&config, Overrides::default());
-        let sample = sample_results(&config.survey);
+        let sample = sample_results(config.survey());
         for (name, view) in screens(&config, config.default_language, Default::default()) {
             let show = || show_screen(&ui, &scenery, &session, &config, (&name, &view), &sample);
             show();
@@ -75,7 +68,7 @@ fn a_screen_shown_again_redraws_nothing_and_a_tap_only_its_answer() {
     );
 
     // A tap on the middle face lights up that face's button and nothing else.
-    let config = config("kiosk.toml");
+    let config = util::demo_config("kiosk.toml");
     let scenery = Scenery::load(&config).unwrap();
     let session = Session::resolve(&config, Overrides::default());
     let question = |selected: Vec<usize>| View {

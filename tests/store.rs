@@ -66,7 +66,7 @@ fn options() -> StoreOptions {
 #[test]
 fn responses_are_numbered_in_order_and_come_back_exactly() {
     let setup = Setup::demo();
-    let survey = setup.config().survey;
+    let survey = setup.config().survey().clone();
     let mut db = Database::open(&setup.database(), &options()).unwrap();
     let mut first = response(&survey, 5, "yes", true);
     let mut second = response(&survey, 2, "no", false);
@@ -92,7 +92,7 @@ fn responses_are_numbered_in_order_and_come_back_exactly() {
 #[test]
 fn recording_the_same_id_again_stores_it_once() {
     let setup = Setup::demo();
-    let survey = setup.config().survey;
+    let survey = setup.config().survey().clone();
     let mut db = Database::open(&setup.database(), &options()).unwrap();
     let mut r = response(&survey, 4, "yes", true);
     let seq = db.record("kiosk-a", &survey, &mut r).unwrap();
@@ -111,7 +111,7 @@ fn recording_the_same_id_again_stores_it_once() {
 #[test]
 fn tallies_count_each_value_from_the_index() {
     let setup = Setup::demo();
-    let survey = setup.config().survey;
+    let survey = setup.config().survey().clone();
     let mut db = Database::open(&setup.database(), &options()).unwrap();
     for (score, heard) in [(5, "yes"), (5, "no"), (3, "yes"), (1, "yes")] {
         db.record("k", &survey, &mut response(&survey, score, heard, true))
@@ -156,7 +156,7 @@ fn tallies_count_each_value_from_the_index() {
 #[test]
 fn published_results_move_in_whole_steps_across_poll_versions() {
     let setup = Setup::demo();
-    let mut poll = setup.config().survey.as_ref().clone();
+    let mut poll = setup.config().survey().as_ref().clone();
     poll.kind = hetki_protocol::SurveyKind::Poll;
     poll.results_minimum = Some(5);
     let mut db = Database::open(&setup.database(), &options()).unwrap();
@@ -206,7 +206,7 @@ fn a_buffer_from_a_newer_hetki_is_refused_untouched() {
 #[test]
 fn exports_hold_every_response_in_both_formats() {
     let setup = Setup::demo();
-    let survey = setup.config().survey;
+    let survey = setup.config().survey().clone();
     let mut db = Database::open(&setup.database(), &options()).unwrap();
     let mut ids = Vec::new();
     for score in 1..=3 {
@@ -263,7 +263,7 @@ fn exports_hold_every_response_in_both_formats() {
 fn the_store_thread_holds_answers_while_it_cannot_write_and_recovers_by_itself() {
     let setup = Setup::demo();
     let config = setup.config();
-    let survey = Arc::clone(&config.survey);
+    let survey = Arc::clone(config.survey());
     // The schema exists before the lock is taken.
     Database::open(&config.database_path(), &options()).unwrap();
     let (events, reports) = mpsc::channel();

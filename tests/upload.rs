@@ -211,14 +211,14 @@ fn a_response_the_collector_rejects_is_kept_aside_with_its_reason_and_not_resent
         Database::open_existing(&config.database_path(), &StoreOptions::default()).unwrap();
     let mut bad: hetki_protocol::Response = serde_json::from_value(serde_json::json!({
         "id": uuid::Uuid::now_v7(), "seq": 0,
-        "survey": {"id": config.survey.id, "hash": config.survey.content_hash()},
-        "event": config.event, "language": "fi", "complete": false,
+        "survey": {"id": config.survey().id, "hash": config.survey().content_hash()},
+        "event": config.event(), "language": "fi", "complete": false,
         "recorded_at": chrono::Utc::now(),
         "clock": {"boot_id": "b", "monotonic_ms": 1, "synchronized": true},
         "answers": [{"question": "overall", "value": {"kind": "face", "score": 9}}]
     }))
     .unwrap();
-    db.record(&config.device_id, &config.survey, &mut bad)
+    db.record(&config.device_id, config.survey(), &mut bad)
         .unwrap();
     let after = fleet.simulate(2);
 
@@ -304,7 +304,7 @@ fn refusals_that_are_not_about_the_responses_reject_nothing() {
     assert!(
         stderr.contains(&format!(
             "the collector files survey event-feedback {} as version",
-            config.survey.content_hash()
+            config.survey().content_hash()
         )),
         "{stderr}"
     );
@@ -496,10 +496,10 @@ fn pruning_keeps_the_tallies() {
         Database::open_existing(&config.database_path(), &StoreOptions::default()).unwrap();
     let tallies = |db: &Database| -> Vec<_> {
         config
-            .survey
+            .survey()
             .questions
             .iter()
-            .map(|q| db.tally(&config.survey.id, &q.id).unwrap())
+            .map(|q| db.tally(&config.survey().id, &q.id).unwrap())
             .collect()
     };
     let before = tallies(&db);

@@ -41,12 +41,12 @@ pub fn demo_config(file: &str) -> KioskConfig {
 /// Respondent `i`'s complete response to the config's survey: question `q` answered with
 /// its option `pick(i, q)` (wrapped to the options it has).
 pub fn response(config: &KioskConfig, i: usize, pick: impl Fn(usize, usize) -> usize) -> Response {
-    let survey = &config.survey;
+    let survey = config.survey();
     Response {
         id: uuid::Uuid::now_v7(),
         seq: 0,
         survey: survey.reference(),
-        event: config.event.clone(),
+        event: config.event().clone(),
         language: Language::Fi,
         complete: true,
         recorded_at: Utc::now(),
@@ -83,7 +83,7 @@ pub fn fill(
         let mut responses: Vec<Response> = (start..count.min(start + 10_000))
             .map(|i| response(config, i, &pick))
             .collect();
-        db.record_all(&config.device_id, &config.survey, &mut responses)
+        db.record_all(&config.device_id, config.survey(), &mut responses)
             .unwrap();
     }
 }

@@ -24,12 +24,11 @@ pub struct KioskConfig {
     pub device_id: String,
     /// Where the response buffer lives.
     pub data_dir: PathBuf,
-    pub survey: Arc<SurveyDefinition>,
-    /// The survey file: option images are named relative to it.
-    pub survey_file: PathBuf,
-    /// Every survey staff may switch to in the panel; the first is `survey`.
+    /// Every survey staff may switch to in the panel; the first is the device file's own
+    /// (`survey()`).
     pub surveys: Vec<SurveyChoice>,
-    /// Every event staff may start a session for in the panel; the first is `event`.
+    /// Every event staff may start a session for in the panel; the first is the device
+    /// file's own (`event()`).
     pub events: Vec<EventInfo>,
     /// Where "today" is counted, and the panel's times shown.
     pub time_zone: chrono_tz::Tz,
@@ -42,7 +41,6 @@ pub struct KioskConfig {
     /// The symbol on the high-contrast theme's black background; `None` uses `symbol`, or the
     /// placeholder's light version when `symbol` is `None` too.
     pub symbol_high_contrast: Option<PathBuf>,
-    pub event: EventInfo,
     pub timing: Timing,
     /// Keep a half-answered survey (flagged incomplete) when a respondent walks away.
     pub keep_partial: bool,
@@ -123,5 +121,15 @@ impl KioskConfig {
     /// The response buffer's file.
     pub fn database_path(&self) -> PathBuf {
         self.data_dir.join("responses.sqlite3")
+    }
+
+    /// The survey the device file makes active (`load` guarantees there is one).
+    pub fn survey(&self) -> &Arc<SurveyDefinition> {
+        &self.surveys[0].survey
+    }
+
+    /// The event the device file names.
+    pub fn event(&self) -> &EventInfo {
+        &self.events[0]
     }
 }

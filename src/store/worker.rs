@@ -6,11 +6,10 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
 use hetki_protocol::{Response, SurveyDefinition};
 use uuid::Uuid;
-
-use std::time::{Duration, Instant};
 
 use super::{Database, StoreOptions};
 use crate::panel::Warnings;
@@ -52,8 +51,8 @@ struct Record {
 /// What the store thread is asked to do.
 enum Job {
     Record(Record),
-    /// Report a poll's published results.
-    Results(Arc<SurveyDefinition>),
+    /// Report a poll's published results, by the poll's id.
+    Results(String),
 }
 
 /// The way to the store thread. Dropping every handle lets the thread finish and exit.
@@ -72,8 +71,8 @@ impl StoreHandle {
     }
 
     /// Asks for a poll's published results; a `Results` event answers, once the store can read.
-    pub fn ask_results(&self, survey: Arc<SurveyDefinition>) {
-        let _ = self.jobs.send(Job::Results(survey));
+    pub fn ask_results(&self, survey_id: &str) {
+        let _ = self.jobs.send(Job::Results(survey_id.to_owned()));
     }
 }
 
@@ -119,7 +118,7 @@ struct Worker {
     /// Responses given to the store and not yet committed, oldest first.
     held: VecDeque<Record>,
     /// Polls whose results were asked for and not yet reported.
-    asked: Vec<Arc<SurveyDefinition>>,
+    asked: Vec<String>,
     /// The warnings last reported.
     warnings: Option<Warnings>,
     healthy: bool,
@@ -209,11 +208,8 @@ impl Worker {
             }
         }
         for survey in std::mem::take(&mut self.asked) {
-            if let Some(results) = published(db, &survey.id) {
-                let _ = self.events.send(StoreEvent::Results {
-                    survey: survey.id.clone(),
-                    results,
-                });
+            if let Some(results) = published(db, &survey) {
+                let _ = self.events.send(StoreEvent::Results { survey, results });
             }
         }
         if !self.healthy {

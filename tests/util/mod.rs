@@ -14,6 +14,15 @@ pub struct Setup {
     pub dir: tempfile::TempDir,
 }
 
+/// A demo device file of `config/` as it is in the project, e.g. "kiosk.toml" (for tests
+/// that only read it: its buffer is the project's).
+pub fn demo_config(file: &str) -> KioskConfig {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("config")
+        .join(file);
+    KioskConfig::load(&path).expect("the demo config loads")
+}
+
 impl Setup {
     /// The demo device file and every survey file, copied with the buffer pointed into the folder.
     pub fn demo() -> Setup {
