@@ -19,7 +19,9 @@ pub const UPLOAD_OVERDUE: chrono::TimeDelta = chrono::TimeDelta::days(1);
 pub struct PanelStatus {
     pub device_id: String,
     pub version: String,
+    /// Answers taken today and ever, test answers left out of both.
     pub today: u64,
+    pub total: u64,
     pub upload: UploadStatus,
     pub clock_synchronized: bool,
     pub free_disk_bytes: Option<u64>,
@@ -93,6 +95,7 @@ impl PanelPlace {
             device_id: self.device_id.clone(),
             version: env!("CARGO_PKG_VERSION").to_owned(),
             today,
+            total: db.answers_total()?,
             upload,
             clock_synchronized: crate::clock::clock_synchronized(),
             free_disk_bytes: free,

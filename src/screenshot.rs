@@ -179,6 +179,7 @@ pub fn sample_status(config: &KioskConfig) -> PanelStatus {
         device_id: config.device_id.clone(),
         version: env!("CARGO_PKG_VERSION").to_owned(),
         today: 37,
+        total: 1204,
         upload: UploadStatus {
             stored: 1204,
             pending: 37,

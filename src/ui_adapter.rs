@@ -649,7 +649,7 @@ pub fn panel_info(status: &PanelStatus, zone: chrono_tz::Tz) -> PanelInfo {
         device_id: status.device_id.clone().into(),
         version: status.version.clone().into(),
         today: status.today.to_string().into(),
-        total: u.stored.to_string().into(),
+        total: status.total.to_string().into(),
         pending: u.pending.to_string().into(),
         oldest_pending: time(u.oldest_pending).into(),
         last_upload: time(u.last_success_at).into(),

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use chrono::Utc;
 use hetki::export::{Format, export};
-use hetki::store::{self, Database, StoreError, StoreEvent, StoreOptions, Tally};
+use hetki::store::{self, Database, Delivery, StoreError, StoreEvent, StoreOptions, Tally};
 use hetki_protocol::{
     Answer, AnswerValue, ClockFacts, EventInfo, Language, Response, SurveyDefinition,
 };
@@ -148,6 +148,41 @@ fn tallies_count_each_value_from_the_index() {
         plan.contains("SEARCH tallies USING PRIMARY KEY (survey_id=? AND question_id=?)")
             && !plan.contains("SCAN"),
         "{plan}"
+    );
+}
+
+/// The panel's "today" and "in total" leave test answers out, pruned ones too.
+#[test]
+fn answer_counts_leave_test_answers_out_after_pruning_too() {
+    let setup = Setup::demo();
+    let survey = setup.config().survey().clone();
+    let mut db = Database::open(&setup.database(), &options()).unwrap();
+    let mut seqs = Vec::new();
+    for test in [false, true, false, true, false] {
+        let mut r = response(&survey, 4, "yes", true);
+        r.test = test;
+        seqs.push(db.record("k", &survey, &mut r).unwrap());
+    }
+    let start_of_day = Utc::now() - chrono::TimeDelta::hours(1);
+    assert_eq!(db.count_since(start_of_day).unwrap(), 3);
+    assert_eq!(db.answers_total().unwrap(), 3);
+
+    let delivered: Vec<_> = seqs.iter().map(|&s| (s, Delivery::Delivered)).collect();
+    db.record_deliveries(&delivered, Utc::now()).unwrap();
+    let pruned = db
+        .prune_delivered(Utc::now() + chrono::TimeDelta::seconds(1))
+        .unwrap();
+    assert_eq!(pruned, 4, "all but the newest");
+    assert_eq!(db.count().unwrap(), 1);
+    assert_eq!(
+        db.answers_total().unwrap(),
+        3,
+        "two test answers were pruned"
+    );
+    assert_eq!(
+        db.upload_status().unwrap().stored,
+        5,
+        "`hetki status` counts all"
     );
 }
 

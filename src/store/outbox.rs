@@ -49,6 +49,8 @@ const LAST_SUCCESS: &str = "last_success_at";
 const LAST_ERROR: &str = "last_error";
 const LAST_ERROR_AT: &str = "last_error_at";
 const PRUNED: &str = "pruned_responses";
+/// How many of the pruned responses were test answers, so totals can leave them out.
+const PRUNED_TEST: &str = "pruned_test_responses";
 
 fn timestamp(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Millis, true)
@@ -176,7 +178,7 @@ impl Database {
             "SELECT response_seq FROM deliveries
              WHERE delivered_at IS NOT NULL AND delivered_at < ?1
                AND response_seq < (SELECT MAX(seq) FROM responses)
-             LIMIT {CHUNK}"
+             ORDER BY response_seq LIMIT {CHUNK}"
         );
         let cutoff = timestamp(cutoff);
         let mut total = 0;
@@ -184,17 +186,18 @@ impl Database {
             let tx = self
                 .conn
                 .transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let pruned_test = tx.query_row(
+                &format!("SELECT COUNT(*) FROM responses WHERE test = 1 AND seq IN ({doomed})"),
+                [&cutoff],
+                |row| row.get::<_, i64>(0),
+            )? as u64;
             let pruned = tx.execute(
                 // Their deliveries go with them (ON DELETE CASCADE).
                 &format!("DELETE FROM responses WHERE seq IN ({doomed})"),
                 [&cutoff],
             )? as u64;
-            if pruned > 0 {
-                let before = state(&tx, PRUNED)?
-                    .and_then(|v| v.parse::<u64>().ok())
-                    .unwrap_or(0);
-                set_state(&tx, PRUNED, &(before + pruned).to_string())?;
-            }
+            add_to_state(&tx, PRUNED, pruned)?;
+            add_to_state(&tx, PRUNED_TEST, pruned_test)?;
             tx.commit()?;
             total += pruned;
             if pruned < CHUNK {
@@ -220,9 +223,7 @@ impl Database {
         let kept = count("SELECT COUNT(*) FROM responses")?;
         let delivered = count("SELECT COUNT(*) FROM deliveries WHERE delivered_at IS NOT NULL")?;
         let rejected = count("SELECT COUNT(*) FROM deliveries WHERE rejected_reason IS NOT NULL")?;
-        let pruned = state(&self.conn, PRUNED)?
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0);
+        let pruned = counter(&self.conn, PRUNED)?;
         Ok(UploadStatus {
             stored: kept + pruned,
             pruned,
@@ -249,6 +250,17 @@ impl Database {
             )
             .optional()?;
         Ok(parse_time(at))
+    }
+
+    /// How many answers this device has taken, test answers left out, pruned ones counted.
+    pub fn answers_total(&self) -> Result<u64, StoreError> {
+        let kept: i64 =
+            self.conn
+                .query_row("SELECT COUNT(*) FROM responses WHERE test = 0", [], |row| {
+                    row.get(0)
+                })?;
+        let pruned = counter(&self.conn, PRUNED)?;
+        Ok((kept as u64 + pruned).saturating_sub(counter(&self.conn, PRUNED_TEST)?))
     }
 
     /// How many responses were recorded at or after `since`, test answers left out.
@@ -293,6 +305,19 @@ fn state(conn: &rusqlite::Connection, key: &str) -> Result<Option<String>, Store
             |row| row.get(0),
         )
         .optional()?)
+}
+
+/// A count kept in the state table (0 until first set).
+fn counter(conn: &rusqlite::Connection, key: &str) -> Result<u64, StoreError> {
+    Ok(state(conn, key)?.and_then(|v| v.parse().ok()).unwrap_or(0))
+}
+
+fn add_to_state(conn: &rusqlite::Connection, key: &str, added: u64) -> Result<(), StoreError> {
+    if added > 0 {
+        let sum = counter(conn, key)? + added;
+        set_state(conn, key, &sum.to_string())?;
+    }
+    Ok(())
 }
 
 fn set_state(conn: &rusqlite::Connection, key: &str, value: &str) -> Result<(), StoreError> {
