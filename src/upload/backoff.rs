@@ -17,18 +17,24 @@ pub fn random_unit() -> f64 {
     (bits >> 11) as f64 / (1u64 << 53) as f64
 }
 
-/// Parses `Retry-After`: seconds, or an HTTP date (then relative to `now`).
+/// The longest a `Retry-After` is obeyed: a broken proxy's "come back next year" must not
+/// stop uploads for good.
+const RETRY_AFTER_CAP: Duration = Duration::from_secs(3600);
+
+/// Parses `Retry-After`: seconds, or an HTTP date (then relative to `now`); at most
+/// [`RETRY_AFTER_CAP`].
 pub fn parse_retry_after(value: &str, now: chrono::DateTime<chrono::Utc>) -> Option<Duration> {
     let value = value.trim();
-    if let Ok(seconds) = value.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
-    }
-    let at = chrono::DateTime::parse_from_rfc2822(value).ok()?;
-    Some(
-        (at.with_timezone(&chrono::Utc) - now)
-            .to_std()
-            .unwrap_or(Duration::ZERO),
-    )
+    let wait = match value.parse::<u64>() {
+        Ok(seconds) => Duration::from_secs(seconds),
+        Err(_) => {
+            let at = chrono::DateTime::parse_from_rfc2822(value).ok()?;
+            (at.with_timezone(&chrono::Utc) - now)
+                .to_std()
+                .unwrap_or(Duration::ZERO)
+        }
+    };
+    Some(wait.min(RETRY_AFTER_CAP))
 }
 
 #[cfg(test)]
@@ -76,5 +82,9 @@ mod tests {
             Some(Duration::ZERO)
         );
         assert_eq!(parse_retry_after("soon", now), None);
+        // A broken proxy's "next year" (or an `Instant` overflow) waits an hour at most.
+        for far in ["18446744073709551615", "Thu, 23 Nov 2028 10:00:00 GMT"] {
+            assert_eq!(parse_retry_after(far, now), Some(RETRY_AFTER_CAP), "{far}");
+        }
     }
 }

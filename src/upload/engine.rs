@@ -22,9 +22,6 @@ use crate::store::{Database, Delivery, Pending, StoreOptions, free_disk_bytes};
 /// A new response cuts a retry wait to at most this (unless the collector asked for longer).
 const NUDGE_WAIT: Duration = Duration::from_secs(10);
 const PRUNE_INTERVAL: Duration = Duration::from_secs(3600);
-/// The longest a `Retry-After` is obeyed: a broken proxy's "come back next year" must not
-/// stop uploads for good.
-const RETRY_AFTER_CAP: Duration = Duration::from_secs(3600);
 
 /// What one step delivered.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -140,7 +137,7 @@ impl Uploader {
                 Err(failure) => {
                     let (wait, cut_by_nudge) = match failure.retry_after {
                         // The collector said when: a new response does not hurry it.
-                        Some(after) => (after.min(RETRY_AFTER_CAP), false),
+                        Some(after) => (after, false),
                         None => (
                             full_jitter(
                                 self.failures,
