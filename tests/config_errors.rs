@@ -393,6 +393,25 @@ fn upload_settings_are_checked_with_the_token_file() {
         "a token never shows in a log"
     );
     assert!(!format!("{config:?}").contains("0123abcd"));
+
+    // A token others can read passes, with a warning that says how to fix it.
+    use std::os::unix::fs::PermissionsExt;
+    let set_mode = |mode| {
+        std::fs::set_permissions(
+            setup.path("kiosk.token"),
+            std::fs::Permissions::from_mode(mode),
+        )
+        .unwrap()
+    };
+    let warning = "the token file is readable by other users: chmod 600 it";
+    set_mode(0o644);
+    let output = setup.hetki(&["check"]);
+    assert!(output.status.success());
+    assert_mentions(&String::from_utf8_lossy(&output.stderr), &[warning]);
+    set_mode(0o600);
+    let output = setup.hetki(&["check"]);
+    assert!(output.status.success());
+    assert!(!String::from_utf8_lossy(&output.stderr).contains(warning));
 }
 
 #[test]

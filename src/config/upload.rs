@@ -123,6 +123,25 @@ pub fn check_endpoint(url: &str) -> Result<(), String> {
     }
 }
 
+/// Whoever reads the token can upload as this device; say so if the file is open to others
+/// (a warning, as `chmod 600` is the fix and the kiosk can still run).
+fn warn_if_others_can_read(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(meta) = std::fs::metadata(path) {
+            let mode = meta.permissions().mode();
+            if mode & 0o077 != 0 {
+                tracing::warn!(
+                    file = %path.display(),
+                    mode = format!("{:o}", mode & 0o777),
+                    "the token file is readable by other users: chmod 600 it"
+                );
+            }
+        }
+    }
+}
+
 impl UploadFile {
     /// Resolves the table against its file's directory; `problem` collects what is wrong.
     pub(super) fn resolve(self, dir: &Path, problem: &mut dyn FnMut(&str, String)) -> UploadConfig {
@@ -134,9 +153,12 @@ impl UploadFile {
         }
         let token_file = self.token_file.map(|f| dir.join(f));
         if let Some(path) = &token_file {
-            if let Err(error) = Token::read(path, "upload.token_file") {
-                for p in error.problems {
-                    problem("upload.token_file", p.message);
+            match Token::read(path, "upload.token_file") {
+                Ok(_) => warn_if_others_can_read(path),
+                Err(error) => {
+                    for p in error.problems {
+                        problem("upload.token_file", p.message);
+                    }
                 }
             }
         }
