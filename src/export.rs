@@ -51,7 +51,7 @@ fn write_csv(db: &Database, separator: char, out: &mut impl Write) -> Result<u64
     let header = RESPONSE_COLUMNS
         .iter()
         .map(|c| c.to_string())
-        .chain(questions.iter().cloned());
+        .chain(questions.iter().map(|c| c.header.clone()));
     write_row(out, separator, header)?;
     let mut count = 0;
     db.for_each_response(|stored| {

@@ -7,64 +7,99 @@ use hetki_protocol::csv::{
     RESPONSE_COLUMNS, answer_cells, question_columns, response_cells, write_row,
 };
 
-use crate::storage::{Storage, StorageError};
+use crate::storage::{Storage, StorageError, StoredResponse};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
+    /// Comma-separated, for programs.
     Csv,
+    /// For a Finnish-locale spreadsheet: UTF-8 with a byte-order mark, `;` between cells.
+    Spreadsheet,
+    /// One JSON object per line, everything as received.
     Jsonl,
+}
+
+/// Which responses go out.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Selection<'a> {
+    /// Only this survey's responses.
+    pub survey: Option<&'a str>,
+    /// Test-mode answers too: left out by default, as they never count in results.
+    pub include_test: bool,
 }
 
 const ARRIVAL_COLUMNS: [&str; 3] = ["received_at", "placed_at", "time_basis"];
 
-/// Writes the responses (of one survey, if given) in the order received; returns how many.
+/// Writes the selected responses in the order received; returns how many.
 pub fn export(
     storage: &dyn Storage,
-    survey: Option<&str>,
+    selection: Selection,
     format: Format,
     out: &mut dyn Write,
 ) -> Result<u64, StorageError> {
-    let count = match format {
-        Format::Jsonl => storage.for_each_response(survey, &mut |stored| {
-            serde_json::to_writer(&mut *out, &stored)?;
-            out.write_all(b"\n")
-        })?,
-        Format::Csv => {
+    let mut count = 0;
+    let mut each =
+        |stored: StoredResponse, write: &mut dyn FnMut(StoredResponse) -> std::io::Result<()>| {
+            if stored.response.test && !selection.include_test {
+                return Ok(());
+            }
+            count += 1;
+            write(stored)
+        };
+    match format {
+        Format::Jsonl => {
+            storage.for_each_response(selection.survey, &mut |stored| {
+                each(stored, &mut |stored| {
+                    serde_json::to_writer(&mut *out, &stored)?;
+                    out.write_all(b"\n")
+                })
+            })?;
+        }
+        Format::Csv | Format::Spreadsheet => {
+            let separator = if format == Format::Csv { ',' } else { ';' };
+            if format == Format::Spreadsheet {
+                out.write_all("\u{feff}".as_bytes())?;
+            }
             let surveys = storage.surveys()?;
             let questions = question_columns(
                 surveys
                     .iter()
-                    .filter(|s| survey.is_none_or(|id| s.id == id)),
+                    .filter(|s| selection.survey.is_none_or(|id| s.id == id)),
             );
             let header = RESPONSE_COLUMNS
                 .iter()
                 .chain(&ARRIVAL_COLUMNS)
                 .map(|c| c.to_string())
-                .chain(questions.iter().cloned());
-            write_row(out, ',', header)?;
-            storage.for_each_response(survey, &mut |stored| {
-                let placed = &stored.placement;
-                let arrival = [
-                    stored
-                        .received_at
-                        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-                    placed
-                        .placed_at
-                        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
-                        .unwrap_or_default(),
-                    serde_json::to_value(placed.time_basis)
-                        .ok()
-                        .and_then(|v| v.as_str().map(str::to_owned))
-                        .unwrap_or_default(),
-                ];
-                let cells = response_cells(&stored.device_id, &stored.response)
-                    .into_iter()
-                    .chain(arrival)
-                    .chain(answer_cells(&stored.response, &questions));
-                write_row(out, ',', cells)
-            })?
+                .chain(questions.iter().map(|c| c.header.clone()));
+            write_row(out, separator, header)?;
+            storage.for_each_response(selection.survey, &mut |stored| {
+                each(stored, &mut |stored| {
+                    let cells = response_cells(&stored.device_id, &stored.response)
+                        .into_iter()
+                        .chain(arrival_cells(&stored))
+                        .chain(answer_cells(&stored.response, &questions));
+                    write_row(out, separator, cells)
+                })
+            })?;
         }
-    };
+    }
     out.flush()?;
     Ok(count)
+}
+
+fn arrival_cells(stored: &StoredResponse) -> [String; 3] {
+    let placed = &stored.placement;
+    [
+        stored
+            .received_at
+            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        placed
+            .placed_at
+            .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+            .unwrap_or_default(),
+        serde_json::to_value(placed.time_basis)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default(),
+    ]
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use chrono::{SecondsFormat, Utc};
 use clap::{Parser, Subcommand};
-use hetki_collector::export::{Format, export};
+use hetki_collector::export::{Format, Selection, export};
 use hetki_collector::{SqliteStorage, Storage, token};
 
 #[derive(Parser, Debug)]
@@ -46,6 +46,9 @@ enum Command {
         /// Only this survey's responses.
         #[arg(long)]
         survey: Option<String>,
+        /// Test-mode answers too (left out by default: they never count in results).
+        #[arg(long)]
+        include_test: bool,
         #[arg(long, value_enum, default_value_t = Format::Csv)]
         format: Format,
     },
@@ -95,13 +98,16 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             })?;
         }
         Command::Device { command } => device(&storage, command)?,
-        Command::Export { survey, format } => {
-            let count = export(
-                &storage,
-                survey.as_deref(),
-                format,
-                &mut std::io::stdout().lock(),
-            )?;
+        Command::Export {
+            survey,
+            include_test,
+            format,
+        } => {
+            let selection = Selection {
+                survey: survey.as_deref(),
+                include_test,
+            };
+            let count = export(&storage, selection, format, &mut std::io::stdout().lock())?;
             tracing::info!(count, "exported");
         }
     }

@@ -522,3 +522,51 @@ fn export_can_be_limited_to_one_survey_and_written_as_csv() {
         "the header only"
     );
 }
+
+/// Staff open the export in a spreadsheet: test answers stay out unless asked for, the
+/// spreadsheet form opens right in a Finnish locale, and no cell runs as a formula.
+#[test]
+fn exports_leave_test_answers_out_and_open_safely_in_a_spreadsheet() {
+    let api = Api::new();
+    let mut test = api.good(ID2);
+    test["test"] = json!(true);
+    let mut tricky = api.good(ID3);
+    tricky["event"]["area"] = json!("=HYPERLINK(\"http://x\";\"Tapiola\")");
+    let reply = api.post(
+        "/api/v1/responses",
+        &Api::batch(vec![api.good(ID1), test, tricky]),
+    );
+    assert_eq!(reply.status(), StatusCode::OK);
+    assert_eq!(api.collector.exported_ids(), [ID1, ID2, ID3], "all stored");
+
+    let ids = |args: &[&str]| -> Vec<String> {
+        let output = api.collector.cli(args);
+        assert!(output.status.success(), "{output:?}");
+        String::from_utf8(output.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str::<Value>(l).unwrap()["response"]["id"].to_string())
+            .collect()
+    };
+    let quoted = |id: &str| format!("\"{id}\"");
+    assert_eq!(
+        ids(&["export", "--format", "jsonl"]),
+        [quoted(ID1), quoted(ID3)]
+    );
+    assert_eq!(
+        ids(&["export", "--format", "jsonl", "--include-test"]),
+        [quoted(ID1), quoted(ID2), quoted(ID3)]
+    );
+
+    let sheet = api.collector.cli(&["export", "--format", "spreadsheet"]);
+    let text = String::from_utf8(sheet.stdout).unwrap();
+    let text = text.strip_prefix('\u{feff}').expect("a byte-order mark");
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    assert!(lines[0].starts_with("id;seq;device_id;"), "{}", lines[0]);
+    assert!(
+        lines[2].contains(";\"'=HYPERLINK(\"\"http://x\"\";\"\"Tapiola\"\")\";"),
+        "{}",
+        lines[2]
+    );
+}

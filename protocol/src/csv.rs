@@ -53,45 +53,80 @@ pub fn response_cells(device_id: &str, r: &Response) -> Vec<String> {
     ]
 }
 
-/// The question ids of `surveys`, in order of first appearance: the answer columns.
+/// An answer column: one question of one survey, all its versions.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QuestionColumn {
+    pub survey: String,
+    pub question: String,
+    /// The question id, or `survey.question` where two surveys use the same question id
+    /// (their answers mean different things, so they never share a column).
+    pub header: String,
+}
+
+/// The answer columns of `surveys`, in order of first appearance.
 pub fn question_columns<'a>(
     surveys: impl IntoIterator<Item = &'a SurveyDefinition>,
-) -> Vec<String> {
-    let mut columns: Vec<String> = Vec::new();
+) -> Vec<QuestionColumn> {
+    let mut columns: Vec<QuestionColumn> = Vec::new();
     for survey in surveys {
         for question in &survey.questions {
-            if !columns.contains(&question.id) {
-                columns.push(question.id.clone());
+            if !columns
+                .iter()
+                .any(|c| c.survey == survey.id && c.question == question.id)
+            {
+                columns.push(QuestionColumn {
+                    survey: survey.id.clone(),
+                    question: question.id.clone(),
+                    header: question.id.clone(),
+                });
             }
+        }
+    }
+    let shared: Vec<bool> = columns
+        .iter()
+        .map(|c| {
+            columns
+                .iter()
+                .any(|o| o.question == c.question && o.survey != c.survey)
+        })
+        .collect();
+    for (column, shared) in columns.iter_mut().zip(shared) {
+        if shared {
+            column.header = format!("{}.{}", column.survey, column.question);
         }
     }
     columns
 }
 
-/// One cell per question column: the face score or option id, "skipped", or empty when the
-/// response's survey has no such question.
+/// One cell per answer column: the face score or option id, "skipped", or empty when the
+/// column belongs to another survey.
 pub fn answer_cells<'a>(
     r: &'a Response,
-    questions: &'a [String],
+    columns: &'a [QuestionColumn],
 ) -> impl Iterator<Item = String> + 'a {
-    questions.iter().map(|q| {
+    columns.iter().map(|c| {
         r.answers
             .iter()
-            .find(|a| &a.question == q)
+            .find(|a| c.survey == r.survey.id && a.question == c.question)
             .map(|a| a.value.as_cell().unwrap_or_else(|| "skipped".to_owned()))
             .unwrap_or_default()
     })
 }
 
-/// One CSV record (RFC 4180 quoting).
+/// One CSV record (RFC 4180 quoting). A cell a spreadsheet would run as a formula (event
+/// names come from device configs, which a stolen token can fake) is kept as text with a
+/// leading `'`, as OWASP advises; JSON Lines carries every value as it is.
 pub fn write_row(
     out: &mut (impl Write + ?Sized),
     separator: char,
     cells: impl Iterator<Item = String>,
 ) -> std::io::Result<()> {
-    for (i, cell) in cells.enumerate() {
+    for (i, mut cell) in cells.enumerate() {
         if i > 0 {
             write!(out, "{separator}")?;
+        }
+        if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+            cell.insert(0, '\'');
         }
         if cell.contains([separator, '"', '\n', '\r']) {
             write!(out, "\"{}\"", cell.replace('"', "\"\""))?;
@@ -100,4 +135,62 @@ pub fn write_row(
         }
     }
     out.write_all(b"\r\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(cells: &[&str]) -> String {
+        let mut out = Vec::new();
+        write_row(&mut out, ';', cells.iter().map(|c| c.to_string())).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn cells_are_quoted_and_formulas_kept_as_text() {
+        assert_eq!(
+            row(&["a", "b;c", "say \"hi\"", "x\ny"]),
+            "a;\"b;c\";\"say \"\"hi\"\"\";\"x\ny\"\r\n"
+        );
+        assert_eq!(
+            row(&[
+                "=HYPERLINK(\"http://x\")",
+                "+1",
+                "-1",
+                "@SUM(A1)",
+                "Suur-Leppävaara"
+            ]),
+            "\"'=HYPERLINK(\"\"http://x\"\")\";'+1;'-1;'@SUM(A1);Suur-Leppävaara\r\n"
+        );
+    }
+
+    #[test]
+    fn two_surveys_asking_the_same_question_id_get_a_column_each() {
+        let poll = crate::survey::tests::survey();
+        let mut new_version = poll.clone();
+        new_version.title = "Poll, corrected".into();
+        let mut other = poll.clone();
+        other.id = "other".into();
+        other.questions.truncate(1);
+        let columns = question_columns([&poll, &new_version, &other]);
+        let headers: Vec<&str> = columns.iter().map(|c| c.header.as_str()).collect();
+        assert_eq!(headers, ["poll.mood", "add", "other.mood"]);
+
+        let mut response: Response = serde_json::from_value(serde_json::json!({
+            "id": "01936a4e-0000-7000-8000-000000000001", "seq": 1,
+            "survey": {"id": "other", "hash": "x"},
+            "event": {"name": "Ilta", "place": "Sali"},
+            "language": "fi", "complete": true,
+            "recorded_at": "2026-11-23T10:00:00Z",
+            "clock": {"boot_id": "b", "monotonic_ms": 1, "synchronized": true},
+            "answers": [{"question": "mood", "value": {"kind": "face", "score": 2}}]
+        }))
+        .unwrap();
+        let cells: Vec<String> = answer_cells(&response, &columns).collect();
+        assert_eq!(cells, ["", "", "2"]);
+        response.survey.id = "poll".into();
+        let cells: Vec<String> = answer_cells(&response, &columns).collect();
+        assert_eq!(cells, ["2", "", ""]);
+    }
 }

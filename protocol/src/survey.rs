@@ -453,10 +453,10 @@ pub fn default_face_labels(count: usize) -> Option<Vec<Text>> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn survey() -> SurveyDefinition {
+    pub(crate) fn survey() -> SurveyDefinition {
         SurveyDefinition {
             id: "poll".into(),
             kind: SurveyKind::Poll,

@@ -84,9 +84,9 @@ impl Collector {
         String::from_utf8(output.stdout).unwrap().trim().to_owned()
     }
 
-    /// Every stored response as JSON, in the order received.
+    /// Every stored response as JSON, test answers too, in the order received.
     pub fn export(&self) -> Vec<serde_json::Value> {
-        let output = self.cli(&["export", "--format", "jsonl"]);
+        let output = self.cli(&["export", "--format", "jsonl", "--include-test"]);
         assert!(output.status.success(), "{output:?}");
         String::from_utf8(output.stdout)
             .unwrap()
