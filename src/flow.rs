@@ -393,7 +393,10 @@ impl Flow {
             Screen::Pin if now >= self.last_touch + self.settings.timing.idle_timeout => {
                 self.leave_panel()
             }
-            Screen::Panel if now >= self.last_touch + PANEL_IDLE => self.leave_panel(),
+            Screen::Panel if now >= self.last_touch + PANEL_IDLE => {
+                tracing::info!("staff panel closed, left untouched");
+                self.leave_panel()
+            }
             Screen::Attract => {
                 // The next person should not find the previous person's language or look waiting.
                 if self.personalised() && now >= self.last_touch + self.settings.timing.idle_timeout

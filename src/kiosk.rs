@@ -74,9 +74,17 @@ impl Kiosk {
             attract_notes: config.attract.notes.len(),
         };
         let overrides_path = Overrides::path(&config.data_dir);
-        let session = Session::resolve(config, Overrides::load(&overrides_path));
+        let loaded = Overrides::load(&overrides_path);
+        let session = Session::resolve(config, loaded.clone());
         if !session.overrides.is_empty() {
             tracing::info!(overrides = ?session.overrides, "running what staff set in the panel");
+        }
+        if session.overrides != loaded {
+            // What no longer matches the device file is forgotten for good, so it cannot
+            // come back by surprise when, say, an event is configured again next season.
+            if let Err(error) = session.overrides.save(&overrides_path) {
+                tracing::error!(%error, path = %overrides_path.display(), "cannot keep the panel's settings");
+            }
         }
         let kiosk = Kiosk {
             survey_ref: session.survey.reference(),
@@ -112,42 +120,42 @@ impl Kiosk {
     }
 
     /// Staff: run the survey at `index` of [`Kiosk::choices`].
-    pub fn choose_survey(&mut self, index: usize) {
+    pub fn choose_survey(&mut self, index: usize) -> std::io::Result<()> {
         let Some(choice) = self.surveys.get(index) else {
-            return;
+            return Ok(());
         };
         let survey = choice.survey.clone();
         tracing::info!(survey = %survey.id, "staff switched the survey");
         self.session.overrides.survey = (index > 0).then(|| survey.id.clone());
         self.run_survey(survey);
-        self.keep_overrides();
+        self.keep_overrides()
     }
 
     /// Staff: start a session for the event at `index` of [`Kiosk::choices`].
-    pub fn choose_event(&mut self, index: usize) {
+    pub fn choose_event(&mut self, index: usize) -> std::io::Result<()> {
         let Some(event) = self.events.get(index).cloned() else {
-            return;
+            return Ok(());
         };
         tracing::info!(event = %event.name.get(hetki_protocol::Language::Fi), "staff started an event session");
         self.session.overrides.event = (index > 0).then(|| event.clone());
         self.session.event = event;
-        self.keep_overrides();
+        self.keep_overrides()
     }
 
     /// Staff: answers from now on are (or are no longer) tests, flagged and never counted.
-    pub fn set_test_mode(&mut self, on: bool) {
+    pub fn set_test_mode(&mut self, on: bool) -> std::io::Result<()> {
         tracing::info!(on, "staff switched test mode");
         self.session.overrides.test_mode = on;
-        self.keep_overrides();
+        self.keep_overrides()
     }
 
     /// Staff: back to exactly what the device file says.
-    pub fn forget_overrides(&mut self) {
+    pub fn forget_overrides(&mut self) -> std::io::Result<()> {
         tracing::info!("staff went back to the device file's settings");
         self.session.overrides = Overrides::default();
         self.session.event = self.events[0].clone();
         self.run_survey(self.surveys[0].survey.clone());
-        self.keep_overrides();
+        self.keep_overrides()
     }
 
     /// Runs `survey` from the next respondent on, with its own poll results.
@@ -159,10 +167,15 @@ impl Kiosk {
         self.ask_results();
     }
 
-    fn keep_overrides(&self) {
-        if let Err(error) = self.session.overrides.save(&self.overrides_path) {
-            tracing::error!(%error, path = %self.overrides_path.display(), "cannot keep the panel's settings");
-        }
+    /// Saves what staff set. On failure the change still holds until a restart; the panel
+    /// says so, as staff would otherwise trust it to last.
+    fn keep_overrides(&self) -> std::io::Result<()> {
+        self.session
+            .overrides
+            .save(&self.overrides_path)
+            .inspect_err(|error| {
+                tracing::error!(%error, path = %self.overrides_path.display(), "cannot keep the panel's settings");
+            })
     }
 
     /// Keeps a poll's published results if it is the one running (staff may have switched).
@@ -183,7 +196,7 @@ impl Kiosk {
 
     /// Asks the uploader to send now; false when no collector is configured.
     pub fn sync_now(&self) -> bool {
-        self.uploader.as_ref().inspect(|u| u.nudge()).is_some()
+        self.uploader.as_ref().inspect(|u| u.upload_now()).is_some()
     }
 
     /// Tells `uploader` of every committed response, so it sends soon.

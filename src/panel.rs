@@ -81,14 +81,7 @@ impl PanelPlace {
         let db = Database::open_existing(&self.database, &StoreOptions::default())?;
         let upload = db.upload_status()?;
         let zone = self.time_zone;
-        let midnight = now
-            .with_timezone(&zone)
-            .date_naive()
-            .and_hms_opt(0, 0, 0)
-            .and_then(|t| t.and_local_timezone(zone).earliest())
-            .map(|t| t.with_timezone(&Utc))
-            .unwrap_or(now);
-        let today = db.count_since(midnight)?;
+        let today = db.count_since(start_of_day(now, zone))?;
         let free = self.database.parent().and_then(free_disk_bytes);
         let warnings = Warnings::of(&upload, free, self.uploads, now);
         Ok(PanelStatus {
@@ -119,21 +112,76 @@ impl PanelPlace {
         let stamp = now.with_timezone(&self.time_zone).format("%Y-%m-%d-%H%M%S");
         let path = dir.join(format!("hetki-{}-{stamp}.csv", self.device_id));
         let db = Database::open_existing(&self.database, &StoreOptions::default())?;
-        let file = std::fs::File::create(&path)
-            .with_context(|| format!("cannot write {}", path.display()))?;
-        let mut out = std::io::BufWriter::new(file);
-        let count = crate::export::export_spreadsheet(&db, &mut out)?;
-        out.into_inner()
-            .map_err(|e| e.into_error())?
-            .sync_all()
-            .with_context(|| format!("cannot finish {}", path.display()))?;
+        // Written under a working name and renamed when whole, so a stick that fills up or
+        // is pulled out never holds a cut-short file under a finished-looking name.
+        let part = path.with_extension("csv.part");
+        let written = write_file(&part, |out| {
+            crate::export::export_spreadsheet(&db, out).map_err(std::io::Error::other)
+        })
+        .and_then(|count| {
+            std::fs::rename(&part, &path)?;
+            std::fs::File::open(dir)?.sync_all()?;
+            Ok(count)
+        });
+        let count = written.map_err(|error| {
+            let _ = std::fs::remove_file(&part);
+            anyhow::anyhow!("cannot write {}: {error}", path.display())
+        })?;
         tracing::info!(path = %path.display(), count, "staff exported the responses");
         Ok((path, count))
     }
+}
+
+/// Writes a new file at `path` with `write`, synced to disk; returns what `write` did.
+fn write_file<T>(
+    path: &std::path::Path,
+    write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<T>,
+) -> std::io::Result<T> {
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?;
+    let mut out = std::io::BufWriter::new(file);
+    let done = write(&mut out)?;
+    out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+    Ok(done)
+}
+
+/// When the day of `now` began in `zone`: midnight, or the first hour that exists where a
+/// clock change skips midnight (as in some zones).
+fn start_of_day(now: DateTime<Utc>, zone: Tz) -> DateTime<Utc> {
+    let date = now.with_timezone(&zone).date_naive();
+    (0..24)
+        .find_map(|hour| {
+            date.and_hms_opt(hour, 0, 0)?
+                .and_local_timezone(zone)
+                .earliest()
+        })
+        .map_or(now, |t| t.with_timezone(&Utc))
 }
 
 /// A moment as staff read it: in the kiosk's time zone, to the minute.
 pub fn time(at: Option<DateTime<Utc>>, zone: Tz) -> String {
     at.map(|t| t.with_timezone(&zone).format("%Y-%m-%d %H:%M").to_string())
         .unwrap_or_else(|| "–".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_day_starts_at_local_midnight_or_the_first_hour_there_is() {
+        let at = |text: &str| text.parse::<DateTime<Utc>>().unwrap();
+        // Helsinki in winter is UTC+2; its clocks change at 03:00, never at midnight.
+        assert_eq!(
+            start_of_day(at("2026-11-23T12:00:00Z"), chrono_tz::Europe::Helsinki),
+            at("2026-11-22T22:00:00Z")
+        );
+        // Santiago skipped 00:00-01:00 on 2022-09-11: the day began at 01:00 (UTC-3).
+        assert_eq!(
+            start_of_day(at("2022-09-11T15:00:00Z"), chrono_tz::America::Santiago),
+            at("2022-09-11T04:00:00Z")
+        );
+    }
 }

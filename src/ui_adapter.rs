@@ -28,6 +28,21 @@ pub type Clock = Rc<dyn Fn() -> Now>;
 /// How often the store's reports are collected. Commits are not waited on, so this only
 /// bounds how fast a failing disk turns the screen to "out of order" and back.
 const STORE_POLL: Duration = Duration::from_millis(200);
+/// While the panel is open its facts are read again this often, so staff see an upload
+/// they asked for go through.
+const PANEL_REFRESH: Duration = Duration::from_secs(3);
+
+/// What the panel's notice line says (`KioskState.panel-notice`).
+mod notice {
+    pub const UPLOADING: i32 = 1;
+    pub const NO_COLLECTOR: i32 = 2;
+    pub const EXPORTED: i32 = 3;
+    pub const EXPORT_FAILED: i32 = 4;
+    pub const NOT_SAVED: i32 = 5;
+    pub const EXPORTING: i32 = 6;
+}
+
+type ExportResult = anyhow::Result<(std::path::PathBuf, u64)>;
 
 /// What the screens show besides the flow's state: the privacy note, pictures, QR codes.
 pub struct Scenery {
@@ -388,6 +403,10 @@ struct Inner {
     shown: RefCell<Option<(View, Option<PollResults>)>>,
     /// Fires when the flow next has something to do (end of a highlight, idle reset, ...).
     deadline: Timer,
+    /// An export under way on its own thread (a slow USB stick must not freeze the screen).
+    export: RefCell<Option<std::sync::mpsc::Receiver<ExportResult>>>,
+    /// When the panel's facts were last read.
+    panel_read_at: std::cell::Cell<Now>,
 }
 
 impl KioskUi {
@@ -399,6 +418,8 @@ impl KioskUi {
             clock,
             shown: RefCell::new(None),
             deadline: Timer::default(),
+            export: RefCell::new(None),
+            panel_read_at: Default::default(),
         });
         let actions = ui.global::<KioskActions>();
         // Each callback gets its own sender of taps, holding the kiosk only weakly.
@@ -461,6 +482,8 @@ impl KioskUi {
                 if !i.kiosk.borrow_mut().poll_store().is_empty() {
                     i.refresh();
                 }
+                i.poll_export();
+                i.refresh_panel_facts();
             })
         });
         inner.refresh();
@@ -489,39 +512,109 @@ impl Inner {
         let state = ui.global::<KioskState>();
         // Staff at work keep the panel open.
         self.kiosk.borrow_mut().tap(Tap::Elsewhere, (self.clock)());
-        match action {
+        let saved = match action {
             PanelAction::Sync => {
                 let started = self.kiosk.borrow().sync_now();
                 tracing::info!(started, "staff asked for an upload");
-                state.set_panel_notice(if started { 1 } else { 2 });
+                state.set_panel_notice(if started {
+                    notice::UPLOADING
+                } else {
+                    notice::NO_COLLECTOR
+                });
+                Ok(())
             }
-            PanelAction::Export => match self.scenery.panel.export(chrono::Utc::now()) {
-                Ok((path, count)) => {
-                    state.set_panel_notice(3);
-                    state.set_panel_notice_detail(format!("{count} → {}", path.display()).into());
-                }
-                Err(error) => {
-                    tracing::warn!(%error, "staff export failed");
-                    state.set_panel_notice(4);
-                    state.set_panel_notice_detail(format!("{error:#}").into());
-                }
-            },
+            PanelAction::Export => {
+                self.start_export(&state);
+                Ok(())
+            }
             PanelAction::Survey(index) => self.kiosk.borrow_mut().choose_survey(index),
             PanelAction::Event(index) => self.kiosk.borrow_mut().choose_event(index),
             PanelAction::ToggleTestMode => {
                 let mut kiosk = self.kiosk.borrow_mut();
                 let on = !kiosk.session().test_mode();
-                kiosk.set_test_mode(on);
+                kiosk.set_test_mode(on)
             }
             PanelAction::ForgetOverrides => self.kiosk.borrow_mut().forget_overrides(),
+        };
+        if let Err(error) = saved {
+            state.set_panel_notice(notice::NOT_SAVED);
+            state.set_panel_notice_detail(error.to_string().into());
         }
         self.show_staff(&ui, &self.kiosk.borrow());
         self.refresh();
     }
 
+    /// Writes the CSV on a thread of its own; [`Inner::poll_export`] shows how it went.
+    fn start_export(&self, state: &KioskState) {
+        if self.export.borrow().is_some() {
+            return;
+        }
+        let (sender, receiver) = std::sync::mpsc::channel();
+        let place = self.scenery.panel.clone();
+        let started = std::thread::Builder::new()
+            .name("hetki-export".into())
+            .spawn(move || {
+                let result = place.export(chrono::Utc::now());
+                if let Err(error) = &result {
+                    tracing::warn!(error = format!("{error:#}"), "staff export failed");
+                }
+                let _ = sender.send(result);
+            });
+        match started {
+            Ok(_) => {
+                *self.export.borrow_mut() = Some(receiver);
+                state.set_panel_notice(notice::EXPORTING);
+            }
+            Err(error) => {
+                state.set_panel_notice(notice::EXPORT_FAILED);
+                state.set_panel_notice_detail(error.to_string().into());
+            }
+        }
+    }
+
+    fn poll_export(&self) {
+        let result = match self.export.borrow().as_ref().map(|r| r.try_recv()) {
+            Some(Ok(result)) => result,
+            Some(Err(std::sync::mpsc::TryRecvError::Disconnected)) => {
+                Err(anyhow::anyhow!("the export stopped unexpectedly"))
+            }
+            _ => return,
+        };
+        *self.export.borrow_mut() = None;
+        let Some(ui) = self.ui.upgrade() else { return };
+        let state = ui.global::<KioskState>();
+        match result {
+            Ok((path, count)) => {
+                state.set_panel_notice(notice::EXPORTED);
+                state.set_panel_notice_detail(format!("{count} → {}", path.display()).into());
+            }
+            Err(error) => {
+                state.set_panel_notice(notice::EXPORT_FAILED);
+                state.set_panel_notice_detail(format!("{error:#}").into());
+            }
+        }
+    }
+
+    /// Reads the panel's facts again while it is open.
+    fn refresh_panel_facts(&self) {
+        let now = (self.clock)();
+        let open = self
+            .shown
+            .borrow()
+            .as_ref()
+            .is_some_and(|(v, _)| v.screen == Screen::Panel);
+        if open && now.saturating_sub(self.panel_read_at.get()) >= PANEL_REFRESH {
+            if let Some(ui) = self.ui.upgrade() {
+                self.panel_read_at.set(now);
+                show_panel(&ui, &self.scenery.panel);
+            }
+        }
+    }
+
     /// The panel's facts and choices, read afresh.
     fn show_staff(&self, ui: &AppWindow, kiosk: &Kiosk) {
         let place = &self.scenery.panel;
+        self.panel_read_at.set((self.clock)());
         show_panel(ui, place);
         show_session(
             ui,

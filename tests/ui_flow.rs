@@ -683,7 +683,13 @@ fn staff_open_the_panel_with_a_long_press_and_the_pin_and_export_from_it() {
     assert_eq!(panel.pending, "1");
     assert!(kiosk.has("Laite: demo-kiosk-1"));
 
-    kiosk.tap("Vie CSV");
+    kiosk.tap_at_once("Vie CSV");
+    // Shown until the UI's timer hears from the export's thread.
+    assert!(kiosk.has("Viedään…"));
+    wait_until("the export is done", || {
+        kiosk.wait(200);
+        state.get_panel_notice() != 6
+    });
     assert_eq!(
         state.get_panel_notice(),
         3,
@@ -770,6 +776,38 @@ fn staff_switch_survey_event_and_test_mode_and_the_choices_outlive_a_restart() {
     assert!(!kiosk.has("TESTITILA: vastauksia ei lasketa"));
     assert_eq!(state.get_survey_title(), "Palaute tilaisuudesta");
     assert_eq!(state.get_event_name(), "Asukasilta: Leppävaaran keskus");
+}
+
+#[test]
+fn staff_are_told_when_a_setting_cannot_be_kept_and_stale_settings_are_forgotten() {
+    let setup = Setup::demo();
+    let overrides = hetki::session::Overrides::path(&setup.config().data_dir);
+    std::fs::create_dir_all(overrides.parent().unwrap()).unwrap();
+    // A survey no longer in the device file, and test mode, as an earlier season left them.
+    std::fs::write(
+        &overrides,
+        r#"{"survey": "winter-poll", "test_mode": true}"#,
+    )
+    .unwrap();
+    let kiosk = TestKiosk::start_with(setup);
+    assert!(kiosk.has("TESTITILA: vastauksia ei lasketa"));
+    let kept = std::fs::read_to_string(&overrides).unwrap();
+    assert!(
+        !kept.contains("winter-poll"),
+        "rewritten without it: {kept}"
+    );
+
+    // A disk that refuses the new file: the change holds, and staff are told it won't last.
+    std::fs::create_dir(overrides.with_extension("json.tmp")).unwrap();
+    open_panel(&kiosk);
+    kiosk.tap("Kysely ja tapahtuma");
+    kiosk.tap("Testitila");
+    let state = kiosk.ui.global::<KioskState>();
+    assert_eq!(state.get_panel_notice(), 5);
+    let detail = state.get_panel_notice_detail();
+    assert!(detail.contains("Is a directory"), "{detail}");
+    kiosk.tap("Sulje");
+    assert!(!kiosk.has("TESTITILA: vastauksia ei lasketa"));
 }
 
 #[test]

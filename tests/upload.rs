@@ -487,6 +487,27 @@ fn a_new_response_cuts_a_long_retry_wait() {
     assert!(nudged.elapsed() < Duration::from_secs(5));
 }
 
+/// A collector's `Retry-After` holds off new responses, but not staff who press
+/// "Upload now" (having, say, fixed the proxy that answered it).
+#[test]
+fn staff_asking_for_an_upload_cut_even_a_wait_the_collector_asked_for() {
+    let fleet = Fleet::new();
+    fleet.simulate(2);
+    let proxy = Proxy::start(&fleet.collector.address);
+    proxy.inject([Fault::Status(503, Some(3600))]);
+    let uploader = fleet.spawn_uploader(&proxy.url(), fleet.settings());
+    wait_until("the first upload was refused", || {
+        proxy.faults_left() == 0 && !proxy.seen().is_empty()
+    });
+    uploader.nudge();
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(fleet.status().pending, 2, "a new response waits as asked");
+    let asked = Instant::now();
+    uploader.upload_now();
+    wait_until("uploaded when staff asked", || fleet.status().pending == 0);
+    assert!(asked.elapsed() < Duration::from_secs(5));
+}
+
 #[test]
 fn pruning_keeps_the_tallies() {
     let fleet = Fleet::new();

@@ -206,7 +206,8 @@ impl UploadFile {
         let prune_after = seconds(
             "upload.prune_after_days",
             self.prune_after_days,
-            (0.0, 3650.0),
+            // At least a day: the panel's "answers today" counts what is kept here.
+            (1.0, 3650.0),
             86_400.0,
             d.prune_after,
         );

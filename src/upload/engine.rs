@@ -23,6 +23,16 @@ use crate::store::{Database, Delivery, Pending, StoreOptions, free_disk_bytes};
 const NUDGE_WAIT: Duration = Duration::from_secs(10);
 const PRUNE_INTERVAL: Duration = Duration::from_secs(3600);
 
+/// Why the uploader is woken.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Signal {
+    /// A response was committed: send soon.
+    Committed,
+    /// Staff pressed "Upload now" (having, say, fixed the network): try at once, even
+    /// within a wait the collector asked for.
+    StaffAsked,
+}
+
 /// What one step delivered.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Progress {
@@ -115,14 +125,14 @@ impl Uploader {
 
     /// Uploads for as long as the handle lives: right away while there is something to
     /// send, after a failure with backoff, and on the health timer when idle.
-    pub async fn run(mut self, mut signals: UnboundedReceiver<()>) {
+    pub async fn run(mut self, mut signals: UnboundedReceiver<Signal>) {
         loop {
             match self.step_recording().await {
                 Ok(Some(_)) => {
                     // Sending anyway: nudges that came meanwhile are served by this loop.
                     loop {
                         match signals.try_recv() {
-                            Ok(()) => continue,
+                            Ok(_) => continue,
                             Err(TryRecvError::Empty) => break,
                             Err(TryRecvError::Disconnected) => return,
                         }
@@ -160,11 +170,11 @@ impl Uploader {
         }
     }
 
-    /// Waits until `deadline`; a nudge cuts it (to now when idle, to at most 10 s in a retry
-    /// wait). Returns false when the handle is gone.
+    /// Waits until `deadline`. A new response cuts it (to now when idle, to at most 10 s in
+    /// a retry wait); staff asking ends it at once. Returns false when the handle is gone.
     async fn wait(
         &self,
-        signals: &mut UnboundedReceiver<()>,
+        signals: &mut UnboundedReceiver<Signal>,
         mut deadline: Instant,
         cut: bool,
     ) -> bool {
@@ -174,9 +184,12 @@ impl Uploader {
                 _ = tokio::time::sleep_until(deadline) => return true,
                 signal = signals.recv() => match signal {
                     None => return false,
-                    Some(()) if idle => return true,
-                    Some(()) if cut => deadline = deadline.min(Instant::now() + NUDGE_WAIT),
-                    Some(()) => {}
+                    Some(Signal::StaffAsked) => return true,
+                    Some(Signal::Committed) if idle => return true,
+                    Some(Signal::Committed) if cut => {
+                        deadline = deadline.min(Instant::now() + NUDGE_WAIT)
+                    }
+                    Some(Signal::Committed) => {}
                 },
             }
         }

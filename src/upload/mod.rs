@@ -11,7 +11,7 @@ use std::thread::JoinHandle;
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
 pub use backoff::{full_jitter, parse_retry_after};
-pub use engine::{Failure, Progress, Uploader};
+pub use engine::{Failure, Progress, Signal, Uploader};
 
 use crate::clock::ClockSource;
 use crate::config::{Token, UploadConfig};
@@ -19,14 +19,19 @@ use crate::config::{Token, UploadConfig};
 /// The way to a running uploader. Dropping it stops the uploader after its current request
 /// (nothing is lost: what was not acknowledged stays pending in the buffer).
 pub struct UploaderHandle {
-    signals: UnboundedSender<()>,
+    signals: UnboundedSender<Signal>,
     _thread: JoinHandle<()>,
 }
 
 impl UploaderHandle {
     /// A response was just committed: upload soon, cutting any retry wait to at most 10 s.
     pub fn nudge(&self) {
-        let _ = self.signals.send(());
+        let _ = self.signals.send(Signal::Committed);
+    }
+
+    /// Staff asked for an upload: try now, whatever the wait.
+    pub fn upload_now(&self) {
+        let _ = self.signals.send(Signal::StaffAsked);
     }
 }
 
