@@ -15,6 +15,7 @@ use crate::results::PollResults;
 use crate::session::{Overrides, Session};
 use crate::store::UploadStatus;
 use crate::ui::{AppWindow, KioskState};
+use crate::ui_adapter::notice::{EXPORTED, NOT_SAVED};
 use crate::ui_adapter::{Scenery, panel_info, present, show_session};
 
 /// Renders each screen at `width`×`height` in `language` into `out`; returns the files written.
@@ -153,6 +154,21 @@ fn prepare_staff_screen(ui: &AppWindow, config: &KioskConfig, session: &Session,
     state.set_panel(panel_info(&sample_status(config), config.time_zone));
     state.set_panel_tab(i32::from(name == "panel-session"));
     show_session(ui, session, (&config.surveys, &config.events), "kiosk.toml");
+    // The notice line with the longest texts it takes: an export's file, a failed save.
+    let (notice, detail) = if name == "panel-session" {
+        (
+            NOT_SAVED,
+            "No space left on device (os error 28)".to_owned(),
+        )
+    } else {
+        let file = format!(
+            "/media/hetki-usb/hetki-{}-2026-11-23-101500.csv",
+            config.device_id
+        );
+        (EXPORTED, format!("1204 → {file}"))
+    };
+    state.set_panel_notice(notice);
+    state.set_panel_notice_detail(detail.into());
 }
 
 /// Made-up totals for the results screen's picture, so every bar shows.

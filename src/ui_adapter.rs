@@ -33,7 +33,7 @@ const STORE_POLL: Duration = Duration::from_millis(200);
 const PANEL_REFRESH: Duration = Duration::from_secs(3);
 
 /// What the panel's notice line says (`KioskState.panel-notice`).
-mod notice {
+pub mod notice {
     pub const UPLOADING: i32 = 1;
     pub const NO_COLLECTOR: i32 = 2;
     pub const EXPORTED: i32 = 3;
