@@ -10,7 +10,11 @@ use crate::store::{Database, StoreError};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
+    /// Comma-separated, for programs.
     Csv,
+    /// For a Finnish-locale spreadsheet: UTF-8 with a byte-order mark, `;` between cells.
+    Spreadsheet,
+    /// One JSON object per line, everything as stored.
     Jsonl,
 }
 
@@ -26,6 +30,7 @@ pub enum ExportError {
 pub fn export(db: &Database, format: Format, out: &mut impl Write) -> Result<u64, ExportError> {
     match format {
         Format::Csv => write_csv(db, ',', out),
+        Format::Spreadsheet => export_spreadsheet(db, out),
         Format::Jsonl => {
             let mut count = 0;
             db.for_each_response(|stored| {

@@ -292,6 +292,15 @@ fn exports_hold_every_response_in_both_formats() {
         "a partial answer leaves the unanswered empty: {}",
         rows[2]
     );
+
+    let mut sheet = Vec::new();
+    export(&db, Format::Spreadsheet, &mut sheet).unwrap();
+    let sheet = String::from_utf8(sheet).unwrap();
+    assert!(sheet.starts_with("\u{feff}id;seq;device_id;"), "{sheet}");
+    assert!(
+        sheet.contains(";\"Asukasilta, \"\"Keskus\"\"\";Sali;Suur-Tapiola;;sv;true;"),
+        "{sheet}"
+    );
 }
 
 #[test]

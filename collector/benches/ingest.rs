@@ -188,7 +188,7 @@ fn main() {
     drop(SqliteStorage::open(&plain).unwrap());
     let mut conn = rusqlite::Connection::open(&plain).unwrap();
     conn.pragma_update(None, "synchronous", "FULL").unwrap();
-    let rows: Vec<(String, Vec<(Vec<u8>, String, Vec<(String, String)>)>)> = batches
+    let rows: Vec<(String, Vec<(Vec<u8>, String)>)> = batches
         .iter()
         .enumerate()
         .flat_map(|(k, kiosk)| {
@@ -197,20 +197,7 @@ fn main() {
                     format!("kiosk-{k}"),
                     b.responses
                         .iter()
-                        .map(|r| {
-                            let answers = r
-                                .answers
-                                .iter()
-                                .map(|a| {
-                                    (a.question.clone(), a.value.as_cell().unwrap_or_default())
-                                })
-                                .collect();
-                            (
-                                r.id.as_bytes().to_vec(),
-                                serde_json::to_string(r).unwrap(),
-                                answers,
-                            )
-                        })
+                        .map(|r| (r.id.as_bytes().to_vec(), serde_json::to_string(r).unwrap()))
                         .collect(),
                 )
             })
@@ -240,19 +227,10 @@ fn main() {
                      VALUES (?1, ?2, ?3, ?4, '2026-11-23T10:00:00.000Z', '2026-11-23T10:00:00.000Z', 'same_boot_upload', ?5)",
                 )
                 .unwrap();
-            let mut answer = tx
-                .prepare_cached("INSERT INTO answers VALUES (?1, ?2, ?3, ?4)")
-                .unwrap();
-            for (id, body, answers) in responses {
+            for (id, body) in responses {
                 insert
                     .execute(rusqlite::params![id, device, survey.id, hash, body])
                     .unwrap();
-                let row = tx.last_insert_rowid();
-                for (question, value) in answers {
-                    answer
-                        .execute(rusqlite::params![survey.id, question, value, row])
-                        .unwrap();
-                }
             }
         }
         tx.commit().unwrap();

@@ -1,7 +1,7 @@
 //! The rules for one incoming response, whatever the back-end: does it fit its survey, and
 //! when was it really given.
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, Datelike, TimeDelta, Utc};
 use hetki_protocol::{ClockReading, Outcome, Response, SurveyDefinition};
 use serde::{Deserialize, Serialize};
 
@@ -63,7 +63,12 @@ pub fn place(response: &Response, sent: &ClockReading, received_at: DateTime<Utc
         let age = i64::try_from(sent.clock.monotonic_ms - recorded.monotonic_ms)
             .ok()
             .and_then(TimeDelta::try_milliseconds);
-        if let Some(at) = age.and_then(|age| received_at.checked_sub_signed(age)) {
+        // Nor does an uptime of centuries place anything (its year could not even be
+        // written back as RFC 3339).
+        let at = age
+            .and_then(|age| received_at.checked_sub_signed(age))
+            .filter(|at| at.year() >= 2000);
+        if let Some(at) = at {
             return Placement {
                 placed_at: Some(at),
                 time_basis: TimeBasis::SameBootUpload,
@@ -130,7 +135,13 @@ mod tests {
 
     #[test]
     fn absurd_clock_readings_leave_a_response_unplaced_without_panicking() {
-        for (recorded, sent_ms) in [(0, 1 << 63), (0, u64::MAX), (1, i64::MAX as u64)] {
+        let centuries = 100_000_000_000_000;
+        for (recorded, sent_ms) in [
+            (0, 1 << 63),
+            (0, u64::MAX),
+            (1, i64::MAX as u64),
+            (0, centuries),
+        ] {
             let p = place(
                 &response("a", recorded, false),
                 &sent("a", sent_ms),

@@ -4,6 +4,7 @@
 pub mod api;
 pub mod export;
 pub mod ingest;
+pub mod results;
 pub mod sqlite;
 pub mod storage;
 pub mod token;

@@ -8,7 +8,9 @@ use anyhow::Context;
 use chrono::{SecondsFormat, Utc};
 use clap::{Parser, Subcommand};
 use hetki_collector::export::{Format, Selection, export};
+use hetki_collector::results::{self, GroupBy};
 use hetki_collector::{SqliteStorage, Storage, token};
+use hetki_protocol::Language;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -52,6 +54,23 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Csv)]
         format: Format,
     },
+    /// Each question's answers: how many respondents gave each, for all events together or
+    /// per event, area or topic. Test-mode answers are left out.
+    Results {
+        #[arg(long)]
+        survey: String,
+        #[arg(long, value_enum, default_value_t = GroupBy::All)]
+        by: GroupBy,
+        /// The language of the question texts and answer labels: fi, sv or en.
+        #[arg(long, default_value = "fi", value_parser = parse_language)]
+        lang: Language,
+        #[arg(long, value_enum, default_value_t = results::Format::Text)]
+        format: results::Format,
+    },
+}
+
+fn parse_language(code: &str) -> Result<Language, String> {
+    Language::from_code(code).ok_or_else(|| format!("{code:?} is not one of fi, sv, en"))
 }
 
 #[derive(Subcommand, Debug)]
@@ -109,6 +128,39 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             };
             let count = export(&storage, selection, format, &mut std::io::stdout().lock())?;
             tracing::info!(count, "exported");
+        }
+        Command::Results {
+            survey,
+            by,
+            lang,
+            format,
+        } => {
+            let versions: Vec<_> = storage
+                .surveys()?
+                .into_iter()
+                .filter(|s| s.id == survey)
+                .collect();
+            if versions.is_empty() {
+                let mut known: Vec<String> = storage.surveys()?.into_iter().map(|s| s.id).collect();
+                known.sort();
+                known.dedup();
+                anyhow::bail!(
+                    "no survey {survey:?} has reached this collector (it has: {})",
+                    if known.is_empty() {
+                        "none yet".into()
+                    } else {
+                        known.join(", ")
+                    }
+                );
+            }
+            let tallied = results::tally(&storage, &survey, by)?;
+            results::write(
+                &tallied,
+                &versions,
+                lang,
+                format,
+                &mut std::io::stdout().lock(),
+            )?;
         }
     }
     Ok(())

@@ -13,7 +13,8 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use crate::ingest::{self, Placement, TimeBasis};
 use crate::storage::{DeviceRecord, Storage, StorageError, StoredResponse, TokenOwner};
 
-const MIGRATIONS: &[&str] = &["
+const MIGRATIONS: &[&str] = &[
+    "
     CREATE TABLE devices (
         name         TEXT PRIMARY KEY,
         token_hash   TEXT NOT NULL UNIQUE,   -- SHA-256 of the token, hex
@@ -43,15 +44,21 @@ const MIGRATIONS: &[&str] = &["
         FOREIGN KEY (survey_id, survey_hash) REFERENCES surveys (survey_id, survey_hash)
     ) STRICT;
     CREATE INDEX responses_by_survey ON responses (survey_id, received);
-    -- Results per question are range scans.
     CREATE TABLE answers (
         survey_id   TEXT NOT NULL,
         question_id TEXT NOT NULL,
-        value       TEXT NOT NULL,          -- face score or option id; '' when skipped
+        value       TEXT NOT NULL,
         response    INTEGER NOT NULL,
         PRIMARY KEY (survey_id, question_id, value, response)
     ) STRICT, WITHOUT ROWID;
-"];
+",
+    "
+    -- Nothing read this index of answers, and it was unfit for results: it held test
+    -- answers and a multiple choice as one joined value. Results (`hetki-collector results`)
+    -- are counted from the stored responses, which hold everything.
+    DROP TABLE answers;
+",
+];
 
 pub struct SqliteStorage {
     conn: Mutex<Connection>,
@@ -211,9 +218,6 @@ impl Storage for SqliteStorage {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (id) DO NOTHING",
             )?;
             let mut owner = tx.prepare_cached("SELECT device FROM responses WHERE id = ?1")?;
-            let mut insert_answer = tx.prepare_cached(
-                "INSERT INTO answers (survey_id, question_id, value, response) VALUES (?1, ?2, ?3, ?4)",
-            )?;
             for response in &batch.responses {
                 let survey = self.survey(&tx, &response.survey.id, &response.survey.hash)?;
                 if let Err(outcome) = ingest::judge(response, survey.as_deref()) {
@@ -238,16 +242,6 @@ impl Storage for SqliteStorage {
                     serde_json::to_string(response)?,
                 ])?;
                 let outcome = if inserted == 1 {
-                    let row = tx.last_insert_rowid();
-                    for answer in &response.answers {
-                        let value = answer.value.as_cell().unwrap_or_default();
-                        insert_answer.execute(params![
-                            response.survey.id,
-                            answer.question,
-                            value,
-                            row
-                        ])?;
-                    }
                     Outcome::Stored
                 } else {
                     let stored_by: String =
@@ -393,5 +387,38 @@ impl Storage for SqliteStorage {
             count += 1;
         }
         Ok(count)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_first_version_database_keeps_its_responses_and_loses_the_unused_answers() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("collector.sqlite3");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(MIGRATIONS[0]).unwrap();
+            conn.execute_batch(
+                "PRAGMA user_version = 1;
+                 INSERT INTO devices (name, token_hash, added_at) VALUES ('k', 'h', 'now');
+                 INSERT INTO surveys VALUES ('s', 'x', '{}', 'now');
+                 INSERT INTO responses (id, device, survey_id, survey_hash, received_at, time_basis, body)
+                 VALUES (x'00', 'k', 's', 'x', 'now', 'unplaced', '{}');
+                 INSERT INTO answers VALUES ('s', 'q', 'a|b', 1);",
+            )
+            .unwrap();
+        }
+        drop(SqliteStorage::open(&path).unwrap());
+        let conn = Connection::open(&path).unwrap();
+        let count = |sql: &str| conn.query_row(sql, [], |row| row.get::<_, i64>(0)).unwrap();
+        assert_eq!(count("PRAGMA user_version"), MIGRATIONS.len() as i64);
+        assert_eq!(count("SELECT COUNT(*) FROM responses"), 1);
+        assert_eq!(
+            count("SELECT COUNT(*) FROM sqlite_schema WHERE name = 'answers'"),
+            0
+        );
     }
 }

@@ -570,3 +570,114 @@ fn exports_leave_test_answers_out_and_open_safely_in_a_spreadsheet() {
         lines[2]
     );
 }
+
+/// What staff read: each answer's count and share per area, the survey's versions counted
+/// together, a multiple choice counting each pick, test answers left out.
+#[test]
+fn results_count_each_answer_per_area_across_versions_without_test_answers() {
+    let api = Api::new();
+    let mut newer = survey();
+    newer["questions"].as_array_mut().unwrap().push(json!(
+        {"id": "liked", "text": "Mikä oli parasta?", "skippable": true,
+         "kind": {"type": "choice", "multiple": true, "options": [
+            {"id": "talks", "label": "Puheet"}, {"id": "coffee", "label": "Kahvi"}]}}
+    ));
+    let reply = api.post("/api/v1/surveys", &newer);
+    let newer_hash = reply.json::<Value>().unwrap()["hash"].clone();
+    let response = |id: &str, area: &str, answers: Value, test: bool| {
+        let mut r = api.response(id, answers);
+        r["event"]["area"] = json!(area);
+        r["test"] = json!(test);
+        if r["answers"].as_array().unwrap().len() > 2 {
+            r["survey"]["hash"] = newer_hash.clone();
+        }
+        r
+    };
+    let face =
+        |score: u8| json!({"question": "overall", "value": {"kind": "face", "score": score}});
+    let heard =
+        |option: &str| json!({"question": "heard", "value": {"kind": "choice", "option": option}});
+    let liked = |options: &[&str]| json!({"question": "liked", "value": {"kind": "choices", "options": options}});
+    let skipped = json!({"question": "heard", "value": {"kind": "skipped"}});
+    let batch = vec![
+        response(ID1, "Suur-Leppävaara", json!([face(3), skipped]), false),
+        response(
+            ID2,
+            "Suur-Tapiola",
+            json!([face(1), heard("yes"), liked(&["talks", "coffee"])]),
+            false,
+        ),
+        response(
+            ID3,
+            "Suur-Tapiola",
+            json!([face(3), heard("no"), liked(&["coffee"])]),
+            false,
+        ),
+        response(
+            "019a0000-0000-7000-8000-000000000004",
+            "Suur-Tapiola",
+            json!([face(2), heard("yes"), liked(&["talks"])]),
+            true,
+        ),
+    ];
+    let reply = api.post("/api/v1/responses", &Api::batch(batch));
+    let receipts: Value = reply.json().unwrap();
+    assert!(
+        receipts["receipts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["status"] == "stored"),
+        "{receipts}"
+    );
+
+    let results = |args: &[&str]| {
+        let mut all = vec!["results", "--survey", "event-feedback"];
+        all.extend(args);
+        let output = api.collector.cli(&all);
+        assert!(output.status.success(), "{output:?}");
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let csv = results(&["--by", "area", "--format", "csv"]);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "group,respondents,question_id,question,answer,label,count,percent"
+    );
+    for expected in [
+        "Suur-Leppävaara,1,overall,Miten meni?,3,Hyvin,1,100.0",
+        "Suur-Leppävaara,1,heard,Tuliko kuulluksi?,yes,Kyllä,0,",
+        "Suur-Leppävaara,1,heard,Tuliko kuulluksi?,,(skipped),1,",
+        "Suur-Tapiola,2,overall,Miten meni?,1,Huonosti,1,50.0",
+        "Suur-Tapiola,2,overall,Miten meni?,2,Niin ja näin,0,0.0",
+        "Suur-Tapiola,2,heard,Tuliko kuulluksi?,yes,Kyllä,1,50.0",
+        "Suur-Tapiola,2,liked,Mikä oli parasta?,talks,Puheet,1,50.0",
+        "Suur-Tapiola,2,liked,Mikä oli parasta?,coffee,Kahvi,2,100.0",
+    ] {
+        assert!(lines.contains(&expected), "no {expected:?} in\n{csv}");
+    }
+    assert!(
+        !lines
+            .iter()
+            .any(|l| l.starts_with("Suur-Leppävaara") && l.contains(",liked,")),
+        "no one there was asked the newer question\n{csv}"
+    );
+
+    let sheet = results(&["--format", "spreadsheet"]);
+    assert!(sheet.starts_with("\u{feff}group;respondents;"));
+    assert!(
+        sheet.contains(";3;overall;Miten meni?;3;Hyvin;2;66,7\r\n"),
+        "{sheet}"
+    );
+    let text = results(&["--by", "area", "--lang", "en"]);
+    assert!(text.contains("Suur-Tapiola: 2 respondents"), "{text}");
+
+    let unknown = api.collector.cli(&["results", "--survey", "library-poll"]);
+    assert!(!unknown.status.success());
+    assert!(
+        String::from_utf8_lossy(&unknown.stderr).contains(
+            "no survey \"library-poll\" has reached this collector (it has: event-feedback)"
+        ),
+        "{unknown:?}"
+    );
+}
