@@ -61,6 +61,15 @@ impl Warnings {
     }
 }
 
+/// What an export wrote.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Exported {
+    pub path: PathBuf,
+    pub count: u64,
+    /// Older responses, uploaded and then pruned here, that the file cannot hold.
+    pub pruned: u64,
+}
+
 /// Where the panel finds what it reads and writes.
 #[derive(Clone, Debug)]
 pub struct PanelPlace {
@@ -97,9 +106,8 @@ impl PanelPlace {
         })
     }
 
-    /// Writes every response as a spreadsheet CSV into the export directory; returns the file
-    /// and how many responses it holds.
-    pub fn export(&self, now: DateTime<Utc>) -> anyhow::Result<(PathBuf, u64)> {
+    /// Writes every response kept here as a spreadsheet CSV into the export directory.
+    pub fn export(&self, now: DateTime<Utc>) -> anyhow::Result<Exported> {
         let dir = self
             .export_dir
             .as_deref()
@@ -127,8 +135,15 @@ impl PanelPlace {
             let _ = std::fs::remove_file(&part);
             anyhow::anyhow!("cannot write {}: {error}", path.display())
         })?;
-        tracing::info!(path = %path.display(), count, "staff exported the responses");
-        Ok((path, count))
+        // Responses delivered long ago were pruned here: staff must not mistake the file
+        // for all there ever was.
+        let pruned = db.upload_status()?.pruned;
+        tracing::info!(path = %path.display(), count, pruned, "staff exported the responses");
+        Ok(Exported {
+            path,
+            count,
+            pruned,
+        })
     }
 }
 

@@ -42,7 +42,7 @@ pub mod notice {
     pub const EXPORTING: i32 = 6;
 }
 
-type ExportResult = anyhow::Result<(std::path::PathBuf, u64)>;
+type ExportResult = anyhow::Result<crate::panel::Exported>;
 
 /// What the screens show besides the flow's state: the privacy note, pictures, QR codes.
 pub struct Scenery {
@@ -584,9 +584,12 @@ impl Inner {
         let Some(ui) = self.ui.upgrade() else { return };
         let state = ui.global::<KioskState>();
         match result {
-            Ok((path, count)) => {
+            Ok(exported) => {
                 state.set_panel_notice(notice::EXPORTED);
-                state.set_panel_notice_detail(format!("{count} → {}", path.display()).into());
+                state.set_panel_notice_detail(
+                    format!("{} → {}", exported.count, exported.path.display()).into(),
+                );
+                state.set_panel_notice_pruned(exported.pruned as i32);
             }
             Err(error) => {
                 state.set_panel_notice(notice::EXPORT_FAILED);
