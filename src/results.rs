@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use hetki_protocol::{AnswerValue, Language, QuestionKind, SurveyDefinition};
+use hetki_protocol::{AnswerValue, Language, SurveyDefinition};
 
 /// The tally value that counts a multiple-choice question's respondents (its options count
 /// picks, which add up to more). No option id can be it: ids are lowercase letters and digits.
@@ -76,16 +76,7 @@ pub fn results_view(
         .enumerate()
         .map(|(q, question)| {
             let total = results.total(&question.id);
-            let options: Vec<(String, String)> = match &question.kind {
-                QuestionKind::Faces { faces } => faces
-                    .iter()
-                    .map(|f| (f.score.to_string(), f.label.get(language).to_owned()))
-                    .collect(),
-                QuestionKind::Choice { options, .. } => options
-                    .iter()
-                    .map(|o| (o.id.clone(), o.label.get(language).to_owned()))
-                    .collect(),
-            };
+            let options = question.answer_labels(language);
             let mine = own
                 .get(q)
                 .and_then(|a| a.as_ref())

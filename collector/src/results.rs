@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 
 use hetki_protocol::csv::write_row;
-use hetki_protocol::{AnswerValue, Language, Question, QuestionKind, Response, SurveyDefinition};
+use hetki_protocol::{AnswerValue, Language, Question, Response, SurveyDefinition};
 
 use crate::storage::{Storage, StorageError};
 
@@ -193,17 +193,7 @@ fn answer_labels(
         .rev()
         .filter_map(|v| v.question(&question.id));
     for version in std::iter::once(question).chain(same_question) {
-        let offered: Vec<(String, String)> = match &version.kind {
-            QuestionKind::Faces { faces } => faces
-                .iter()
-                .map(|f| (f.score.to_string(), f.label.get(language).to_owned()))
-                .collect(),
-            QuestionKind::Choice { options, .. } => options
-                .iter()
-                .map(|o| (o.id.clone(), o.label.get(language).to_owned()))
-                .collect(),
-        };
-        for (value, label) in offered {
+        for (value, label) in version.answer_labels(language) {
             if !labels.iter().any(|(known, _)| *known == value) {
                 labels.push((value, label));
             }

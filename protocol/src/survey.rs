@@ -109,6 +109,21 @@ impl Question {
         }
     }
 
+    /// Each answer it offers, in screen order: its value as a cell (face score or option id)
+    /// and its label in `language`.
+    pub fn answer_labels(&self, language: Language) -> Vec<(String, String)> {
+        match &self.kind {
+            QuestionKind::Faces { faces } => faces
+                .iter()
+                .map(|f| (f.score.to_string(), f.label.get(language).to_owned()))
+                .collect(),
+            QuestionKind::Choice { options, .. } => options
+                .iter()
+                .map(|o| (o.id.clone(), o.label.get(language).to_owned()))
+                .collect(),
+        }
+    }
+
     /// Whether the respondent picks any number of options and then says they are done.
     pub fn is_multiple(&self) -> bool {
         matches!(self.kind, QuestionKind::Choice { multiple: true, .. })
