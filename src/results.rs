@@ -138,7 +138,7 @@ pub fn percentages(counts: &[u64]) -> Vec<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use hetki_protocol::{ChoiceOption, Question};
+    use hetki_protocol::{ChoiceOption, Question, QuestionKind};
 
     #[test]
     fn a_multiple_choice_bar_is_its_share_of_respondents() {
