@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use hetki_protocol::csv::{
-    RESPONSE_COLUMNS, answer_cells, question_columns, response_cells, write_row,
+    Dialect, RESPONSE_COLUMNS, answer_cells, question_columns, response_cells, write_row,
 };
 
 use crate::store::{Database, StoreError};
@@ -29,8 +29,8 @@ pub enum ExportError {
 /// Writes every stored response, oldest first; returns how many.
 pub fn export(db: &Database, format: Format, out: &mut impl Write) -> Result<u64, ExportError> {
     match format {
-        Format::Csv => write_csv(db, ',', out),
-        Format::Spreadsheet => export_spreadsheet(db, out),
+        Format::Csv => write_csv(db, Dialect::Plain, out),
+        Format::Spreadsheet => write_csv(db, Dialect::Spreadsheet, out),
         Format::Jsonl => {
             let mut count = 0;
             db.for_each_response(|stored| {
@@ -47,11 +47,12 @@ pub fn export(db: &Database, format: Format, out: &mut impl Write) -> Result<u64
 
 /// CSV for a Finnish-locale spreadsheet: UTF-8 with a byte-order mark, `;` between cells.
 pub fn export_spreadsheet(db: &Database, out: &mut impl Write) -> Result<u64, ExportError> {
-    out.write_all("\u{feff}".as_bytes())?;
-    write_csv(db, ';', out)
+    write_csv(db, Dialect::Spreadsheet, out)
 }
 
-fn write_csv(db: &Database, separator: char, out: &mut impl Write) -> Result<u64, ExportError> {
+fn write_csv(db: &Database, dialect: Dialect, out: &mut impl Write) -> Result<u64, ExportError> {
+    let separator = dialect.separator();
+    dialect.start(out)?;
     let questions = question_columns(&db.surveys()?);
     let header = RESPONSE_COLUMNS
         .iter()

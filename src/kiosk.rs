@@ -79,13 +79,9 @@ impl Kiosk {
         if !session.overrides.is_empty() {
             tracing::info!(overrides = ?session.overrides, "running what staff set in the panel");
         }
-        if session.overrides != loaded {
-            // What no longer matches the device file is forgotten for good, so it cannot
-            // come back by surprise when, say, an event is configured again next season.
-            if let Err(error) = session.overrides.save(&overrides_path) {
-                tracing::error!(%error, path = %overrides_path.display(), "cannot keep the panel's settings");
-            }
-        }
+        // What no longer matches the device file is forgotten for good, so it cannot come
+        // back by surprise when, say, an event is configured again next season.
+        let stale = session.overrides != loaded;
         let kiosk = Kiosk {
             survey_ref: session.survey.reference(),
             flow: Flow::new(session.survey.clone(), settings),
@@ -101,6 +97,10 @@ impl Kiosk {
             results: None,
             warnings: Warnings::default(),
         };
+        if stale {
+            // Logged on failure; the settings in force are right either way.
+            let _ = kiosk.keep_overrides();
+        }
         kiosk.ask_results();
         kiosk
     }

@@ -137,7 +137,7 @@ impl PanelPlace {
         })?;
         // Responses delivered long ago were pruned here: staff must not mistake the file
         // for all there ever was.
-        let pruned = db.upload_status()?.pruned;
+        let pruned = db.pruned_count()?;
         tracing::info!(path = %path.display(), count, pruned, "staff exported the responses");
         Ok(Exported {
             path,

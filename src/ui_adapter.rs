@@ -598,15 +598,17 @@ impl Inner {
         }
     }
 
+    fn panel_shown(&self) -> bool {
+        self.shown
+            .borrow()
+            .as_ref()
+            .is_some_and(|(v, _)| v.screen == Screen::Panel)
+    }
+
     /// Reads the panel's facts again while it is open.
     fn refresh_panel_facts(&self) {
         let now = (self.clock)();
-        let open = self
-            .shown
-            .borrow()
-            .as_ref()
-            .is_some_and(|(v, _)| v.screen == Screen::Panel);
-        if open && now.saturating_sub(self.panel_read_at.get()) >= PANEL_REFRESH {
+        if self.panel_shown() && now.saturating_sub(self.panel_read_at.get()) >= PANEL_REFRESH {
             if let Some(ui) = self.ui.upgrade() {
                 self.panel_read_at.set(now);
                 show_panel(&ui, &self.scenery.panel);
@@ -638,11 +640,7 @@ impl Inner {
         let kiosk = self.kiosk.borrow();
         let now_showing = (kiosk.flow().view(), kiosk.results().cloned());
         if self.shown.borrow().as_ref() != Some(&now_showing) {
-            let was_panel = self
-                .shown
-                .borrow()
-                .as_ref()
-                .is_some_and(|(v, _)| v.screen == Screen::Panel);
+            let was_panel = self.panel_shown();
             if let Some(ui) = self.ui.upgrade() {
                 if now_showing.0.screen == Screen::Panel && !was_panel {
                     ui.global::<KioskState>().set_panel_notice(0);

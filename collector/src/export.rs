@@ -4,7 +4,7 @@
 use std::io::Write;
 
 use hetki_protocol::csv::{
-    RESPONSE_COLUMNS, answer_cells, question_columns, response_cells, write_row,
+    Dialect, RESPONSE_COLUMNS, answer_cells, question_columns, response_cells, write_row,
 };
 
 use crate::storage::{Storage, StorageError, StoredResponse};
@@ -37,29 +37,18 @@ pub fn export(
     format: Format,
     out: &mut dyn Write,
 ) -> Result<u64, StorageError> {
-    let mut count = 0;
-    let mut each =
-        |stored: StoredResponse, write: &mut dyn FnMut(StoredResponse) -> std::io::Result<()>| {
-            if stored.response.test && !selection.include_test {
-                return Ok(());
-            }
-            count += 1;
-            write(stored)
-        };
-    match format {
-        Format::Jsonl => {
-            storage.for_each_response(selection.survey, &mut |stored| {
-                each(stored, &mut |stored| {
-                    serde_json::to_writer(&mut *out, &stored)?;
-                    out.write_all(b"\n")
-                })
-            })?;
-        }
+    let mut write: Box<dyn FnMut(&StoredResponse) -> std::io::Result<()> + '_> = match format {
+        Format::Jsonl => Box::new(|stored| {
+            serde_json::to_writer(&mut *out, stored)?;
+            out.write_all(b"\n")
+        }),
         Format::Csv | Format::Spreadsheet => {
-            let separator = if format == Format::Csv { ',' } else { ';' };
-            if format == Format::Spreadsheet {
-                out.write_all("\u{feff}".as_bytes())?;
-            }
+            let dialect = if format == Format::Csv {
+                Dialect::Plain
+            } else {
+                Dialect::Spreadsheet
+            };
+            dialect.start(out)?;
             let surveys = storage.surveys()?;
             let questions = question_columns(
                 surveys
@@ -71,18 +60,26 @@ pub fn export(
                 .chain(&ARRIVAL_COLUMNS)
                 .map(|c| c.to_string())
                 .chain(questions.iter().map(|c| c.header.clone()));
-            write_row(out, separator, header)?;
-            storage.for_each_response(selection.survey, &mut |stored| {
-                each(stored, &mut |stored| {
-                    let cells = response_cells(&stored.device_id, &stored.response)
-                        .into_iter()
-                        .chain(arrival_cells(&stored))
-                        .chain(answer_cells(&stored.response, &questions));
-                    write_row(out, separator, cells)
-                })
-            })?;
+            write_row(out, dialect.separator(), header)?;
+            let out = &mut *out;
+            Box::new(move |stored| {
+                let cells = response_cells(&stored.device_id, &stored.response)
+                    .into_iter()
+                    .chain(arrival_cells(stored))
+                    .chain(answer_cells(&stored.response, &questions));
+                write_row(out, dialect.separator(), cells)
+            })
         }
-    }
+    };
+    let mut count = 0;
+    storage.for_each_response(selection.survey, &mut |stored| {
+        if stored.response.test && !selection.include_test {
+            return Ok(());
+        }
+        count += 1;
+        write(&stored)
+    })?;
+    drop(write);
     out.flush()?;
     Ok(count)
 }

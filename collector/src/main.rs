@@ -135,13 +135,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             lang,
             format,
         } => {
-            let versions: Vec<_> = storage
-                .surveys()?
-                .into_iter()
-                .filter(|s| s.id == survey)
-                .collect();
+            let (versions, others): (Vec<_>, Vec<_>) =
+                storage.surveys()?.into_iter().partition(|s| s.id == survey);
             if versions.is_empty() {
-                let mut known: Vec<String> = storage.surveys()?.into_iter().map(|s| s.id).collect();
+                let mut known: Vec<String> = others.into_iter().map(|s| s.id).collect();
                 known.sort();
                 known.dedup();
                 anyhow::bail!(

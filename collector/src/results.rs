@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 
-use hetki_protocol::csv::write_row;
+use hetki_protocol::csv::{Dialect, write_row};
 use hetki_protocol::{AnswerValue, Language, Question, Response, SurveyDefinition};
 
 use crate::storage::{Storage, StorageError};
@@ -132,13 +132,17 @@ fn rows<'a>(
             }
         }
     }
+    let labelled: Vec<_> = questions
+        .into_iter()
+        .map(|q| (q, answer_labels(q, versions, language)))
+        .collect();
     let mut rows = Vec::new();
     for (group_name, group) in &results.groups {
-        for &question in &questions {
+        for (question, labels) in &labelled {
+            let question = *question;
             let Some(tally) = group.questions.get(&question.id) else {
                 continue;
             };
-            let labels = answer_labels(question, versions, language);
             let mut answers: Vec<&String> = labels.iter().map(|(value, _)| value).collect();
             let mut others: Vec<&String> = tally
                 .counts
@@ -214,13 +218,12 @@ pub fn write(
     match format {
         Format::Text => write_text(&rows, versions, language, out),
         Format::Spreadsheet | Format::Csv => {
-            let (separator, decimal) = match format {
-                Format::Spreadsheet => {
-                    out.write_all("\u{feff}".as_bytes())?;
-                    (';', ',')
-                }
-                _ => (',', '.'),
+            let dialect = if format == Format::Csv {
+                Dialect::Plain
+            } else {
+                Dialect::Spreadsheet
             };
+            dialect.start(out)?;
             let header = [
                 "group",
                 "respondents",
@@ -231,12 +234,13 @@ pub fn write(
                 "count",
                 "percent",
             ];
-            write_row(out, separator, header.iter().map(|c| c.to_string()))?;
+            write_row(
+                out,
+                dialect.separator(),
+                header.iter().map(|c| c.to_string()),
+            )?;
             for row in &rows {
-                let percent = row
-                    .percent
-                    .map(|p| format!("{p:.1}").replace('.', &decimal.to_string()))
-                    .unwrap_or_default();
+                let percent = row.percent.map(|p| dialect.decimal(p)).unwrap_or_default();
                 let cells = [
                     row.group.to_owned(),
                     row.respondents.to_string(),
@@ -247,7 +251,7 @@ pub fn write(
                     row.count.to_string(),
                     percent,
                 ];
-                write_row(out, separator, cells.into_iter())?;
+                write_row(out, dialect.separator(), cells.into_iter())?;
             }
             out.flush()
         }

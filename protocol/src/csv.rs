@@ -113,6 +113,40 @@ pub fn answer_cells<'a>(
     })
 }
 
+/// How a CSV file is laid out: for programs, or for a Finnish-locale spreadsheet, which
+/// needs a byte-order mark to read UTF-8, `;` between cells and decimal commas.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dialect {
+    Plain,
+    Spreadsheet,
+}
+
+impl Dialect {
+    pub fn separator(self) -> char {
+        match self {
+            Dialect::Plain => ',',
+            Dialect::Spreadsheet => ';',
+        }
+    }
+
+    /// Writes what a file in this dialect begins with.
+    pub fn start(self, out: &mut (impl Write + ?Sized)) -> std::io::Result<()> {
+        match self {
+            Dialect::Plain => Ok(()),
+            Dialect::Spreadsheet => out.write_all("\u{feff}".as_bytes()),
+        }
+    }
+
+    /// `value` with one decimal, written the way this dialect reads numbers.
+    pub fn decimal(self, value: f64) -> String {
+        let text = format!("{value:.1}");
+        match self {
+            Dialect::Plain => text,
+            Dialect::Spreadsheet => text.replace('.', ","),
+        }
+    }
+}
+
 /// One CSV record (RFC 4180 quoting). A cell a spreadsheet would run as a formula (event
 /// names come from device configs, which a stolen token can fake) is kept as text with a
 /// leading `'`, as OWASP advises; JSON Lines carries every value as it is.

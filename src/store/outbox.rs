@@ -223,7 +223,7 @@ impl Database {
         let kept = count("SELECT COUNT(*) FROM responses")?;
         let delivered = count("SELECT COUNT(*) FROM deliveries WHERE delivered_at IS NOT NULL")?;
         let rejected = count("SELECT COUNT(*) FROM deliveries WHERE rejected_reason IS NOT NULL")?;
-        let pruned = counter(&self.conn, PRUNED)?;
+        let pruned = self.pruned_count()?;
         Ok(UploadStatus {
             stored: kept + pruned,
             pruned,
@@ -252,6 +252,11 @@ impl Database {
         Ok(parse_time(at))
     }
 
+    /// How many delivered responses pruning has deleted here.
+    pub fn pruned_count(&self) -> Result<u64, StoreError> {
+        counter(&self.conn, PRUNED)
+    }
+
     /// How many answers this device has taken, test answers left out, pruned ones counted.
     pub fn answers_total(&self) -> Result<u64, StoreError> {
         let kept: i64 =
@@ -259,7 +264,7 @@ impl Database {
                 .query_row("SELECT COUNT(*) FROM responses WHERE test = 0", [], |row| {
                     row.get(0)
                 })?;
-        let pruned = counter(&self.conn, PRUNED)?;
+        let pruned = self.pruned_count()?;
         Ok((kept as u64 + pruned).saturating_sub(counter(&self.conn, PRUNED_TEST)?))
     }
 
