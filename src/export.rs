@@ -51,20 +51,19 @@ pub fn export_spreadsheet(db: &Database, out: &mut impl Write) -> Result<u64, Ex
 }
 
 fn write_csv(db: &Database, dialect: Dialect, out: &mut impl Write) -> Result<u64, ExportError> {
-    let separator = dialect.separator();
     dialect.start(out)?;
     let questions = question_columns(&db.surveys()?);
     let header = RESPONSE_COLUMNS
         .iter()
         .map(|c| c.to_string())
         .chain(questions.iter().map(|c| c.header.clone()));
-    write_row(out, separator, header)?;
+    write_row(out, dialect, header)?;
     let mut count = 0;
     db.for_each_response(|stored| {
         let cells = response_cells(&stored.device_id, &stored.response)
             .into_iter()
             .chain(answer_cells(&stored.response, &questions));
-        write_row(out, separator, cells).map_err(io_error)?;
+        write_row(out, dialect, cells).map_err(io_error)?;
         count += 1;
         Ok(())
     })?;

@@ -60,14 +60,14 @@ pub fn export(
                 .chain(&ARRIVAL_COLUMNS)
                 .map(|c| c.to_string())
                 .chain(questions.iter().map(|c| c.header.clone()));
-            write_row(out, dialect.separator(), header)?;
+            write_row(out, dialect, header)?;
             let out = &mut *out;
             Box::new(move |stored| {
                 let cells = response_cells(&stored.device_id, &stored.response)
                     .into_iter()
                     .chain(arrival_cells(stored))
                     .chain(answer_cells(&stored.response, &questions));
-                write_row(out, dialect.separator(), cells)
+                write_row(out, dialect, cells)
             })
         }
     };

@@ -234,11 +234,7 @@ pub fn write(
                 "count",
                 "percent",
             ];
-            write_row(
-                out,
-                dialect.separator(),
-                header.iter().map(|c| c.to_string()),
-            )?;
+            write_row(out, dialect, header.iter().map(|c| c.to_string()))?;
             for row in &rows {
                 let percent = row.percent.map(|p| dialect.decimal(p)).unwrap_or_default();
                 let cells = [
@@ -251,7 +247,7 @@ pub fn write(
                     row.count.to_string(),
                     percent,
                 ];
-                write_row(out, dialect.separator(), cells.into_iter())?;
+                write_row(out, dialect, cells.into_iter())?;
             }
             out.flush()
         }

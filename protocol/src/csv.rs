@@ -149,18 +149,23 @@ impl Dialect {
 
 /// One CSV record (RFC 4180 quoting). A cell a spreadsheet would run as a formula (event
 /// names come from device configs, which a stolen token can fake) is kept as text with a
-/// leading `'`, as OWASP advises; JSON Lines carries every value as it is.
+/// leading `'`, as OWASP advises; JSON Lines carries every value as it is. In the spreadsheet
+/// dialect, text a spreadsheet would turn into a number or a date (an option id `7-12`
+/// becomes 7 December) is written as the formula `="7-12"`, which shows the text itself.
 pub fn write_row(
     out: &mut (impl Write + ?Sized),
-    separator: char,
+    dialect: Dialect,
     cells: impl Iterator<Item = String>,
 ) -> std::io::Result<()> {
+    let separator = dialect.separator();
     for (i, mut cell) in cells.enumerate() {
         if i > 0 {
             write!(out, "{separator}")?;
         }
         if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
             cell.insert(0, '\'');
+        } else if dialect == Dialect::Spreadsheet && spreadsheet_would_convert(&cell) {
+            cell = format!("=\"{cell}\"");
         }
         if cell.contains([separator, '"', '\n', '\r']) {
             write!(out, "\"{}\"", cell.replace('"', "\"\""))?;
@@ -171,14 +176,33 @@ pub fn write_row(
     out.write_all(b"\r\n")
 }
 
+/// Whether a spreadsheet would read this text as some other value: a date or time (`7-12`,
+/// `3.4`, `1/2`, `12:30`), a number in exponent form (`1e5`, a survey hash), a number that
+/// loses its leading zeros (`007`) or its last digits (more than 15). Whole numbers and
+/// decimal-comma numbers (`12,5`) are numbers and stay as they are.
+fn spreadsheet_would_convert(cell: &str) -> bool {
+    let numeric_looking = cell.bytes().any(|b| b.is_ascii_digit())
+        && cell
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b"-/.:eE ".contains(&b));
+    let whole_number = cell.bytes().all(|b| b.is_ascii_digit())
+        && cell.len() <= 15
+        && (cell == "0" || !cell.starts_with('0'));
+    numeric_looking && !whole_number
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn row(cells: &[&str]) -> String {
+    fn row_in(dialect: Dialect, cells: &[&str]) -> String {
         let mut out = Vec::new();
-        write_row(&mut out, ';', cells.iter().map(|c| c.to_string())).unwrap();
+        write_row(&mut out, dialect, cells.iter().map(|c| c.to_string())).unwrap();
         String::from_utf8(out).unwrap()
+    }
+
+    fn row(cells: &[&str]) -> String {
+        row_in(Dialect::Spreadsheet, cells)
     }
 
     #[test]
@@ -197,6 +221,37 @@ mod tests {
             ]),
             "\"'=HYPERLINK(\"\"http://x\"\")\";'+1;'-1;'@SUM(A1);Suur-Leppävaara\r\n"
         );
+    }
+
+    #[test]
+    fn text_a_spreadsheet_would_turn_into_a_date_or_number_stays_text() {
+        assert_eq!(
+            row(&[
+                "7-12",
+                "3.4",
+                "1/2",
+                "12:30",
+                "1e5",
+                "007",
+                "1234567890123456"
+            ]),
+            "\"=\"\"7-12\"\"\";\"=\"\"3.4\"\"\";\"=\"\"1/2\"\"\";\"=\"\"12:30\"\"\";\
+             \"=\"\"1e5\"\"\";\"=\"\"007\"\"\";\"=\"\"1234567890123456\"\"\"\r\n"
+        );
+        // Numbers stay numbers, and text with letters stays as it is.
+        assert_eq!(
+            row(&[
+                "0",
+                "42",
+                "12,5",
+                "yes",
+                "7-12 v.",
+                "2026-11-23T10:00:00.000Z"
+            ]),
+            "0;42;12,5;yes;7-12 v.;2026-11-23T10:00:00.000Z\r\n"
+        );
+        // Programs read text as text.
+        assert_eq!(row_in(Dialect::Plain, &["7-12", "007"]), "7-12,007\r\n");
     }
 
     #[test]
