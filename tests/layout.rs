@@ -14,50 +14,141 @@ use hetki::ui::{AppWindow, Theme};
 use hetki::ui_adapter::{Scenery, present};
 use hetki_protocol::{Display, DisplayTheme, Language};
 use i_slint_backend_testing::{
-    AccessibleRole, ElementQuery, init_no_event_loop, mock_elapsed_time,
+    AccessibleRole, ElementHandle, ElementQuery, init_no_event_loop, mock_elapsed_time,
 };
 use slint::ComponentHandle;
 
 const SIZES: [(u32, u32); 4] = [(800, 480), (1280, 800), (1080, 1920), (1920, 1080)];
 
-/// What is wrong with the labels on screen now: each overflowing label or one that leaves
-/// the window, described.
+/// What is wrong with the labels on screen now: each overflowing label, one that leaves the
+/// window, spills out of its button or lies under another button, described.
 fn misfits(ui: &AppWindow, (width, height): (u32, u32)) -> Vec<String> {
-    let labels = ElementQuery::from_root(ui)
-        .match_descendants()
-        .match_inherits("Label")
-        .find_all();
+    let labels = visible(
+        ElementQuery::from_root(ui)
+            .match_descendants()
+            .match_inherits("Label")
+            .find_all(),
+    );
     assert!(!labels.is_empty(), "no labels found: is the debug info on?");
+    let window = Rect::of_window(width, height);
     let mut found = Vec::new();
-    for label in labels {
-        if label.computed_opacity() == 0.0 {
-            continue;
-        }
+    for label in &labels {
         let id = label.accessible_id().unwrap_or_default();
         if !id.is_empty() {
             found.push(id.to_string());
         }
-        let at = label.absolute_position();
-        let size = label.size();
-        let inside = at.x >= -1.0
-            && at.y >= -1.0
-            && at.x + size.width <= width as f32 + 1.0
-            && at.y + size.height <= height as f32 + 1.0;
-        if !inside && size.width > 0.0 {
+        let rect = Rect::of(label);
+        if !window.holds(&rect) && rect.width > 0.0 {
+            found.push(format!("outside the window at {rect}: {}", text(label)));
+        }
+    }
+    // A label inside a button must stay inside it, and no button may cover another's label:
+    // the layout can make a label as big as its text and let it spill out of the button.
+    let buttons = visible(
+        ElementQuery::from_root(ui)
+            .match_descendants()
+            .match_accessible_role(AccessibleRole::Button)
+            .find_all(),
+    );
+    let own_labels: Vec<Vec<Rect>> = buttons
+        .iter()
+        .map(|button| {
+            visible(button.query_descendants().match_inherits("Label").find_all())
+                .iter()
+                .map(Rect::of)
+                .collect()
+        })
+        .collect();
+    for (button, own) in buttons.iter().zip(&own_labels) {
+        let area = Rect::of(button);
+        for rect in own.iter().filter(|rect| !area.holds(rect)) {
             found.push(format!(
-                "outside the window at {:.0},{:.0} {:.0}×{:.0}: {}",
-                at.x,
-                at.y,
-                size.width,
-                size.height,
-                label.accessible_label().unwrap_or_default()
+                "a label spills out of its button {area} at {rect}: {}",
+                button.accessible_label().unwrap_or_default()
             ));
+        }
+        for label in &labels {
+            let rect = Rect::of(label);
+            if !own.contains(&rect) && area.overlaps(&rect) && rect.width > 0.0 {
+                found.push(format!(
+                    "the button {} at {area} covers a label at {rect}: {}",
+                    button.accessible_label().unwrap_or_default(),
+                    text(label)
+                ));
+            }
         }
     }
     // One element can match once per component it is made of.
     found.sort();
     found.dedup();
     found
+}
+
+fn visible(elements: Vec<ElementHandle>) -> Vec<ElementHandle> {
+    elements
+        .into_iter()
+        .filter(|e| e.computed_opacity() > 0.0)
+        .collect()
+}
+
+fn text(label: &ElementHandle) -> String {
+    label.accessible_label().unwrap_or_default().to_string()
+}
+
+/// An element's box in window coordinates.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Rect {
+    x: f32,
+    y: f32,
+    width: f32,
+    height: f32,
+}
+
+impl Rect {
+    fn of(element: &ElementHandle) -> Rect {
+        let (at, size) = (element.absolute_position(), element.size());
+        Rect {
+            x: at.x,
+            y: at.y,
+            width: size.width,
+            height: size.height,
+        }
+    }
+
+    fn of_window(width: u32, height: u32) -> Rect {
+        Rect {
+            x: 0.0,
+            y: 0.0,
+            width: width as f32,
+            height: height as f32,
+        }
+    }
+
+    /// Whether `other` lies within this box, give or take a pixel of rounding.
+    fn holds(&self, other: &Rect) -> bool {
+        other.x >= self.x - 1.0
+            && other.y >= self.y - 1.0
+            && other.x + other.width <= self.x + self.width + 1.0
+            && other.y + other.height <= self.y + self.height + 1.0
+    }
+
+    /// Whether the two boxes share more than a pixel's rounding.
+    fn overlaps(&self, other: &Rect) -> bool {
+        other.x < self.x + self.width - 1.0
+            && self.x < other.x + other.width - 1.0
+            && other.y < self.y + self.height - 1.0
+            && self.y < other.y + other.height - 1.0
+    }
+}
+
+impl std::fmt::Display for Rect {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        write!(
+            f,
+            "{:.0},{:.0} {:.0}×{:.0}",
+            self.x, self.y, self.width, self.height
+        )
+    }
 }
 
 /// Resizes the window and lets its change handlers run (they scale the theme to the size), as
