@@ -357,7 +357,13 @@ impl Flow {
                 self.answers[q] = Some(AnswerValue::Skipped);
                 return self.advance(q, now);
             }
-            (Screen::Question(0), Tap::Back) => self.reset(),
+            (Screen::Question(0), Tap::Back) => {
+                // The same person, back at the start: their language and look stay until the
+                // start screen is left alone (see `tick`).
+                let (language, display) = (self.language, self.display);
+                self.reset();
+                (self.language, self.display) = (language, display);
+            }
             (Screen::Question(q), Tap::Back) => self.screen = Screen::Question(q - 1),
             (Screen::Question(_), Tap::Language(language)) => self.set_language(language),
             (Screen::Question(_), _) => {}

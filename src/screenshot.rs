@@ -18,6 +18,9 @@ use crate::ui::{AppWindow, KioskState};
 use crate::ui_adapter::notice::{EXPORTED, NOT_SAVED};
 use crate::ui_adapter::{Scenery, panel_info, present, show_session};
 
+/// Longer than any animation in the UI.
+const SETTLE: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// Renders each screen at `width`×`height` in `language` into `out`; returns the files written.
 pub fn render_all(
     config: &KioskConfig,
@@ -27,7 +30,9 @@ pub fn render_all(
     display: Display,
 ) -> anyhow::Result<Vec<PathBuf>> {
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
-    let headless = crate::headless::install(width, height)?;
+    // A stopped clock, moved on past every colour change before each picture: a screenshot
+    // shows what the screen settles on, never a fade half-way.
+    let headless = crate::headless::install_stopped_clock(width, height)?;
     let ui = AppWindow::new()?;
     let mut window = HeadlessWindow::take(&headless).expect("the window was just made");
     ui.show()?;
@@ -37,6 +42,8 @@ pub fn render_all(
     let session = Session::resolve(config, Overrides::default());
     for (name, view) in screens(config, language, display) {
         show_screen(&ui, &scenery, &session, config, (&name, &view), &sample);
+        window.render();
+        headless.advance(SETTLE);
         window.render_full();
         let path = out.join(format!("{name}.png"));
         window

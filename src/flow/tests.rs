@@ -373,6 +373,27 @@ fn the_attract_screen_returns_to_the_default_language_when_left_alone() {
 }
 
 #[test]
+fn back_to_the_start_keeps_the_respondents_language_and_look_until_left_alone() {
+    let mut flow = flow();
+    flow.tap(Tap::Language(Language::Sv), ms(0));
+    flow.tap(Tap::ToggleContrast, ms(400));
+    flow.tap(Tap::ToggleLargeText, ms(800));
+    flow.tap(Tap::Start, ms(1200));
+    answer(&mut flow, 1, 1600);
+    flow.tap(Tap::Back, ms(2500));
+    flow.tap(Tap::Back, ms(3000));
+    assert_eq!(flow.screen(), Screen::Attract);
+    assert!(flow.answers.iter().all(Option::is_none), "the answers are gone");
+    let display = flow.view().display;
+    assert_eq!(flow.language(), Language::Sv);
+    assert_eq!(display.theme, DisplayTheme::HighContrast);
+    assert!(display.large_text);
+    flow.tick(ms(3000 + 30_000));
+    assert_eq!(flow.language(), Language::Fi);
+    assert_eq!(flow.view().display, Display::default());
+}
+
+#[test]
 fn with_no_highlight_an_answer_moves_on_at_once() {
     let mut s = settings(true);
     s.timing.highlight = Duration::ZERO;
