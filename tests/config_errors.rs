@@ -548,3 +548,49 @@ fn a_multiple_choice_is_for_choice_questions_only() {
         ],
     );
 }
+
+#[test]
+fn a_wrong_language_code_is_named_with_the_right_ones() {
+    let setup = Setup::demo();
+    setup.edit(
+        "surveys/event-feedback.toml",
+        "sv = \"Skulle du delta igen?\"",
+        "se = \"Skulle du delta igen?\"",
+    );
+    assert_mentions(
+        &error_of(&setup),
+        &[
+            "event-feedback.toml",
+            "questions[2].text",
+            "unknown language `se`: use fi, sv or en",
+        ],
+    );
+}
+
+#[test]
+fn a_misspelt_option_key_is_named() {
+    let setup = Setup::demo();
+    setup.edit(
+        "surveys/event-feedback.toml",
+        "{ id = \"partly\",",
+        "{ id = \"partly\", img = \"partly.png\",",
+    );
+    assert_mentions(
+        &error_of(&setup),
+        &["event-feedback.toml", "questions[1].options[1]", "img"],
+    );
+}
+
+#[test]
+fn a_language_listed_twice_on_the_device_is_refused() {
+    let setup = Setup::demo();
+    setup.edit(
+        "kiosk.toml",
+        "languages = [\"fi\", \"sv\", \"en\"]",
+        "languages = [\"fi\", \"sv\", \"fi\", \"en\"]",
+    );
+    assert_mentions(
+        &error_of(&setup),
+        &["kiosk.toml", "languages", "fi is listed twice"],
+    );
+}

@@ -53,10 +53,15 @@ fn misfits(ui: &AppWindow, (width, height): (u32, u32)) -> Vec<String> {
     let own_labels: Vec<Vec<Rect>> = buttons
         .iter()
         .map(|button| {
-            visible(button.query_descendants().match_inherits("Label").find_all())
-                .iter()
-                .map(Rect::of)
-                .collect()
+            visible(
+                button
+                    .query_descendants()
+                    .match_inherits("Label")
+                    .find_all(),
+            )
+            .iter()
+            .map(Rect::of)
+            .collect()
         })
         .collect();
     for (button, own) in buttons.iter().zip(&own_labels) {

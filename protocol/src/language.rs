@@ -48,11 +48,50 @@ impl fmt::Display for Language {
 pub type Localized = BTreeMap<Language, String>;
 
 /// A text that is either the same in every language (a place name) or given per language.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum Text {
     Same(String),
     PerLanguage(Localized),
+}
+
+// By hand rather than `untagged`, so a mistake says what it is ("unknown language `se`")
+// instead of "data did not match any variant".
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Text, D::Error> {
+        struct TextVisitor;
+
+        impl<'de> serde::de::Visitor<'de> for TextVisitor {
+            type Value = Text;
+
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str(
+                    "a text, or one per language such as { fi = \"…\", sv = \"…\", en = \"…\" }",
+                )
+            }
+
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Text, E> {
+                Ok(Text::Same(text.to_owned()))
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Text, A::Error> {
+                let mut texts = Localized::new();
+                while let Some(code) = map.next_key::<String>()? {
+                    let language = Language::from_code(&code).ok_or_else(|| {
+                        serde::de::Error::custom(format!(
+                            "unknown language `{code}`: use fi, sv or en"
+                        ))
+                    })?;
+                    if texts.insert(language, map.next_value()?).is_some() {
+                        return Err(serde::de::Error::custom(format!("{code} is given twice")));
+                    }
+                }
+                Ok(Text::PerLanguage(texts))
+            }
+        }
+
+        deserializer.deserialize_any(TextVisitor)
+    }
 }
 
 impl Text {

@@ -158,6 +158,11 @@ pub(super) fn load(path: &Path) -> Result<KioskConfig, ConfigError> {
             "list at least one language (fi, sv, en)".into(),
         );
     }
+    for (i, language) in languages.iter().enumerate() {
+        if languages[..i].contains(language) {
+            problem("languages", format!("{language} is listed twice"));
+        }
+    }
     let mut ids = std::collections::HashSet::new();
     for (i, choice) in survey.iter().chain(others.iter().flatten()).enumerate() {
         let field = if i == 0 { "survey" } else { "surveys" };

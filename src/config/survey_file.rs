@@ -41,10 +41,20 @@ struct QuestionFile {
     /// Faces: a label per face, unhappiest first; defaults to built-in labels.
     labels: Option<Vec<Text>>,
     /// Choice: the options, in screen order.
-    options: Option<Vec<ChoiceOption>>,
+    options: Option<Vec<OptionFile>>,
     /// Choice: pick any number of the options (at least one), then "Done".
     #[serde(default)]
     multiple: bool,
+}
+
+/// An answer option as written: like [`ChoiceOption`], but a misspelt key (`img`) is an
+/// error here instead of a picture that silently never shows.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OptionFile {
+    id: String,
+    label: Text,
+    image: Option<String>,
 }
 
 #[derive(Deserialize, Clone, Copy)]
@@ -143,6 +153,14 @@ pub fn load_survey(file: &Path) -> Result<SurveyDefinition, ConfigError> {
                     });
                     continue;
                 };
+                let options: Vec<ChoiceOption> = options
+                    .into_iter()
+                    .map(|o| ChoiceOption {
+                        id: o.id,
+                        label: o.label,
+                        image: o.image,
+                    })
+                    .collect();
                 let dir = file.parent().unwrap_or(Path::new("."));
                 for (j, option) in options.iter().enumerate() {
                     if let Some(image) = &option.image {

@@ -383,7 +383,10 @@ fn back_to_the_start_keeps_the_respondents_language_and_look_until_left_alone() 
     flow.tap(Tap::Back, ms(2500));
     flow.tap(Tap::Back, ms(3000));
     assert_eq!(flow.screen(), Screen::Attract);
-    assert!(flow.answers.iter().all(Option::is_none), "the answers are gone");
+    assert!(
+        flow.answers.iter().all(Option::is_none),
+        "the answers are gone"
+    );
     let display = flow.view().display;
     assert_eq!(flow.language(), Language::Sv);
     assert_eq!(display.theme, DisplayTheme::HighContrast);
