@@ -44,6 +44,20 @@ impl fmt::Display for Language {
     }
 }
 
+/// What is wrong with a list of languages a file gives: empty, or a language listed twice.
+pub fn language_list_problems(languages: &[Language]) -> Vec<String> {
+    let mut problems = Vec::new();
+    if languages.is_empty() {
+        problems.push("list at least one language (fi, sv, en)".to_owned());
+    }
+    for (i, language) in languages.iter().enumerate() {
+        if languages[..i].contains(language) {
+            problems.push(format!("{language} is listed twice"));
+        }
+    }
+    problems
+}
+
 /// A text given in each language, e.g. `{ fi = "Kiitos", sv = "Tack", en = "Thank you" }`.
 pub type Localized = BTreeMap<Language, String>;
 

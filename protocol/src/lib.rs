@@ -8,7 +8,7 @@ mod response;
 mod survey;
 mod upload;
 
-pub use language::{Language, Localized, Text};
+pub use language::{Language, Localized, Text, language_list_problems};
 pub use response::{
     Answer, AnswerValue, ClockFacts, Display, DisplayTheme, EventInfo, Response, SurveyRef,
 };

@@ -4,7 +4,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::{Answer, AnswerValue, Language, SurveyRef, Text};
+use crate::{Answer, AnswerValue, Language, SurveyRef, Text, language_list_problems};
 
 /// A survey has at least one and at most this many questions ("light participation").
 pub const MAX_QUESTIONS: usize = 4;
@@ -280,17 +280,8 @@ impl SurveyDefinition {
                 }
             }
         }
-        if self.languages.is_empty() {
-            problem(
-                "languages".into(),
-                "list at least one language (fi, sv, en)".into(),
-            );
-        }
-        let mut seen = HashSet::new();
-        for language in &self.languages {
-            if !seen.insert(language) {
-                problem("languages".into(), format!("{language} is listed twice"));
-            }
+        for message in language_list_problems(&self.languages) {
+            problem("languages".into(), message);
         }
         let languages = &self.languages;
         for missing in self.title.missing(languages) {

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use hetki_protocol::{EventInfo, Language, Text};
+use hetki_protocol::{EventInfo, Language, Text, language_list_problems};
 use serde::Deserialize;
 
 use super::error::{ConfigError, ConfigProblem, in_range, parse_toml};
@@ -152,16 +152,14 @@ pub(super) fn load(path: &Path) -> Result<KioskConfig, ConfigError> {
         .clone()
         .or_else(|| survey.as_ref().map(|s| s.survey.languages.clone()))
         .unwrap_or_default();
-    if file.languages.as_ref().is_some_and(Vec::is_empty) {
-        problem(
-            "languages",
-            "list at least one language (fi, sv, en)".into(),
-        );
-    }
-    for (i, language) in languages.iter().enumerate() {
-        if languages[..i].contains(language) {
-            problem("languages", format!("{language} is listed twice"));
-        }
+    // Languages the survey lists are checked with the survey.
+    for message in file
+        .languages
+        .as_deref()
+        .map(language_list_problems)
+        .unwrap_or_default()
+    {
+        problem("languages", message);
     }
     let mut ids = std::collections::HashSet::new();
     for (i, choice) in survey.iter().chain(others.iter().flatten()).enumerate() {
