@@ -267,10 +267,18 @@ pub fn present(
         state.set_longest_word(longest_word as i32);
         state.set_options_are_faces(options.first().is_some_and(|o| o.face > 0));
         state.set_options_have_pictures(options.first().is_some_and(|o| o.image.size().width > 0));
+        let mut first_half = options;
+        let second_half = first_half.split_off(first_half.len().div_ceil(2));
         update_rows(
-            state.get_options(),
-            |m| state.set_options(m),
-            options,
+            state.get_options_first_half(),
+            |m| state.set_options_first_half(m),
+            first_half,
+            same_option,
+        );
+        update_rows(
+            state.get_options_second_half(),
+            |m| state.set_options_second_half(m),
+            second_half,
             same_option,
         );
     }
@@ -385,6 +393,13 @@ fn update_rows<T: Clone + 'static>(
         }
         _ => set(ModelRc::new(VecModel::from(rows))),
     }
+}
+
+/// The answers the question screen shows, in order.
+pub fn shown_options(state: &KioskState) -> Vec<AnswerOption> {
+    let first_half = state.get_options_first_half();
+    let second_half = state.get_options_second_half();
+    first_half.iter().chain(second_half.iter()).collect()
 }
 
 /// A kiosk attached to a window. Keep it alive as long as the window runs.

@@ -11,7 +11,7 @@ use hetki::clock::SystemClock;
 use hetki::kiosk::Kiosk;
 use hetki::store::{Database, StoreOptions, StoredResponse};
 use hetki::ui::{AppWindow, KioskState, Screen};
-use hetki::ui_adapter::{Clock, KioskUi, Scenery};
+use hetki::ui_adapter::{Clock, KioskUi, Scenery, shown_options};
 use hetki_protocol::{AnswerValue, Language};
 use i_slint_backend_testing::{
     AccessibleRole, ElementHandle, get_mocked_time, init_no_event_loop, mock_elapsed_time,
@@ -122,8 +122,7 @@ impl TestKiosk {
 
     /// Which answers show as chosen, as a screen reader sees them.
     fn selected(&self) -> Vec<bool> {
-        let options = self.ui.global::<KioskState>().get_options();
-        options
+        shown_options(&self.ui.global::<KioskState>())
             .iter()
             .map(|option| {
                 let found = spoken(&self.ui, &option.label);
