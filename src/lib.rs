@@ -8,6 +8,7 @@ pub mod flow;
 pub mod headless;
 pub mod kiosk;
 pub mod panel;
+pub mod picture;
 pub mod pin;
 pub mod qr;
 pub mod results;

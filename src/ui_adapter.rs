@@ -72,7 +72,7 @@ impl Scenery {
     /// Loads the configured pictures; one that cannot be read is a configuration error.
     pub fn load(config: &KioskConfig) -> Result<Scenery, ConfigError> {
         let load = |path: &Path, file: &Path, field: &str| {
-            Image::load_from_path(path).map_err(|_| {
+            crate::picture::load(path).ok_or_else(|| {
                 ConfigError::one(
                     file,
                     Some(field),

@@ -1,0 +1,174 @@
+//! Pictures from the configuration (the participation symbol, answer options), decoded once
+//! and kept no larger than the kiosk ever shows them. A city's photo straight from a camera
+//! (4000×3000) would otherwise hold 48 MB for as long as the kiosk runs, and the software
+//! renderer would scale it down again at every frame.
+
+use std::path::Path;
+
+use slint::{Image, Rgba8Pixel, SharedPixelBuffer};
+
+/// The largest side a picture keeps: about 1.4 times the largest it is shown (an answer's
+/// picture, 140 px × the 1.35 scale of a 1920×1080 screen), from where the renderer still
+/// scales down cleanly.
+pub const LARGEST_SIDE: u32 = 256;
+
+/// Loads the picture at `path`, scaled down to fit `LARGEST_SIDE` if it is larger.
+/// `None` when it cannot be read or decoded. Vector pictures (SVG) stay as they are: the
+/// renderer draws them at the size shown.
+pub fn load(path: &Path) -> Option<Image> {
+    let image = Image::load_from_path(path).ok()?;
+    let size = image.size();
+    if size.width.max(size.height) <= LARGEST_SIDE {
+        return Some(image);
+    }
+    match image.to_rgba8() {
+        Some(pixels) => Some(Image::from_rgba8(shrink_to_fit(&pixels, LARGEST_SIDE))),
+        None => Some(image),
+    }
+}
+
+/// Scales `source` down so that its longer side is `largest`, keeping its proportions: each
+/// new pixel is the average of the source pixels it covers, weighted by their opacity so that
+/// transparent pixels do not darken the edges.
+pub fn shrink_to_fit(
+    source: &SharedPixelBuffer<Rgba8Pixel>,
+    largest: u32,
+) -> SharedPixelBuffer<Rgba8Pixel> {
+    let (width, height) = (source.width(), source.height());
+    let longer = width.max(height);
+    if longer <= largest {
+        return source.clone();
+    }
+    let scaled = |side: u32| ((side as u64 * largest as u64 / longer as u64) as u32).max(1);
+    let (new_width, new_height) = (scaled(width), scaled(height));
+    let pixels = source.as_slice();
+    let mut result = SharedPixelBuffer::<Rgba8Pixel>::new(new_width, new_height);
+    let out = result.make_mut_slice();
+    // The source span that new pixel `i` of `new` covers along a side of `old` pixels.
+    let span = |i: u32, new: u32, old: u32| {
+        let start = (i as u64 * old as u64 / new as u64) as usize;
+        let end = (((i + 1) as u64 * old as u64).div_ceil(new as u64) as usize).max(start + 1);
+        start..end
+    };
+    for y in 0..new_height {
+        let rows = span(y, new_height, height);
+        for x in 0..new_width {
+            let columns = span(x, new_width, width);
+            let (mut r, mut g, mut b, mut a, mut count) = (0u64, 0u64, 0u64, 0u64, 0u64);
+            for row in rows.clone() {
+                for p in &pixels[row * width as usize..][columns.clone()] {
+                    let alpha = p.a as u64;
+                    r += p.r as u64 * alpha;
+                    g += p.g as u64 * alpha;
+                    b += p.b as u64 * alpha;
+                    a += alpha;
+                    count += 1;
+                }
+            }
+            let colour = |sum: u64| if a == 0 { 0 } else { (sum / a) as u8 };
+            out[(y * new_width + x) as usize] = Rgba8Pixel {
+                r: colour(r),
+                g: colour(g),
+                b: colour(b),
+                a: (a / count) as u8,
+            };
+        }
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn filled(
+        width: u32,
+        height: u32,
+        pixel: impl Fn(u32, u32) -> Rgba8Pixel,
+    ) -> SharedPixelBuffer<Rgba8Pixel> {
+        let mut buffer = SharedPixelBuffer::<Rgba8Pixel>::new(width, height);
+        let slice = buffer.make_mut_slice();
+        for y in 0..height {
+            for x in 0..width {
+                slice[(y * width + x) as usize] = pixel(x, y);
+            }
+        }
+        buffer
+    }
+
+    #[test]
+    fn a_large_picture_keeps_its_proportions_within_the_largest_side() {
+        let photo = filled(4000, 3000, |_, _| Rgba8Pixel {
+            r: 10,
+            g: 20,
+            b: 30,
+            a: 255,
+        });
+        let small = shrink_to_fit(&photo, LARGEST_SIDE);
+        assert_eq!((small.width(), small.height()), (256, 192));
+        assert!(small.as_slice().iter().all(|p| *p
+            == Rgba8Pixel {
+                r: 10,
+                g: 20,
+                b: 30,
+                a: 255
+            }));
+    }
+
+    #[test]
+    fn a_large_photo_file_is_loaded_small() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("photo.png");
+        let file = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+        let mut encoder = png::Encoder::new(file, 1200, 600);
+        encoder.set_color(png::ColorType::Rgba);
+        let mut writer = encoder.write_header().unwrap();
+        writer.write_image_data(&[90; 1200 * 600 * 4]).unwrap();
+        writer.finish().unwrap();
+
+        let picture = load(&path).expect("a PNG loads");
+        assert_eq!((picture.size().width, picture.size().height), (256, 128));
+        assert!(load(&dir.path().join("missing.png")).is_none());
+    }
+
+    #[test]
+    fn a_small_picture_stays_as_it_is() {
+        let icon = filled(100, 40, |x, _| Rgba8Pixel {
+            r: x as u8,
+            g: 0,
+            b: 0,
+            a: 255,
+        });
+        let same = shrink_to_fit(&icon, LARGEST_SIDE);
+        assert_eq!(same.as_slice(), icon.as_slice());
+    }
+
+    #[test]
+    fn transparent_pixels_do_not_darken_an_edge_and_halves_average() {
+        // Left half opaque red, right half fully transparent black: shrunk 4:1, the edge
+        // pixel stays pure red, half as opaque.
+        let picture = filled(8, 2, |x, _| {
+            if x < 2 || (4..6).contains(&x) {
+                Rgba8Pixel {
+                    r: 200,
+                    g: 0,
+                    b: 0,
+                    a: 255,
+                }
+            } else {
+                Rgba8Pixel {
+                    r: 0,
+                    g: 0,
+                    b: 0,
+                    a: 0,
+                }
+            }
+        });
+        let small = shrink_to_fit(&picture, 2);
+        assert_eq!((small.width(), small.height()), (2, 1));
+        for p in small.as_slice() {
+            assert_eq!((p.r, p.g, p.b), (200, 0, 0));
+            assert_eq!(p.a, 127);
+        }
+    }
+}
