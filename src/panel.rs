@@ -87,7 +87,7 @@ pub struct PanelPlace {
 impl PanelPlace {
     /// Reads the state now. "Today" is the day in the configured time zone.
     pub fn status(&self, now: DateTime<Utc>) -> anyhow::Result<PanelStatus> {
-        let db = Database::open_existing(&self.database, &StoreOptions::default())?;
+        let db = Database::open_for_reading(&self.database, &StoreOptions::default())?;
         let upload = db.upload_status()?;
         let zone = self.time_zone;
         let today = db.count_since(start_of_day(now, zone))?;
@@ -119,7 +119,7 @@ impl PanelPlace {
         );
         let stamp = now.with_timezone(&self.time_zone).format("%Y-%m-%d-%H%M%S");
         let path = dir.join(format!("hetki-{}-{stamp}.csv", self.device_id));
-        let db = Database::open_existing(&self.database, &StoreOptions::default())?;
+        let db = Database::open_for_reading(&self.database, &StoreOptions::default())?;
         // Written under a working name and renamed when whole, so a stick that fills up or
         // is pulled out never holds a cut-short file under a finished-looking name.
         let part = path.with_extension("csv.part");

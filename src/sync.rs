@@ -68,7 +68,7 @@ fn no_setting(config: &KioskConfig, field: &str, flag: &str) -> ConfigError {
 
 /// `hetki status`: what is stored, pending and delivered, and how uploading goes.
 pub fn print_status(config: &KioskConfig, out: &mut impl Write) -> anyhow::Result<()> {
-    let db = Database::open_existing(&config.database_path(), &StoreOptions::default())?;
+    let db = Database::open_for_reading(&config.database_path(), &StoreOptions::default())?;
     let status = db.upload_status()?;
     let time = |t: Option<DateTime<Utc>>| {
         t.map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true))

@@ -491,6 +491,70 @@ fn a_kiosk_dropped_right_after_a_submit_still_commits_it() {
     assert_eq!(ids, vec![id]);
 }
 
+fn count_stored(db: &Database) -> usize {
+    let mut count = 0;
+    db.for_each_response(|_| {
+        count += 1;
+        Ok(())
+    })
+    .unwrap();
+    count
+}
+
+// A card that has turned read-only (a common end for an SD card) cannot be tested here
+// without mounting one (it was checked by hand on a read-only tmpfs, with and without a
+// write-ahead log); what lets a reader work there is that it writes nothing to the buffer.
+#[test]
+fn reading_a_buffer_out_writes_nothing_and_sees_answers_still_in_its_log() {
+    let setup = Setup::demo();
+    let survey = setup.config().survey().clone();
+    let mut writer = Database::open(&setup.database(), &options()).unwrap();
+    for overall in 1..=3 {
+        writer
+            .record(
+                "kiosk-a",
+                &survey,
+                &mut response(&survey, overall, "yes", true),
+            )
+            .unwrap();
+    }
+    let reader = Database::open_for_reading(&setup.database(), &options()).unwrap();
+    assert_eq!(
+        count_stored(&reader),
+        3,
+        "the answers in the write-ahead log"
+    );
+    drop(reader);
+    drop(writer);
+
+    // On a writable disk SQLite may leave an empty log and its index behind; the buffer
+    // itself stays byte for byte as it was.
+    let stored = || std::fs::read(setup.database()).unwrap();
+    let log = setup.database().with_extension("sqlite3-wal");
+    let log_is_empty = || std::fs::metadata(&log).map_or(true, |m| m.len() == 0);
+    let before = stored();
+    let reader = Database::open_for_reading(&setup.database(), &options()).unwrap();
+    assert_eq!(count_stored(&reader), 3);
+    assert_eq!(reader.upload_status().unwrap().pending, 3);
+    drop(reader);
+    assert!(stored() == before, "reading changed the buffer");
+    assert!(log_is_empty(), "reading wrote to the log");
+
+    // A buffer from an older Hetki is not brought up to date by a reader.
+    rusqlite::Connection::open(setup.database())
+        .unwrap()
+        .pragma_update(None, "user_version", 1)
+        .unwrap();
+    let before = stored();
+    let refused = Database::open_for_reading(&setup.database(), &options());
+    assert!(
+        matches!(refused, Err(StoreError::TooOld { found: 1, .. })),
+        "{:?}",
+        refused.err()
+    );
+    assert!(stored() == before);
+}
+
 #[test]
 fn export_refuses_a_buffer_that_is_not_there_instead_of_making_one() {
     let setup = Setup::demo();

@@ -84,6 +84,58 @@ impl Database {
         )
     }
 
+    /// Opens an existing buffer only to read it (exports, status), so that what is stored can
+    /// still be read out when the card has turned read-only, a common end for an SD card.
+    /// A buffer closed cleanly is then one file, read as it stands (`immutable`); one with
+    /// answers still in its write-ahead log is read with it, as long as the log's index file
+    /// is there too.
+    pub fn open_for_reading(path: &Path, options: &StoreOptions) -> Result<Database, StoreError> {
+        if !path.is_file() {
+            return Err(StoreError::Missing {
+                path: path.display().to_string(),
+            });
+        }
+        let open_error = |source| StoreError::Open {
+            path: path.display().to_string(),
+            source,
+        };
+        // Opening is lazy: reading the schema version is what finds out whether it can be read.
+        let read_only = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let open = |target: &Path, flags: OpenFlags| {
+            let conn = Connection::open_with_flags(target, flags)?;
+            conn.busy_timeout(options.busy_timeout)?;
+            let version: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+            Ok::<_, rusqlite::Error>((conn, version))
+        };
+        let (conn, found) = match open(path, read_only) {
+            Ok(opened) => opened,
+            Err(error) if !has_write_ahead_log(path) => {
+                let uri = format!("file:{}?immutable=1", uri_path(path));
+                open(Path::new(&uri), read_only | OpenFlags::SQLITE_OPEN_URI)
+                    .map_err(|_| open_error(error))?
+            }
+            Err(error) => return Err(open_error(error)),
+        };
+        if found != schema::VERSION {
+            return Err(if found > schema::VERSION {
+                StoreError::TooNew {
+                    found,
+                    known: schema::VERSION,
+                }
+            } else {
+                StoreError::TooOld {
+                    path: path.display().to_string(),
+                    found,
+                    known: schema::VERSION,
+                }
+            });
+        }
+        Ok(Database {
+            conn,
+            known_surveys: HashSet::new(),
+        })
+    }
+
     fn connect(
         path: &Path,
         options: &StoreOptions,
@@ -344,4 +396,25 @@ fn publish_on_step(
     )?
     .execute([survey_id, question_id])?;
     Ok(())
+}
+
+/// Whether answers may be waiting in the buffer's write-ahead log, not yet in the file itself.
+fn has_write_ahead_log(path: &Path) -> bool {
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    std::fs::metadata(wal).is_ok_and(|m| m.len() > 0)
+}
+
+/// `path` for an SQLite `file:` URI: absolute, with the characters a URI gives meaning to,
+/// and all but ASCII, percent-encoded.
+fn uri_path(path: &Path) -> String {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut uri = String::new();
+    for byte in absolute.as_os_str().as_encoded_bytes() {
+        match byte {
+            b'%' | b'?' | b'#' | 0x80.. => uri.push_str(&format!("%{byte:02X}")),
+            _ => uri.push(*byte as char),
+        }
+    }
+    uri
 }

@@ -31,6 +31,16 @@ pub enum StoreError {
         "the response buffer was written by a newer Hetki (schema {found}, this one knows {known})"
     )]
     TooNew { found: i64, known: i64 },
+    #[error(
+        "the response buffer {path} was written by an older Hetki (schema {found}, this one \
+         knows {known}): start the kiosk once to bring it up to date, or read it with the \
+         Hetki that wrote it"
+    )]
+    TooOld {
+        path: String,
+        found: i64,
+        known: i64,
+    },
     #[error(transparent)]
     Sqlite(#[from] rusqlite::Error),
     #[error("cannot write out what is stored: {0}")]
