@@ -422,6 +422,8 @@ struct Inner {
     export: RefCell<Option<std::sync::mpsc::Receiver<ExportResult>>>,
     /// When the panel's facts were last read.
     panel_read_at: std::cell::Cell<Now>,
+    /// The panel's facts being read afresh on their own thread.
+    panel_facts: RefCell<Option<std::sync::mpsc::Receiver<PanelStatus>>>,
 }
 
 impl KioskUi {
@@ -435,6 +437,7 @@ impl KioskUi {
             deadline: Timer::default(),
             export: RefCell::new(None),
             panel_read_at: Default::default(),
+            panel_facts: RefCell::default(),
         });
         let actions = ui.global::<KioskActions>();
         // Each callback gets its own sender of taps, holding the kiosk only weakly.
@@ -620,13 +623,39 @@ impl Inner {
             .is_some_and(|(v, _)| v.screen == Screen::Panel)
     }
 
-    /// Reads the panel's facts again while it is open.
+    /// Reads the panel's facts again while it is open, on a thread of its own: with a
+    /// season's answers in the buffer, a read every few seconds must not stall the screen.
     fn refresh_panel_facts(&self) {
+        let arrived = match self.panel_facts.borrow().as_ref().map(|r| r.try_recv()) {
+            Some(Ok(status)) => Some(Some(status)),
+            Some(Err(std::sync::mpsc::TryRecvError::Disconnected)) => Some(None),
+            _ => None,
+        };
+        if let Some(status) = arrived {
+            *self.panel_facts.borrow_mut() = None;
+            if let (Some(status), Some(ui)) = (status, self.ui.upgrade())
+                && self.panel_shown()
+            {
+                ui.global::<KioskState>()
+                    .set_panel(panel_info(&status, self.scenery.panel.time_zone));
+            }
+        }
         let now = (self.clock)();
-        if self.panel_shown() && now.saturating_sub(self.panel_read_at.get()) >= PANEL_REFRESH {
-            if let Some(ui) = self.ui.upgrade() {
-                self.panel_read_at.set(now);
-                show_panel(&ui, &self.scenery.panel);
+        if self.panel_shown()
+            && self.panel_facts.borrow().is_none()
+            && now.saturating_sub(self.panel_read_at.get()) >= PANEL_REFRESH
+        {
+            self.panel_read_at.set(now);
+            let (sender, receiver) = std::sync::mpsc::channel();
+            let place = self.scenery.panel.clone();
+            let started = std::thread::Builder::new()
+                .name("hetki-panel-facts".into())
+                .spawn(move || {
+                    let _ = sender.send(read_panel_status(&place));
+                });
+            match started {
+                Ok(_) => *self.panel_facts.borrow_mut() = Some(receiver),
+                Err(error) => tracing::warn!(%error, "cannot read the device's state"),
             }
         }
     }
@@ -735,7 +764,14 @@ pub fn show_session(
 
 /// Reads the device's state into the panel (only while staff look at it).
 pub fn show_panel(ui: &AppWindow, place: &PanelPlace) {
-    let status = place.status(chrono::Utc::now()).unwrap_or_else(|error| {
+    let status = read_panel_status(place);
+    ui.global::<KioskState>()
+        .set_panel(panel_info(&status, place.time_zone));
+}
+
+/// The device's state now; what could not be read shows as the last error.
+fn read_panel_status(place: &PanelPlace) -> PanelStatus {
+    place.status(chrono::Utc::now()).unwrap_or_else(|error| {
         tracing::warn!(%error, "cannot read the device's state");
         PanelStatus {
             device_id: place.device_id.clone(),
@@ -745,9 +781,7 @@ pub fn show_panel(ui: &AppWindow, place: &PanelPlace) {
             },
             ..Default::default()
         }
-    });
-    ui.global::<KioskState>()
-        .set_panel(panel_info(&status, place.time_zone));
+    })
 }
 
 /// The panel's facts as text.

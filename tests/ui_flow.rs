@@ -681,6 +681,14 @@ fn staff_open_the_panel_with_a_long_press_and_the_pin_and_export_from_it() {
     assert_eq!(panel.total, "1");
     assert_eq!(panel.pending, "1");
     assert!(kiosk.has("Laite: demo-kiosk-1"));
+    // While the panel is open its facts are read again, on a thread of their own.
+    let simulated = kiosk.setup.hetki(&["simulate", "--count", "1"]);
+    assert!(simulated.status.success(), "{simulated:?}");
+    wait_until("the panel counts the new answer", || {
+        kiosk.wait(500);
+        state.get_panel().total == "2"
+    });
+    assert_eq!(state.get_panel().pending, "2");
 
     kiosk.tap_at_once("Vie CSV");
     // Shown until the UI's timer hears from the export's thread.
@@ -703,8 +711,12 @@ fn staff_open_the_panel_with_a_long_press_and_the_pin_and_export_from_it() {
     assert_eq!(files.len(), 1);
     let csv = std::fs::read_to_string(&files[0]).unwrap();
     assert!(csv.starts_with("\u{feff}id;seq;device_id;"), "{csv}");
-    assert_eq!(csv.lines().count(), 2);
-    assert!(csv.lines().nth(1).unwrap().contains(";demo-kiosk-1;"));
+    assert_eq!(csv.lines().count(), 3, "a header and the two answers");
+    assert!(
+        csv.lines()
+            .skip(1)
+            .all(|line| line.contains(";demo-kiosk-1;"))
+    );
 
     kiosk.tap("Lähetä nyt");
     assert_eq!(state.get_panel_notice(), 2, "no collector in the demo");

@@ -224,13 +224,19 @@ impl Database {
         let delivered = count("SELECT COUNT(*) FROM deliveries WHERE delivered_at IS NOT NULL")?;
         let rejected = count("SELECT COUNT(*) FROM deliveries WHERE rejected_reason IS NOT NULL")?;
         let pruned = self.pruned_count()?;
+        let pending = kept - delivered - rejected;
         Ok(UploadStatus {
             stored: kept + pruned,
             pruned,
-            pending: kept - delivered - rejected,
+            pending,
             delivered: delivered + pruned,
             rejected,
-            oldest_pending: self.oldest_pending()?,
+            // With nothing pending, looking for the oldest would read every response.
+            oldest_pending: if pending > 0 {
+                self.oldest_pending()?
+            } else {
+                None
+            },
             last_success_at: parse_time(state(&self.conn, LAST_SUCCESS)?),
             last_error: state(&self.conn, LAST_ERROR)?,
             last_error_at: parse_time(state(&self.conn, LAST_ERROR_AT)?),
