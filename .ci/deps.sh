@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# The system packages a fresh Debian/Ubuntu machine needs to build Hetki: Slint's font code
-# links fontconfig through pkg-config. Installs only what is missing.
+# The system packages a fresh Debian/Ubuntu machine needs to build and test Hetki: Slint's
+# font code links fontconfig through pkg-config, and the test of `hetki run` opens its window
+# on a virtual X display (Xvfb). Installs only what is missing.
 set -euo pipefail
-if pkg-config --exists fontconfig 2>/dev/null; then
+missing=()
+pkg-config --exists fontconfig 2>/dev/null || missing+=(pkg-config libfontconfig1-dev)
+command -v Xvfb >/dev/null || missing+=(xvfb)
+if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
 $sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends pkg-config libfontconfig1-dev
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

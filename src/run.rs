@@ -14,6 +14,8 @@ use crate::ui_adapter::{KioskUi, Scenery};
 
 pub fn run(config: &KioskConfig) -> anyhow::Result<()> {
     let started = Instant::now();
+    // Before any thread starts: they all inherit the blocked signals.
+    quit_on_termination()?;
     let scenery = Scenery::load(config)?;
     let ui = AppWindow::new()?;
     if config.fullscreen {
@@ -49,7 +51,47 @@ pub fn run(config: &KioskConfig) -> anyhow::Result<()> {
         "kiosk starting"
     );
     ui.run()?;
+    // The store writes what it still holds before its thread ends.
     drop(attached);
+    tracing::info!("kiosk stopped");
+    Ok(())
+}
+
+/// Ends the event loop on SIGTERM (systemd stopping the kiosk, a shutdown) or SIGINT, so
+/// that an answer just given, or held while the disk could not take it, is written before
+/// the process goes instead of being cut off with it. The signals are blocked and waited
+/// for on a thread of their own: no work in a signal handler.
+fn quit_on_termination() -> std::io::Result<()> {
+    // SAFETY: plain libc calls on a zeroed, then initialised, signal set owned here.
+    let signals = unsafe {
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        libc::sigaddset(&mut set, libc::SIGTERM);
+        libc::sigaddset(&mut set, libc::SIGINT);
+        let blocked = libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut());
+        if blocked != 0 {
+            return Err(std::io::Error::from_raw_os_error(blocked));
+        }
+        set
+    };
+    std::thread::Builder::new()
+        .name("hetki-signals".into())
+        .spawn(move || {
+            let mut signal = 0;
+            // SAFETY: waits for one of the signals blocked above.
+            if unsafe { libc::sigwait(&signals, &mut signal) } != 0 {
+                return;
+            }
+            tracing::info!(signal, "stopping");
+            if slint::invoke_from_event_loop(|| {
+                let _ = slint::quit_event_loop();
+            })
+            .is_err()
+            {
+                // No event loop (yet, or any more): nothing is being answered.
+                std::process::exit(128 + signal);
+            }
+        })?;
     Ok(())
 }
 
