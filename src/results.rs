@@ -60,6 +60,8 @@ pub struct Bar {
 pub struct QuestionResults {
     pub text: String,
     pub bars: Option<Vec<Bar>>,
+    /// How many answered it, as published: the base of the percentages (0 until published).
+    pub answered: u64,
 }
 
 /// What the results screen shows for `survey`, with `own` (the respondent's answers, one
@@ -109,6 +111,7 @@ pub fn results_view(
             QuestionResults {
                 text: question.text.get(language).to_owned(),
                 bars,
+                answered: total,
             }
         })
         .collect()
@@ -178,6 +181,7 @@ mod tests {
         let bars = view[0].bars.as_ref().unwrap();
         let shown: Vec<_> = bars.iter().map(|b| (b.percent, b.mine)).collect();
         assert_eq!(shown, [(80, true), (50, false), (0, true)]);
+        assert_eq!(view[0].answered, 10, "the respondents, not the 13 picks");
     }
 
     #[test]

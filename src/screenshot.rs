@@ -191,7 +191,9 @@ pub fn sample_results(survey: &SurveyDefinition) -> PollResults {
             }
         }
         if question.is_multiple() {
-            results.add(&question.id, crate::results::RESPONDENTS, 20);
+            // As many voters as a four-option single choice of the same poll has.
+            let voters = COUNTS[..4].iter().sum();
+            results.add(&question.id, crate::results::RESPONDENTS, voters);
         }
     }
     results

@@ -312,6 +312,7 @@ pub fn present(
             .map(|q| ResultQuestion {
                 text: q.text.into(),
                 shown: q.bars.is_some(),
+                answered: q.answered.min(i32::MAX as u64) as i32,
                 bars: ModelRc::new(VecModel::from(
                     q.bars
                         .unwrap_or_default()
@@ -371,7 +372,8 @@ fn same_option(a: &AnswerOption, b: &AnswerOption) -> bool {
 /// A question's results are the same if their text and bars are (each bar list is a model of
 /// its own, which compares by identity).
 fn same_result(a: &ResultQuestion, b: &ResultQuestion) -> bool {
-    (&a.text, a.shown) == (&b.text, b.shown) && a.bars.iter().eq(b.bars.iter())
+    (&a.text, a.shown, a.answered) == (&b.text, b.shown, b.answered)
+        && a.bars.iter().eq(b.bars.iter())
 }
 
 /// Puts `rows` into a model property, changing only the rows that differ (by `same`): a tap

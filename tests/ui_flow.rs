@@ -480,6 +480,10 @@ fn a_poll_shows_results_after_voting_from_the_minimum_on_and_in_steps() {
         "two votes show, the voter's own marked",
     );
     assert!(kiosk.has("Hiljaisia tiloja: 50 %, sinun valintasi"));
+    assert!(
+        kiosk.has("2 ihmistä on vastannut"),
+        "what the shares are of"
+    );
     // A multiple choice: each bar is its share of the respondents.
     expect(
         1,
@@ -514,6 +518,8 @@ fn a_poll_shows_results_after_voting_from_the_minimum_on_and_in_steps() {
         ],
         "the totals stay at the last step",
     );
+    assert!(kiosk.has("2 ihmistä on vastannut"), "so does the count");
+    assert!(!kiosk.has("3 ihmistä on vastannut"));
     kiosk.wait(2000);
     kiosk.tap_background("ResultsPage");
 
@@ -538,6 +544,7 @@ fn a_poll_shows_results_after_voting_from_the_minimum_on_and_in_steps() {
         ],
         "picks count per respondent",
     );
+    assert!(kiosk.has("4 ihmistä on vastannut"));
     let rows = kiosk.stored(4);
     assert!(rows.iter().all(|r| r.device_id == "demo-library-1"));
     assert_eq!(
