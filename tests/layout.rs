@@ -190,6 +190,33 @@ fn set_size(ui: &AppWindow, (width, height): (u32, u32)) {
     );
 }
 
+/// The smallest a resident's control may be, both ways: 15 mm on a 7" 800×480 panel (about
+/// 5.2 px per mm); larger screens have fewer pixels per millimetre and the scale gives more.
+const TOUCH_MIN: f32 = 78.0;
+
+/// The resident's controls smaller than a fingertip needs.
+fn too_small(ui: &AppWindow) -> Vec<String> {
+    visible(
+        ElementQuery::from_root(ui)
+            .match_descendants()
+            .match_accessible_role(AccessibleRole::Button)
+            .find_all(),
+    )
+    .into_iter()
+    .filter(|button| {
+        let size = button.size();
+        size.width.min(size.height) < TOUCH_MIN - 0.5
+    })
+    .map(|button| {
+        format!(
+            "a control smaller than 15 mm ({}): {}",
+            Rect::of(&button),
+            button.accessible_label().unwrap_or_default()
+        )
+    })
+    .collect()
+}
+
 /// On a portrait screen, the resident's controls that sit above the lower two-thirds.
 fn out_of_reach(ui: &AppWindow, height: u32) -> Vec<String> {
     ElementQuery::from_root(ui)
@@ -222,8 +249,11 @@ fn check_all(config: &KioskConfig, ui: &AppWindow, problems: &mut Vec<String>) {
                     for (name, view) in screens(config, language, display) {
                         show_screen(ui, &scenery, &session, config, (&name, &view), &sample);
                         let mut found = misfits(ui, size);
-                        if size.1 > size.0 && !name.starts_with("pin") && !name.starts_with("panel")
-                        {
+                        let staff = name.starts_with("pin") || name.starts_with("panel");
+                        if !staff {
+                            found.extend(too_small(ui));
+                        }
+                        if size.1 > size.0 && !staff {
                             found.extend(out_of_reach(ui, size.1));
                         }
                         for misfit in found {
