@@ -66,6 +66,10 @@ pub enum PinMessage {
 /// How long an open panel waits for staff before closing by itself.
 pub const PANEL_IDLE: Duration = Duration::from_secs(120);
 
+/// The least a thank-you screen with QR codes stays: time to take out a phone and point it.
+/// A tap after the cooldown still moves on at once, so the next person never waits for it.
+pub const QR_READING_TIME: Duration = Duration::from_secs(20);
+
 /// What a respondent touched.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Tap {
@@ -552,7 +556,13 @@ impl Flow {
             self.own = own;
         } else {
             self.screen = Screen::Thanks;
-            self.thanks_until = now + self.settings.timing.thanks;
+            let with_codes = self.survey.follow_up_url.is_some() || self.survey.phone_url.is_some();
+            self.thanks_until = now
+                + if with_codes {
+                    self.settings.timing.thanks.max(QR_READING_TIME)
+                } else {
+                    self.settings.timing.thanks
+                };
         }
         self.quiet_until = now + self.settings.timing.cooldown;
         Some(submission)

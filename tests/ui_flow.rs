@@ -8,6 +8,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use hetki::clock::SystemClock;
+use hetki::flow::QR_READING_TIME;
 use hetki::kiosk::Kiosk;
 use hetki::store::{Database, StoreOptions, StoredResponse};
 use hetki::ui::{AppWindow, KioskState, Screen};
@@ -106,6 +107,12 @@ impl TestKiosk {
 
     fn wait(&self, ms: u64) {
         mock_elapsed_time(Duration::from_millis(ms));
+    }
+
+    /// Lets the thank-you screen give way by itself: the demo's has QR codes, so it stays
+    /// long enough to scan them.
+    fn wait_out_thanks(&self) {
+        mock_elapsed_time(QR_READING_TIME);
     }
 
     fn screen(&self) -> Screen {
@@ -210,7 +217,7 @@ fn answering_every_question_by_label_stores_one_complete_response() {
             ("again".into(), choice("maybe")),
         ]
     );
-    kiosk.wait(5000);
+    kiosk.wait_out_thanks();
     assert_eq!(
         kiosk.screen(),
         Screen::Attract,
@@ -354,7 +361,7 @@ fn the_next_respondent_starts_clean_in_the_default_language() {
     kiosk.answer("Very bad");
     kiosk.answer("No");
     kiosk.answer("No");
-    kiosk.wait(5_000);
+    kiosk.wait_out_thanks();
     assert_eq!(kiosk.screen(), Screen::Attract);
     assert!(kiosk.has("Napauta ja vastaa"), "back in Finnish");
     kiosk.tap("Napauta ja vastaa");
@@ -379,7 +386,7 @@ fn a_store_that_cannot_write_shows_out_of_order_and_recovers_by_itself() {
     };
     respond();
     kiosk.stored(1);
-    kiosk.wait(5_000);
+    kiosk.wait_out_thanks();
 
     // Another process takes the write lock: the store's writes fail.
     let blocker = rusqlite::Connection::open(kiosk.setup.database()).unwrap();
@@ -599,7 +606,7 @@ fn contrast_and_text_size_switch_with_one_tap_and_are_recorded_with_the_response
         }
     );
     assert_eq!(theme(), (true, true), "thanked in the same look");
-    kiosk.wait(5000);
+    kiosk.wait_out_thanks();
     assert_eq!(kiosk.screen(), Screen::Attract);
     assert_eq!(
         theme(),
@@ -657,7 +664,7 @@ fn staff_open_the_panel_with_a_long_press_and_the_pin_and_export_from_it() {
     kiosk.answer("Kyllä");
     kiosk.answer("Ehkä");
     kiosk.stored(1);
-    kiosk.wait(5000);
+    kiosk.wait_out_thanks();
     assert_eq!(kiosk.screen(), Screen::Attract);
 
     press_corner(&kiosk, 3100);

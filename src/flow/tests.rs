@@ -228,6 +228,23 @@ fn every_touch_restarts_the_idle_timer() {
 }
 
 #[test]
+fn a_thank_you_with_qr_codes_stays_long_enough_to_scan_them() {
+    let mut with_codes = (*survey(true)).clone();
+    with_codes.follow_up_url = Some("https://example.fi/what-came-of-it".into());
+    let mut flow = Flow::new(Arc::new(with_codes), settings(true));
+    flow.tap(Tap::Start, ms(0));
+    answer(&mut flow, 0, 100);
+    answer(&mut flow, 0, 600);
+    assert!(answer(&mut flow, 0, 1100).is_some());
+    // Submitted at 1500, thanked for 20 s instead of the configured 5.
+    assert_eq!(flow.next_deadline(), Some(ms(1500) + QR_READING_TIME));
+    flow.tick(ms(19_000));
+    assert_eq!(flow.screen(), Screen::Thanks);
+    flow.tap(Tap::Elsewhere, ms(19_000));
+    assert_eq!(flow.screen(), Screen::Attract, "a tap still moves on");
+}
+
+#[test]
 fn taps_during_the_cooldown_are_ignored() {
     let mut flow = flow();
     flow.tap(Tap::Start, ms(0));
