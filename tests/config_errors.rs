@@ -532,6 +532,26 @@ fn panel_choices_and_the_time_zone_are_checked() {
 }
 
 #[test]
+fn an_event_area_must_be_one_of_the_districts() {
+    let setup = Setup::demo();
+    setup.edit(
+        "kiosk.toml",
+        "area = \"Suur-Tapiola\"",
+        "area = \"Suur-Tapiolaa\"",
+    );
+    assert_mentions(
+        &error_of(&setup),
+        &[
+            "kiosk.toml",
+            "events[1].area: \"Suur-Tapiolaa\" is not one of the districts: Suur-Leppävaara, Suur-Tapiola,",
+        ],
+    );
+    // Without a list of districts any area goes.
+    setup.edit("kiosk.toml", "districts = [", "# districts = [");
+    assert_check_passes(&setup, "event-feedback");
+}
+
+#[test]
 fn a_multiple_choice_is_for_choice_questions_only() {
     let setup = Setup::demo();
     setup.edit(

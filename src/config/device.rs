@@ -44,6 +44,9 @@ struct DeviceFile {
     #[serde(default = "yes")]
     keep_partial: bool,
     event: EventFile,
+    /// The city's districts: when given, every event's area must be one of them, so that a
+    /// misspelt area never becomes an area of its own in the results.
+    districts: Option<Vec<String>>,
     /// Other events staff may start a session for in the panel.
     #[serde(default)]
     events: Vec<EventFile>,
@@ -218,6 +221,17 @@ pub(super) fn load(path: &Path) -> Result<KioskConfig, ConfigError> {
         }
         if events[..i].contains(event) {
             problem(&at, "the same event is listed twice".into());
+        }
+        if let (Some(area), Some(districts)) = (&event.area, &file.districts)
+            && !districts.contains(area)
+        {
+            problem(
+                &format!("{at}.area"),
+                format!(
+                    "{area:?} is not one of the districts: {}",
+                    districts.join(", ")
+                ),
+            );
         }
     }
     let time_zone = match &file.time_zone {
