@@ -666,6 +666,8 @@ impl Inner {
     fn show_staff(&self, ui: &AppWindow, kiosk: &Kiosk) {
         let place = &self.scenery.panel;
         self.panel_read_at.set((self.clock)());
+        // A read still under way would bring older facts than these.
+        self.panel_facts.replace(None);
         show_panel(ui, place);
         show_session(
             ui,
