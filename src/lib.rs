@@ -1,5 +1,6 @@
 //! Hetki, the on-site feedback kiosk: a touch survey that stores every answer durably, offline.
 
+pub mod background;
 pub mod cli;
 pub mod clock;
 pub mod config;

@@ -10,6 +10,7 @@ use std::time::Duration;
 use hetki_protocol::{DisplayTheme, EventInfo, Language, QuestionKind, Text};
 use slint::{ComponentHandle, Image, Model, ModelRc, Timer, TimerMode, VecModel};
 
+use crate::background::{Background, Finished};
 use crate::config::{ConfigError, FollowUpNote, KioskConfig, SurveyChoice};
 use crate::flow::{AttractSlide, Now, PinMessage, Screen, Tap, View};
 use crate::kiosk::Kiosk;
@@ -41,8 +42,6 @@ pub mod notice {
     pub const NOT_SAVED: i32 = 5;
     pub const EXPORTING: i32 = 6;
 }
-
-type ExportResult = anyhow::Result<crate::panel::Exported>;
 
 /// What the screens show besides the flow's state: the privacy note, pictures, QR codes.
 pub struct Scenery {
@@ -421,11 +420,11 @@ struct Inner {
     /// Fires when the flow next has something to do (end of a highlight, idle reset, ...).
     deadline: Timer,
     /// An export under way on its own thread (a slow USB stick must not freeze the screen).
-    export: RefCell<Option<std::sync::mpsc::Receiver<ExportResult>>>,
+    export: Background<anyhow::Result<crate::panel::Exported>>,
     /// When the panel's facts were last read.
     panel_read_at: std::cell::Cell<Now>,
     /// The panel's facts being read afresh on their own thread.
-    panel_facts: RefCell<Option<std::sync::mpsc::Receiver<PanelStatus>>>,
+    panel_facts: Background<PanelStatus>,
 }
 
 impl KioskUi {
@@ -437,9 +436,9 @@ impl KioskUi {
             clock,
             shown: RefCell::new(None),
             deadline: Timer::default(),
-            export: RefCell::new(None),
+            export: Background::default(),
             panel_read_at: Default::default(),
-            panel_facts: RefCell::default(),
+            panel_facts: Background::default(),
         });
         let actions = ui.global::<KioskActions>();
         // Each callback gets its own sender of taps, holding the kiosk only weakly.
@@ -566,25 +565,19 @@ impl Inner {
 
     /// Writes the CSV on a thread of its own; [`Inner::poll_export`] shows how it went.
     fn start_export(&self, state: &KioskState) {
-        if self.export.borrow().is_some() {
+        if self.export.is_running() {
             return;
         }
-        let (sender, receiver) = std::sync::mpsc::channel();
         let place = self.scenery.panel.clone();
-        let started = std::thread::Builder::new()
-            .name("hetki-export".into())
-            .spawn(move || {
-                let result = place.export(chrono::Utc::now());
-                if let Err(error) = &result {
-                    tracing::warn!(error = format!("{error:#}"), "staff export failed");
-                }
-                let _ = sender.send(result);
-            });
-        match started {
-            Ok(_) => {
-                *self.export.borrow_mut() = Some(receiver);
-                state.set_panel_notice(notice::EXPORTING);
+        let started = self.export.start("hetki-export", move || {
+            let result = place.export(chrono::Utc::now());
+            if let Err(error) = &result {
+                tracing::warn!(error = format!("{error:#}"), "staff export failed");
             }
+            result
+        });
+        match started {
+            Ok(()) => state.set_panel_notice(notice::EXPORTING),
             Err(error) => {
                 state.set_panel_notice(notice::EXPORT_FAILED);
                 state.set_panel_notice_detail(error.to_string().into());
@@ -593,14 +586,11 @@ impl Inner {
     }
 
     fn poll_export(&self) {
-        let result = match self.export.borrow().as_ref().map(|r| r.try_recv()) {
-            Some(Ok(result)) => result,
-            Some(Err(std::sync::mpsc::TryRecvError::Disconnected)) => {
-                Err(anyhow::anyhow!("the export stopped unexpectedly"))
-            }
-            _ => return,
+        let result = match self.export.take_finished() {
+            Some(Finished::Done(result)) => result,
+            Some(Finished::Lost) => Err(anyhow::anyhow!("the export stopped unexpectedly")),
+            None => return,
         };
-        *self.export.borrow_mut() = None;
         let Some(ui) = self.ui.upgrade() else { return };
         let state = ui.global::<KioskState>();
         match result {
@@ -628,36 +618,25 @@ impl Inner {
     /// Reads the panel's facts again while it is open, on a thread of its own: with a
     /// season's answers in the buffer, a read every few seconds must not stall the screen.
     fn refresh_panel_facts(&self) {
-        let arrived = match self.panel_facts.borrow().as_ref().map(|r| r.try_recv()) {
-            Some(Ok(status)) => Some(Some(status)),
-            Some(Err(std::sync::mpsc::TryRecvError::Disconnected)) => Some(None),
-            _ => None,
-        };
-        if let Some(status) = arrived {
-            *self.panel_facts.borrow_mut() = None;
-            if let (Some(status), Some(ui)) = (status, self.ui.upgrade())
-                && self.panel_shown()
-            {
-                ui.global::<KioskState>()
-                    .set_panel(panel_info(&status, self.scenery.panel.time_zone));
-            }
+        if let Some(Finished::Done(status)) = self.panel_facts.take_finished()
+            && self.panel_shown()
+            && let Some(ui) = self.ui.upgrade()
+        {
+            ui.global::<KioskState>()
+                .set_panel(panel_info(&status, self.scenery.panel.time_zone));
         }
         let now = (self.clock)();
         if self.panel_shown()
-            && self.panel_facts.borrow().is_none()
+            && !self.panel_facts.is_running()
             && now.saturating_sub(self.panel_read_at.get()) >= PANEL_REFRESH
         {
             self.panel_read_at.set(now);
-            let (sender, receiver) = std::sync::mpsc::channel();
             let place = self.scenery.panel.clone();
-            let started = std::thread::Builder::new()
-                .name("hetki-panel-facts".into())
-                .spawn(move || {
-                    let _ = sender.send(read_panel_status(&place));
-                });
-            match started {
-                Ok(_) => *self.panel_facts.borrow_mut() = Some(receiver),
-                Err(error) => tracing::warn!(%error, "cannot read the device's state"),
+            let started = self
+                .panel_facts
+                .start("hetki-panel-facts", move || read_panel_status(&place));
+            if let Err(error) = started {
+                tracing::warn!(%error, "cannot read the device's state");
             }
         }
     }
@@ -667,7 +646,7 @@ impl Inner {
         let place = &self.scenery.panel;
         self.panel_read_at.set((self.clock)());
         // A read still under way would bring older facts than these.
-        self.panel_facts.replace(None);
+        self.panel_facts.forget();
         show_panel(ui, place);
         show_session(
             ui,

@@ -68,15 +68,11 @@ impl Database {
         Database::connect(path, options, OpenFlags::default())
     }
 
-    /// Opens a buffer that must already exist: for reading it out, and for reopening after a
-    /// failure, when a missing file means the card is gone, not that a new buffer should
-    /// start on whatever disk is mounted there now.
+    /// Opens a buffer that must already exist, to write to it: for reopening after a failure,
+    /// when a missing file means the card is gone, not that a new buffer should start on
+    /// whatever disk is mounted there now, and for the uploader.
     pub fn open_existing(path: &Path, options: &StoreOptions) -> Result<Database, StoreError> {
-        if !path.is_file() {
-            return Err(StoreError::Missing {
-                path: path.display().to_string(),
-            });
-        }
+        require_file(path)?;
         Database::connect(
             path,
             options,
@@ -90,11 +86,7 @@ impl Database {
     /// answers still in its write-ahead log is read with it, as long as the log's index file
     /// is there too.
     pub fn open_for_reading(path: &Path, options: &StoreOptions) -> Result<Database, StoreError> {
-        if !path.is_file() {
-            return Err(StoreError::Missing {
-                path: path.display().to_string(),
-            });
-        }
+        require_file(path)?;
         let open_error = |source| StoreError::Open {
             path: path.display().to_string(),
             source,
@@ -396,6 +388,17 @@ fn publish_on_step(
     )?
     .execute([survey_id, question_id])?;
     Ok(())
+}
+
+/// A buffer that is not there is an error, never a reason to make a new one.
+fn require_file(path: &Path) -> Result<(), StoreError> {
+    if path.is_file() {
+        Ok(())
+    } else {
+        Err(StoreError::Missing {
+            path: path.display().to_string(),
+        })
+    }
 }
 
 /// Whether answers may be waiting in the buffer's write-ahead log, not yet in the file itself.
