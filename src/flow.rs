@@ -449,6 +449,24 @@ impl Flow {
         }
     }
 
+    /// The kiosk is stopping (a shutdown, systemd). A respondent who has tapped their last
+    /// answer has finished, though its highlight has not ended; one mid-survey is treated as
+    /// walking away: their partial answer, if kept, is returned.
+    #[must_use]
+    pub fn shut_down(&mut self, now: Now) -> Option<Submission> {
+        let Screen::Question(q) = self.screen else {
+            return None;
+        };
+        if self.highlight_until.take().is_some()
+            && let Some(finished) = self.advance(q, now)
+        {
+            return Some(finished);
+        }
+        let partial = self.partial_submission();
+        self.reset();
+        partial
+    }
+
     /// The store cannot write: take no answers until it can. A respondent interrupted
     /// mid-survey is treated as walking away: their partial answer, if kept, is returned.
     #[must_use]

@@ -230,6 +230,13 @@ impl Kiosk {
         Some(self.submit(submission))
     }
 
+    /// The kiosk is stopping: records what the respondent on screen has given (see
+    /// [`Flow::shut_down`]); dropping the kiosk then waits for the store to write it.
+    pub fn shut_down(&mut self, now: Now) -> Option<Uuid> {
+        let submission = self.flow.shut_down(now)?;
+        Some(self.submit(submission))
+    }
+
     /// Takes what the store reported since the last call, telling the flow whether it can write.
     pub fn poll_store(&mut self) -> Vec<StoreEvent> {
         let events: Vec<_> = self.store_events.try_iter().collect();

@@ -50,9 +50,13 @@ pub fn run(config: &KioskConfig) -> anyhow::Result<()> {
         data = %config.data_dir.display(),
         "kiosk starting"
     );
-    ui.run()?;
-    // The store writes what it still holds before its thread ends.
-    drop(attached);
+    let shown = ui.run();
+    // A respondent who had just given their last answer is recorded, and the store writes
+    // what it still holds before its thread ends, even if the event loop failed.
+    if let Some(id) = attached.shut_down() {
+        tracing::info!(%id, "recorded the answers on screen");
+    }
+    shown?;
     tracing::info!("kiosk stopped");
     Ok(())
 }

@@ -406,7 +406,7 @@ pub fn shown_options(state: &KioskState) -> Vec<AnswerOption> {
 /// A kiosk attached to a window. Keep it alive as long as the window runs.
 pub struct KioskUi {
     // Owns the kiosk; the UI's callbacks and timers hold only weak references to it.
-    _inner: Rc<Inner>,
+    inner: Rc<Inner>,
     _store_poll: Timer,
 }
 
@@ -507,9 +507,17 @@ impl KioskUi {
         });
         inner.refresh();
         KioskUi {
-            _inner: inner,
+            inner,
             _store_poll: store_poll,
         }
+    }
+
+    /// The window is closing with the kiosk: records what the respondent on screen has given
+    /// (see [`crate::flow::Flow::shut_down`]) and returns once the store has written it.
+    pub fn shut_down(self) -> Option<uuid::Uuid> {
+        let now = (self.inner.clock)();
+        self.inner.kiosk.borrow_mut().shut_down(now)
+        // Dropping `self` drops the kiosk, which waits for its store.
     }
 }
 

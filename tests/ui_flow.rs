@@ -24,7 +24,7 @@ use util::{Setup, wait_until};
 struct TestKiosk {
     setup: Setup,
     ui: AppWindow,
-    _attached: KioskUi,
+    attached: KioskUi,
 }
 
 fn store_options() -> StoreOptions {
@@ -64,8 +64,15 @@ impl TestKiosk {
         TestKiosk {
             setup,
             ui,
-            _attached: attached,
+            attached,
         }
+    }
+
+    /// Stops the kiosk as `hetki run` does when told to (SIGTERM): returns once the store has
+    /// written what it was given.
+    fn stop(self) -> Setup {
+        self.attached.shut_down();
+        self.setup
     }
 
     /// Taps the one control a screen reader would call `label`, and lets a moment pass.
@@ -271,6 +278,36 @@ fn idle_reset_returns_to_the_start_and_keeps_the_partial_answer() {
     assert_eq!(
         values(&rows[0]),
         vec![("overall".into(), AnswerValue::Face { score: 2 })]
+    );
+}
+
+#[test]
+fn a_last_answer_given_as_the_kiosk_stops_is_stored_complete() {
+    let kiosk = TestKiosk::start();
+    kiosk.tap("Napauta ja vastaa");
+    kiosk.answer("Hyvä");
+    kiosk.answer("Osittain");
+    // Stopped while the last answer is still highlighted, before the thank-you screen.
+    kiosk.tap("En");
+    assert_eq!(kiosk.screen(), Screen::Question);
+    let setup = kiosk.stop();
+
+    let db = Database::open_for_reading(&setup.database(), &store_options()).unwrap();
+    let mut rows = Vec::new();
+    db.for_each_response(|r| {
+        rows.push(r);
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(rows.len(), 1);
+    assert!(rows[0].response.complete);
+    assert_eq!(
+        values(&rows[0]),
+        vec![
+            ("overall".into(), AnswerValue::Face { score: 4 }),
+            ("heard".into(), choice("partly")),
+            ("again".into(), choice("no")),
+        ]
     );
 }
 

@@ -209,6 +209,40 @@ fn idle_reset_drops_the_partial_answer_when_so_configured() {
 }
 
 #[test]
+fn a_last_answer_still_highlighted_at_shutdown_is_submitted_complete() {
+    let mut flow = flow();
+    flow.tap(Tap::Start, ms(0));
+    answer(&mut flow, 4, 1000);
+    answer(&mut flow, 0, 2000);
+    assert_eq!(flow.tap(Tap::Option(2), ms(3000)), None);
+    let finished = flow.shut_down(ms(3100)).expect("the respondent had finished");
+    assert!(finished.complete);
+    assert_eq!(finished.answers.len(), 3);
+    assert_eq!(flow.shut_down(ms(3200)), None, "submitted once");
+}
+
+#[test]
+fn shutdown_mid_survey_is_walking_away() {
+    // An answer still highlighted on an earlier question counts among the partial answers.
+    let mut keeping = flow();
+    keeping.tap(Tap::Start, ms(0));
+    answer(&mut keeping, 4, 1000);
+    keeping.tap(Tap::Option(1), ms(2000));
+    let partial = keeping.shut_down(ms(2100)).expect("kept");
+    assert!(!partial.complete);
+    assert_eq!(partial.answers.len(), 2);
+    assert_eq!(keeping.screen(), Screen::Attract);
+
+    let mut dropping = Flow::new(survey(true), settings(false));
+    dropping.tap(Tap::Start, ms(0));
+    answer(&mut dropping, 4, 1000);
+    assert_eq!(dropping.shut_down(ms(2000)), None);
+
+    let mut idle = flow();
+    assert_eq!(idle.shut_down(ms(0)), None, "nobody answering");
+}
+
+#[test]
 fn idle_reset_with_nothing_answered_records_nothing() {
     let mut flow = flow();
     flow.tap(Tap::Start, ms(0));
