@@ -172,9 +172,10 @@ fn prepare_staff_screen(ui: &AppWindow, config: &KioskConfig, session: &Session,
             "/media/hetki-usb/hetki-{}-2026-11-23-101500.csv",
             config.device_id
         );
-        (EXPORTED, format!("1037 → {file}"))
+        (EXPORTED, file)
     };
     // 1204 in total, 167 of them pruned after upload.
+    state.set_panel_notice_count(1037);
     state.set_panel_notice_pruned(167);
     state.set_panel_notice(notice);
     state.set_panel_notice_detail(detail.into());

@@ -604,10 +604,9 @@ impl Inner {
         match result {
             Ok(exported) => {
                 state.set_panel_notice(notice::EXPORTED);
-                state.set_panel_notice_detail(
-                    format!("{} → {}", exported.count, exported.path.display()).into(),
-                );
-                state.set_panel_notice_pruned(exported.pruned as i32);
+                state.set_panel_notice_detail(exported.path.display().to_string().into());
+                state.set_panel_notice_count(i32::try_from(exported.count).unwrap_or(i32::MAX));
+                state.set_panel_notice_pruned(i32::try_from(exported.pruned).unwrap_or(i32::MAX));
             }
             Err(error) => {
                 state.set_panel_notice(notice::EXPORT_FAILED);

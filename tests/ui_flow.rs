@@ -754,6 +754,7 @@ fn staff_open_the_panel_with_a_long_press_and_the_pin_and_export_from_it() {
         "{}",
         state.get_panel_notice_detail()
     );
+    assert_eq!(state.get_panel_notice_count(), 2);
     assert_eq!(state.get_panel_notice_pruned(), 0, "nothing pruned yet");
     let files: Vec<_> = std::fs::read_dir(kiosk.setup.path("usb"))
         .unwrap()

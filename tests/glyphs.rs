@@ -1,0 +1,129 @@
+//! Every character the kiosk can show is in the fonts it embeds. A device without fallback
+//! fonts (a bare Raspberry Pi) would draw an empty box for any other, and one with them would
+//! draw it in a different typeface: arrows and ticks are pictures for that reason.
+
+use std::path::{Path, PathBuf};
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+const FONTS: [&str; 2] = ["ui/fonts/NotoSans-Regular.ttf", "ui/fonts/NotoSans-Bold.ttf"];
+
+fn files(dir: &str, extension: &str) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut pending = vec![Path::new(ROOT).join(dir)];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.extension().is_some_and(|e| e == extension) {
+                found.push(path);
+            }
+        }
+    }
+    assert!(!found.is_empty(), "no .{extension} files under {dir}");
+    found
+}
+
+/// The string literals of a `.slint` file, comments left out.
+fn slint_strings(source: &str) -> Vec<String> {
+    let mut strings = Vec::new();
+    let mut chars = source.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '/' if chars.peek() == Some(&'/') => {
+                chars.by_ref().take_while(|&c| c != '\n').for_each(drop);
+            }
+            '"' => {
+                let mut string = String::new();
+                while let Some(c) = chars.next() {
+                    match c {
+                        '\\' => string.extend(chars.next()),
+                        '"' => break,
+                        c => string.push(c),
+                    }
+                }
+                strings.push(string);
+            }
+            _ => {}
+        }
+    }
+    strings
+}
+
+/// The quoted texts of a gettext catalogue: the English ids and their translations.
+fn catalogue_strings(source: &str) -> Vec<String> {
+    source
+        .lines()
+        .filter(|line| !line.starts_with('#'))
+        .filter_map(|line| Some(line[line.find('"')? + 1..line.rfind('"')?].to_owned()))
+        .collect()
+}
+
+fn toml_strings(value: &toml::Value, out: &mut Vec<String>) {
+    match value {
+        toml::Value::String(s) => out.push(s.clone()),
+        toml::Value::Array(items) => items.iter().for_each(|v| toml_strings(v, out)),
+        toml::Value::Table(table) => table.values().for_each(|v| toml_strings(v, out)),
+        _ => {}
+    }
+}
+
+/// Where each text comes from, and the texts.
+fn shown_texts() -> Vec<(PathBuf, Vec<String>)> {
+    let read = |path: &PathBuf| std::fs::read_to_string(path).unwrap();
+    let mut texts = Vec::new();
+    for path in files("ui", "slint") {
+        texts.push((path.clone(), slint_strings(&read(&path))));
+    }
+    for path in files("ui/lang", "po") {
+        texts.push((path.clone(), catalogue_strings(&read(&path))));
+    }
+    for path in files("config", "toml") {
+        let mut strings = Vec::new();
+        let table: toml::Table = toml::from_str(&read(&path)).unwrap();
+        toml_strings(&toml::Value::Table(table), &mut strings);
+        texts.push((path, strings));
+    }
+    texts
+}
+
+#[test]
+fn every_text_the_kiosk_shows_is_in_the_embedded_fonts() {
+    let fonts: Vec<Vec<u8>> = FONTS
+        .iter()
+        .map(|f| std::fs::read(Path::new(ROOT).join(f)).unwrap())
+        .collect();
+    let faces: Vec<_> = fonts
+        .iter()
+        .map(|data| ttf_parser::Face::parse(data, 0).unwrap())
+        .collect();
+    let mut missing = Vec::new();
+    for (path, strings) in shown_texts() {
+        for string in strings {
+            for c in string.chars().filter(|c| !c.is_control()) {
+                for (face, font) in faces.iter().zip(FONTS) {
+                    if face.glyph_index(c).is_none() {
+                        missing.push(format!(
+                            "{}: {c:?} (U+{:04X}) in {string:?} is not in {font}",
+                            path.strip_prefix(ROOT).unwrap().display(),
+                            c as u32
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(missing.is_empty(), "{}", missing.join("\n"));
+}
+
+#[test]
+fn the_check_finds_what_the_fonts_lack() {
+    let strings = slint_strings(
+        "// \"→ in a comment\"\ntext: \"Skip →\"; x: \"a \\\"quoted\\\" ✓\"; // \"✗\"",
+    );
+    assert_eq!(strings, ["Skip →", "a \"quoted\" ✓"]);
+    let data = std::fs::read(Path::new(ROOT).join(FONTS[0])).unwrap();
+    let face = ttf_parser::Face::parse(&data, 0).unwrap();
+    assert!(face.glyph_index('ä').is_some() && face.glyph_index('…').is_some());
+    assert!(face.glyph_index('→').is_none() && face.glyph_index('✓').is_none());
+}
