@@ -148,6 +148,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Check => {
             // Pictures are part of the configuration: load them as the kiosk would.
             crate::ui_adapter::Scenery::load(&config)?;
+            for problem in config.undrawable_texts() {
+                eprintln!("warning: {problem}");
+            }
             println!(
                 "{}: ok (survey {} version {}, {} questions)",
                 cli.config.display(),

@@ -17,6 +17,9 @@ pub fn run(config: &KioskConfig) -> anyhow::Result<()> {
     // Before any thread starts: they all inherit the blocked signals.
     quit_on_termination()?;
     let scenery = Scenery::load(config)?;
+    for problem in config.undrawable_texts() {
+        tracing::warn!(%problem, "a text the kiosk's font cannot draw");
+    }
     let ui = AppWindow::new()?;
     if config.fullscreen {
         ui.window().set_fullscreen(true);

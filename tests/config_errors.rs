@@ -614,3 +614,30 @@ fn a_language_listed_twice_on_the_device_is_refused() {
         &["kiosk.toml", "languages", "fi is listed twice"],
     );
 }
+
+#[test]
+fn a_text_the_kiosks_font_cannot_draw_is_a_warning_naming_its_field() {
+    let setup = Setup::demo();
+    setup.edit(
+        "surveys/event-feedback.toml",
+        "fi = \"Osittain\"",
+        "fi = \"Osittain 🙂\"",
+    );
+    let output = setup.hetki(&["check"]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_mentions(
+        &stderr,
+        &[
+            "warning: ",
+            "event-feedback.toml: questions[1].options[1].label.fi: '🙂' (U+1F642) is not in the kiosk's font",
+        ],
+    );
+    // Finnish and Swedish letters, dashes and quotes are all in it.
+    assert!(!stderr.contains("kiosk.toml"), "{stderr}");
+    assert_eq!(stderr.matches("warning: ").count(), 1, "{stderr}");
+}

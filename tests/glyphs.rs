@@ -5,7 +5,10 @@
 use std::path::{Path, PathBuf};
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
-const FONTS: [&str; 2] = ["ui/fonts/NotoSans-Regular.ttf", "ui/fonts/NotoSans-Bold.ttf"];
+const FONTS: [&str; 2] = [
+    "ui/fonts/NotoSans-Regular.ttf",
+    "ui/fonts/NotoSans-Bold.ttf",
+];
 
 fn files(dir: &str, extension: &str) -> Vec<PathBuf> {
     let mut found = Vec::new();
@@ -102,7 +105,7 @@ fn every_text_the_kiosk_shows_is_in_the_embedded_fonts() {
         for string in strings {
             for c in string.chars().filter(|c| !c.is_control()) {
                 for (face, font) in faces.iter().zip(FONTS) {
-                    if face.glyph_index(c).is_none() {
+                    if face.glyph_index(c).is_none_or(|glyph| glyph.0 == 0) {
                         missing.push(format!(
                             "{}: {c:?} (U+{:04X}) in {string:?} is not in {font}",
                             path.strip_prefix(ROOT).unwrap().display(),
@@ -126,4 +129,23 @@ fn the_check_finds_what_the_fonts_lack() {
     let face = ttf_parser::Face::parse(&data, 0).unwrap();
     assert!(face.glyph_index('ä').is_some() && face.glyph_index('…').is_some());
     assert!(face.glyph_index('→').is_none() && face.glyph_index('✓').is_none());
+}
+
+#[test]
+fn the_config_check_knows_exactly_what_the_fonts_have() {
+    for font in FONTS {
+        let data = std::fs::read(Path::new(ROOT).join(font)).unwrap();
+        let face = ttf_parser::Face::parse(&data, 0).unwrap();
+        let disagree: Vec<String> = (0..=char::MAX as u32)
+            .filter_map(char::from_u32)
+            .filter(|c| !c.is_control())
+            // Glyph 0 is the empty box itself (the cmap's end marker, U+FFFF, maps to it).
+            .filter(|&c| {
+                hetki::config::font_coverage::drawable(c)
+                    != face.glyph_index(c).is_some_and(|glyph| glyph.0 != 0)
+            })
+            .map(|c| format!("U+{:04X}", c as u32))
+            .collect();
+        assert!(disagree.is_empty(), "{font}: {}", disagree.join(" "));
+    }
 }

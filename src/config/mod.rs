@@ -3,6 +3,7 @@
 
 mod device;
 mod error;
+pub mod font_coverage;
 mod survey_file;
 mod upload;
 
@@ -116,6 +117,21 @@ impl KioskConfig {
     /// Loads and validates the device file at `path` and the survey it names.
     pub fn load(path: &Path) -> Result<KioskConfig, ConfigError> {
         device::load(path)
+    }
+
+    /// Texts in the device and survey files that the embedded fonts cannot draw (see
+    /// [`font_coverage`]): warnings, not errors.
+    pub fn undrawable_texts(&self) -> Vec<ConfigProblem> {
+        let mut files = vec![&self.config_file];
+        for choice in &self.surveys {
+            if !files.contains(&&choice.file) {
+                files.push(&choice.file);
+            }
+        }
+        files
+            .into_iter()
+            .flat_map(|file| font_coverage::undrawable_texts(file))
+            .collect()
     }
 
     /// The response buffer's file.

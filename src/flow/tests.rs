@@ -215,7 +215,9 @@ fn a_last_answer_still_highlighted_at_shutdown_is_submitted_complete() {
     answer(&mut flow, 4, 1000);
     answer(&mut flow, 0, 2000);
     assert_eq!(flow.tap(Tap::Option(2), ms(3000)), None);
-    let finished = flow.shut_down(ms(3100)).expect("the respondent had finished");
+    let finished = flow
+        .shut_down(ms(3100))
+        .expect("the respondent had finished");
     assert!(finished.complete);
     assert_eq!(finished.answers.len(), 3);
     assert_eq!(flow.shut_down(ms(3200)), None, "submitted once");
