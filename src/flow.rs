@@ -588,7 +588,7 @@ impl Flow {
 
     fn partial_submission(&self) -> Option<Submission> {
         let answers = self.given_answers();
-        (self.settings.keep_partial && !answers.is_empty()).then(|| Submission {
+        (self.settings.keep_partial && !answers.is_empty()).then_some(Submission {
             language: self.language,
             display: self.display,
             complete: false,

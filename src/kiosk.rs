@@ -187,10 +187,10 @@ impl Kiosk {
 
     /// Asks the store for the active poll's published results (they come as a store event).
     fn ask_results(&self) {
-        if self.session.survey.results_step().is_some() {
-            if let Some(store) = &self.store {
-                store.ask_results(&self.session.survey.id);
-            }
+        if self.session.survey.results_step().is_some()
+            && let Some(store) = &self.store
+        {
+            store.ask_results(&self.session.survey.id);
         }
     }
 

@@ -65,7 +65,7 @@ pub fn shrink_to_fit(
                     count += 1;
                 }
             }
-            let colour = |sum: u64| if a == 0 { 0 } else { (sum / a) as u8 };
+            let colour = |sum: u64| sum.checked_div(a).unwrap_or(0) as u8;
             out[(y * new_width + x) as usize] = Rgba8Pixel {
                 r: colour(r),
                 g: colour(g),

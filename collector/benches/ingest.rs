@@ -53,7 +53,7 @@ fn batch(survey: &SurveyDefinition, kiosk: usize, number: usize) -> UploadBatch 
                 "answers": [
                     {"question": "overall", "value": {"kind": "face", "score": 1 + seq % 5}},
                     {"question": "heard", "value": {"kind": "choice", "option": heard}},
-                    {"question": "again", "value": if seq % 4 == 0 { json!({"kind": "skipped"}) } else { json!({"kind": "choice", "option": "yes"}) }}
+                    {"question": "again", "value": if seq.is_multiple_of(4) { json!({"kind": "skipped"}) } else { json!({"kind": "choice", "option": "yes"}) }}
                 ]
             }))
             .unwrap()
@@ -205,7 +205,9 @@ fn main() {
     drop(SqliteStorage::open(&plain).unwrap());
     let mut conn = rusqlite::Connection::open(&plain).unwrap();
     conn.pragma_update(None, "synchronous", "FULL").unwrap();
-    let rows: Vec<(String, Vec<(Vec<u8>, String)>)> = batches
+    // Per kiosk batch: the device id, and each response's id bytes and JSON.
+    type Batch = (String, Vec<(Vec<u8>, String)>);
+    let rows: Vec<Batch> = batches
         .iter()
         .enumerate()
         .flat_map(|(k, kiosk)| {

@@ -30,6 +30,9 @@ pub struct Selection<'a> {
 
 const ARRIVAL_COLUMNS: [&str; 3] = ["received_at", "placed_at", "time_basis"];
 
+/// Writes one response in the chosen format.
+type WriteOne<'a> = Box<dyn FnMut(&StoredResponse) -> std::io::Result<()> + 'a>;
+
 /// Writes the selected responses in the order received; returns how many.
 pub fn export(
     storage: &dyn Storage,
@@ -37,7 +40,7 @@ pub fn export(
     format: Format,
     out: &mut dyn Write,
 ) -> Result<u64, StorageError> {
-    let mut write: Box<dyn FnMut(&StoredResponse) -> std::io::Result<()> + '_> = match format {
+    let mut write: WriteOne<'_> = match format {
         Format::Jsonl => Box::new(|stored| {
             serde_json::to_writer(&mut *out, stored)?;
             out.write_all(b"\n")

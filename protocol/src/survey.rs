@@ -274,10 +274,10 @@ impl SurveyDefinition {
             ("follow_up_url", &self.follow_up_url),
             ("phone_url", &self.phone_url),
         ] {
-            if let Some(url) = url {
-                if let Err(message) = check_url(url) {
-                    problem(field.into(), message);
-                }
+            if let Some(url) = url
+                && let Err(message) = check_url(url)
+            {
+                problem(field.into(), message);
             }
         }
         for message in language_list_problems(&self.languages) {
@@ -383,14 +383,13 @@ impl SurveyDefinition {
             }
             question.check_value(&answer.value)?;
         }
-        if complete {
-            if let Some(q) = self
+        if complete
+            && let Some(q) = self
                 .questions
                 .iter()
                 .find(|q| !answered.contains(q.id.as_str()))
-            {
-                return Err(format!("a complete response lacks question {:?}", q.id));
-            }
+        {
+            return Err(format!("a complete response lacks question {:?}", q.id));
         }
         Ok(())
     }

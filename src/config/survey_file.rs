@@ -163,13 +163,13 @@ pub fn load_survey(file: &Path) -> Result<SurveyDefinition, ConfigError> {
                     .collect();
                 let dir = file.parent().unwrap_or(Path::new("."));
                 for (j, option) in options.iter().enumerate() {
-                    if let Some(image) = &option.image {
-                        if !dir.join(image).is_file() {
-                            problem(
-                                format!("{at}.options[{j}].image"),
-                                format!("no image file {image:?} beside the survey file"),
-                            );
-                        }
+                    if let Some(image) = &option.image
+                        && !dir.join(image).is_file()
+                    {
+                        problem(
+                            format!("{at}.options[{j}].image"),
+                            format!("no image file {image:?} beside the survey file"),
+                        );
                     }
                 }
                 QuestionKind::Choice {

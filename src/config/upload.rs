@@ -146,10 +146,10 @@ impl UploadFile {
     /// Resolves the table against its file's directory; `problem` collects what is wrong.
     pub(super) fn resolve(self, dir: &Path, problem: &mut dyn FnMut(&str, String)) -> UploadConfig {
         let d = UploadConfig::default();
-        if let Some(endpoint) = &self.endpoint {
-            if let Err(message) = check_endpoint(endpoint) {
-                problem("upload.endpoint", message);
-            }
+        if let Some(endpoint) = &self.endpoint
+            && let Err(message) = check_endpoint(endpoint)
+        {
+            problem("upload.endpoint", message);
         }
         let token_file = self.token_file.map(|f| dir.join(f));
         if let Some(path) = &token_file {

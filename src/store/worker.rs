@@ -50,7 +50,8 @@ struct Record {
 
 /// What the store thread is asked to do.
 enum Job {
-    Record(Record),
+    // Boxed: a response is far bigger than a poll's id.
+    Record(Box<Record>),
     /// Report a poll's published results, by the poll's id.
     Results(String),
 }
@@ -66,7 +67,7 @@ impl StoreHandle {
     /// Returns false if the store thread is gone.
     pub fn record(&self, survey: Arc<SurveyDefinition>, response: Response) -> bool {
         self.jobs
-            .send(Job::Record(Record { survey, response }))
+            .send(Job::Record(Box::new(Record { survey, response })))
             .is_ok()
     }
 
@@ -143,7 +144,7 @@ impl Worker {
                 Ok(job) => {
                     for job in std::iter::once(job).chain(inbox.try_iter()) {
                         match job {
-                            Job::Record(record) => self.held.push_back(record),
+                            Job::Record(record) => self.held.push_back(*record),
                             Job::Results(survey) => self.asked.push(survey),
                         }
                     }

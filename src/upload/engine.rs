@@ -201,10 +201,10 @@ impl Uploader {
             Ok(_) => self.failures = 0,
             Err(failure) => {
                 self.failures = self.failures.saturating_add(1);
-                if let Some(db) = &self.db {
-                    if let Err(error) = db.record_upload_error(&failure.reason, Utc::now()) {
-                        tracing::warn!(%error, "cannot note the upload error");
-                    }
+                if let Some(db) = &self.db
+                    && let Err(error) = db.record_upload_error(&failure.reason, Utc::now())
+                {
+                    tracing::warn!(%error, "cannot note the upload error");
                 }
             }
         }
@@ -361,7 +361,7 @@ impl Uploader {
     /// report when one is due.
     async fn send(&mut self, batch: &[Pending]) -> Result<UploadReceipts, Sent> {
         let health = if Instant::now() >= self.next_health {
-            Some(self.health().map_err(|f| Sent::Later(f))?)
+            Some(self.health().map_err(Sent::Later)?)
         } else {
             None
         };
