@@ -220,6 +220,42 @@ fn too_small(ui: &AppWindow) -> Vec<String> {
     .collect()
 }
 
+/// The least room between two of a resident's controls: about 2 mm on a 7" 800×480 panel,
+/// so a finger aimed at one does not land on the other.
+const TOUCH_GAP: f32 = 10.0;
+
+/// Pairs of the resident's controls closer together than a finger can tell apart.
+fn crowded(ui: &AppWindow) -> Vec<String> {
+    let mut buttons: Vec<(Rect, String)> = Vec::new();
+    for button in visible(
+        ElementQuery::from_root(ui)
+            .match_descendants()
+            .match_accessible_role(AccessibleRole::Button)
+            .find_all(),
+    ) {
+        // One control is matched once per component it is made of.
+        let rect = Rect::of(&button);
+        if !buttons.iter().any(|(seen, _)| *seen == rect) {
+            let label = button.accessible_label().unwrap_or_default().to_string();
+            buttons.push((rect, label));
+        }
+    }
+    let mut found = Vec::new();
+    for (i, (a, a_label)) in buttons.iter().enumerate() {
+        for (b, b_label) in &buttons[i + 1..] {
+            let across = (b.x - (a.x + a.width)).max(a.x - (b.x + b.width));
+            let down = (b.y - (a.y + a.height)).max(a.y - (b.y + b.height));
+            let apart = across.max(down);
+            if apart < TOUCH_GAP - 0.5 {
+                found.push(format!(
+                    "{a_label} at {a} and {b_label} at {b} are {apart:.0} px apart"
+                ));
+            }
+        }
+    }
+    found
+}
+
 /// On a portrait screen, the resident's controls that sit above the lower two-thirds.
 fn out_of_reach(ui: &AppWindow, height: u32) -> Vec<String> {
     ElementQuery::from_root(ui)
@@ -237,7 +273,13 @@ fn out_of_reach(ui: &AppWindow, height: u32) -> Vec<String> {
         .collect()
 }
 
-fn check_all(config: &KioskConfig, ui: &AppWindow, problems: &mut Vec<String>) {
+/// Checks the screens of `config` whose names `wanted` accepts.
+fn check_all(
+    config: &KioskConfig,
+    wanted: impl Fn(&str) -> bool,
+    ui: &AppWindow,
+    problems: &mut Vec<String>,
+) {
     let scenery = Scenery::load(config).unwrap();
     let sample = sample_results(config.survey());
     // Test mode on: its banner shows on every resident screen.
@@ -249,13 +291,17 @@ fn check_all(config: &KioskConfig, ui: &AppWindow, problems: &mut Vec<String>) {
             for theme in [DisplayTheme::Default, DisplayTheme::HighContrast] {
                 for large_text in [false, true] {
                     let display = Display { theme, large_text };
-                    for (name, view) in screens(config, language, display) {
+                    let chosen = screens(config, language, display)
+                        .into_iter()
+                        .filter(|(name, _)| wanted(name));
+                    for (name, view) in chosen {
                         show_screen(ui, &scenery, &session, config, (&name, &view), &sample);
                         let may_scroll = config.survey().questions.len() > 2;
                         let mut found = misfits(ui, size, may_scroll);
                         let staff = name.starts_with("pin") || name.starts_with("panel");
                         if !staff {
                             found.extend(too_small(ui));
+                            found.extend(crowded(ui));
                         }
                         if size.1 > size.0 && !staff {
                             found.extend(out_of_reach(ui, size.1));
@@ -303,8 +349,17 @@ fn every_screen_fits_every_size_language_and_display_setting() {
     );
 
     for file in ["kiosk.toml", "library-poll.toml"] {
-        check_all(&util::demo_config(file), &ui, &mut problems);
+        check_all(&util::demo_config(file), |_| true, &ui, &mut problems);
     }
+    // Neither demo lets a question be skipped: the poll's questions once more with Skip,
+    // beside Done on its multiple choice.
+    let mut skippable = util::demo_config("library-poll.toml");
+    let mut survey = (**skippable.survey()).clone();
+    survey.questions.iter_mut().for_each(|q| q.skippable = true);
+    skippable.surveys[0].survey = survey.into();
+    skippable.device_id = "skippable".into();
+    let questions = |name: &str| name.starts_with("question");
+    check_all(&skippable, questions, &ui, &mut problems);
     if let Ok(path) = std::env::var("HETKI_LAYOUT_REPORT") {
         std::fs::write(path, problems.join("\n")).unwrap();
     }
