@@ -95,6 +95,13 @@ pub fn screens(config: &KioskConfig, language: Language, display: Display) -> Ve
             format!("question-{}", q + 1),
             view(Screen::Question(q), selected, highlighted),
         ));
+        // Before anything is picked, Done does nothing, and shows it.
+        if question.is_multiple() {
+            screens.push((
+                format!("question-{}-unpicked", q + 1),
+                view(Screen::Question(q), vec![], false),
+            ));
+        }
     }
     if config.survey().results_step().is_some() {
         // The respondent chose each question's second option.

@@ -260,10 +260,10 @@ pub fn present(
         };
         let longest_word = options
             .iter()
-            .flat_map(|o| o.label.split_whitespace().map(|w| w.chars().count()))
-            .max()
-            .unwrap_or(0);
-        state.set_longest_word(longest_word as i32);
+            .flat_map(|o| o.label.split_whitespace())
+            .max_by_key(|word| word.chars().count())
+            .unwrap_or_default();
+        state.set_longest_word(longest_word.into());
         state.set_options_are_faces(options.first().is_some_and(|o| o.face > 0));
         state.set_options_have_pictures(options.first().is_some_and(|o| o.image.size().width > 0));
         let mut first_half = options;

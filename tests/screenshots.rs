@@ -135,6 +135,7 @@ fn a_poll_renders_its_results_screen_with_bars_and_before_it_has_enough_answers(
             "attract-note.png",
             "question-1.png",
             "question-2.png",
+            "question-2-unpicked.png",
             "results.png",
             "results-too-few.png",
             "out-of-order.png",

@@ -13,7 +13,7 @@ size_of() {
     check* | out-of-order*) echo 352 ;;  # 180 and 160 px × scale
     participation-symbol*) echo 208 ;;   # 110 px × scale
     contrast) echo 96 ;;                 # 48 px × scale
-    arrow-* | tick | erase) echo 96 ;;   # at most the large text size, 48 px × scale
+    arrow-* | tick | erase | box*) echo 96 ;;  # at most the large text size, 48 px × scale
     *) echo "no size for $1" >&2; exit 1 ;;
   esac
 }
