@@ -369,7 +369,7 @@ fn switching_language_mid_survey_keeps_the_answers_given() {
         [false, false, true, false, false],
         "the first answer is still there"
     );
-    kiosk.answer("Varken bra eller dålig");
+    kiosk.answer("Varken bra eller dåligt");
     kiosk.answer("Delvis");
     kiosk.tap("English");
     assert_eq!(kiosk.question(), (3, "Would you take part again?".into()));
@@ -516,7 +516,7 @@ fn a_poll_shows_results_after_voting_from_the_minimum_on_and_in_steps() {
     expect(
         0,
         [
-            ("Aukioloaikoja", 0, false),
+            ("Pidempiä aukioloaikoja", 0, false),
             ("Hiljaisia tiloja", 50, true),
             ("Lasten tapahtumia", 0, false),
             ("Pelejä", 50, false),
@@ -555,7 +555,7 @@ fn a_poll_shows_results_after_voting_from_the_minimum_on_and_in_steps() {
     expect(
         0,
         [
-            ("Aukioloaikoja", 0, false),
+            ("Pidempiä aukioloaikoja", 0, false),
             ("Hiljaisia tiloja", 50, false),
             ("Lasten tapahtumia", 0, false),
             ("Pelejä", 50, true),
@@ -571,7 +571,7 @@ fn a_poll_shows_results_after_voting_from_the_minimum_on_and_in_steps() {
     expect(
         0,
         [
-            ("Aukioloaikoja", 0, false),
+            ("Pidempiä aukioloaikoja", 0, false),
             ("Hiljaisia tiloja", 25, false),
             ("Lasten tapahtumia", 0, false),
             ("Pelejä", 75, true),
@@ -794,11 +794,11 @@ fn staff_switch_survey_event_and_test_mode_and_the_choices_outlive_a_restart() {
     let kiosk = TestKiosk::start();
     open_panel(&kiosk);
     kiosk.tap("Kysely ja tapahtuma");
-    assert!(!kiosk.has("Asetettu tässä, ohittaa tiedoston kiosk.toml."));
+    assert!(!kiosk.has("Asetettu tässä; korvaa tiedoston kiosk.toml asetukset."));
     kiosk.tap("Pikakysely");
     kiosk.tap("Pop-up: Tapiolan kävelykatu\nKauppakeskus Ainoa");
     kiosk.tap("Testitila");
-    assert!(kiosk.has("Asetettu tässä, ohittaa tiedoston kiosk.toml."));
+    assert!(kiosk.has("Asetettu tässä; korvaa tiedoston kiosk.toml asetukset."));
     kiosk.tap("Sulje");
 
     // Residents now get the poll, told that answers are not counted.
@@ -835,7 +835,7 @@ fn staff_switch_survey_event_and_test_mode_and_the_choices_outlive_a_restart() {
     open_panel(&kiosk);
     kiosk.tap("Kysely ja tapahtuma");
     kiosk.tap("Käytä tiedoston asetuksia");
-    assert!(!kiosk.has("Asetettu tässä, ohittaa tiedoston kiosk.toml."));
+    assert!(!kiosk.has("Asetettu tässä; korvaa tiedoston kiosk.toml asetukset."));
     kiosk.tap("Sulje");
     assert!(!kiosk.has("TESTITILA: vastauksia ei lasketa"));
     assert_eq!(state.get_survey_title(), "Palaute tilaisuudesta");
@@ -895,9 +895,9 @@ fn an_idle_library_screen_loops_through_results_and_follow_up_notes() {
     assert!(!kiosk.has("Tähänastiset tulokset: Mitä kirjastoon pitäisi lisätä?"));
     kiosk.wait(8000);
     assert_eq!(state.get_attract_slide(), 2);
-    assert!(kiosk.has("Te sanoitte: Lukusalista puuttuu hiljaisuus."));
+    assert!(kiosk.has("Toivoitte: Lukusalista puuttuu hiljaisuus."));
     kiosk.wait(8000);
-    assert!(kiosk.has("Te sanoitte: Lapsille lisää tekemistä viikonloppuisin."));
+    assert!(kiosk.has("Toivoitte: Lapsille lisää tekemistä viikonloppuisin."));
     kiosk.wait(8000);
     assert_eq!(state.get_attract_slide(), 0, "and round again");
     // Any slide is an invitation: a tap starts the poll.

@@ -429,9 +429,9 @@ fn check_id(id: &str) -> Result<(), String> {
 /// The labels a faces question gets when its survey file gives none, unhappiest first.
 pub fn default_face_labels(count: usize) -> Option<Vec<Text>> {
     const FIVE: [[&str; 3]; 5] = [
-        ["Erittäin huono", "Mycket dålig", "Very bad"],
-        ["Huono", "Dålig", "Bad"],
-        ["Kohtalainen", "Varken bra eller dålig", "Okay"],
+        ["Erittäin huono", "Mycket dåligt", "Very bad"],
+        ["Huono", "Dåligt", "Bad"],
+        ["Kohtalainen", "Varken bra eller dåligt", "Okay"],
         ["Hyvä", "Bra", "Good"],
         ["Erittäin hyvä", "Mycket bra", "Very good"],
     ];
