@@ -299,7 +299,15 @@ impl Flow {
             }
             return None;
         }
-        if self.screen == Screen::OutOfOrder || now < self.quiet_until {
+        if self.screen == Screen::OutOfOrder {
+            // Nothing can be answered, but a passer-by may read why in their own language.
+            if let Tap::Language(language) = tap {
+                self.last_touch = now;
+                self.set_language(language);
+            }
+            return None;
+        }
+        if now < self.quiet_until {
             return None;
         }
         let before = self.screen;

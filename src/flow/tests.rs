@@ -404,8 +404,19 @@ fn the_store_failing_takes_the_kiosk_out_of_order_until_it_recovers() {
     flow.tap(Tap::Start, ms(1000));
     assert_eq!(flow.screen(), Screen::OutOfOrder, "taps do nothing");
     assert_eq!(flow.next_deadline(), None);
+    flow.tap(Tap::Language(Language::Sv), ms(1100));
+    assert_eq!(
+        (flow.screen(), flow.language()),
+        (Screen::OutOfOrder, Language::Sv),
+        "but the notice can be read in another language"
+    );
     flow.store_recovered();
     assert_eq!(flow.screen(), Screen::Attract);
+    assert_eq!(
+        flow.language(),
+        Language::Fi,
+        "the next person starts afresh"
+    );
     flow.tap(Tap::Start, ms(2000));
     assert!(flow.view().selected.is_empty());
 }
