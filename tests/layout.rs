@@ -18,7 +18,13 @@ use i_slint_backend_testing::{
 };
 use slint::ComponentHandle;
 
-const SIZES: [(u32, u32); 4] = [(800, 480), (1280, 800), (1080, 1920), (1920, 1080)];
+const SIZES: [(u32, u32); 5] = [
+    (800, 480),
+    (480, 800),
+    (1280, 800),
+    (1080, 1920),
+    (1920, 1080),
+];
 
 /// What is wrong with the labels on screen now: each overflowing label, one that leaves the
 /// window, spills out of its button or lies under another button, described.
@@ -84,6 +90,12 @@ fn misfits(ui: &AppWindow, (width, height): (u32, u32), may_scroll: bool) -> Vec
         .collect();
     for (button, own) in buttons.iter().zip(&own_labels) {
         let area = Rect::of(button);
+        if !window.holds(&area) && area.width > 0.0 {
+            found.push(format!(
+                "a control outside the window at {area}: {}",
+                button.accessible_label().unwrap_or_default()
+            ));
+        }
         for rect in own.iter().filter(|rect| !area.holds(rect)) {
             found.push(format!(
                 "a label spills out of its button {area} at {rect}: {}",
@@ -303,7 +315,9 @@ fn check_all(
                             found.extend(too_small(ui));
                             found.extend(crowded(ui));
                         }
-                        if size.1 > size.0 && !staff {
+                        // Reach is about a tall screen's height above the floor: all of a 7"
+                        // panel turned upright is within a hand's span.
+                        if size.1 > size.0 && size.1 >= 1280 && !staff {
                             found.extend(out_of_reach(ui, size.1));
                         }
                         for misfit in found {
