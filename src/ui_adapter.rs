@@ -730,10 +730,20 @@ pub fn show_session(
             detail: survey.id.clone().into(),
             current: survey.id == session.survey.id,
         });
-    let events = events.iter().map(|event| PanelChoice {
-        label: event.name.get(language).into(),
-        detail: event.place.get(language).into(),
-        current: *event == session.event,
+    let events = events.iter().map(|event| {
+        // Place, area and topic: what tells two evenings at the same hall apart.
+        let place = event.place.get(language);
+        let detail = std::iter::once(place)
+            .chain(event.area.as_deref())
+            .chain(event.topic.as_deref())
+            .filter(|part| !part.is_empty())
+            .collect::<Vec<_>>()
+            .join(" · ");
+        PanelChoice {
+            label: event.name.get(language).into(),
+            detail: detail.into(),
+            current: *event == session.event,
+        }
     });
     update_rows(
         state.get_panel_surveys(),

@@ -796,7 +796,7 @@ fn staff_switch_survey_event_and_test_mode_and_the_choices_outlive_a_restart() {
     kiosk.tap("Kysely ja tapahtuma");
     assert!(!kiosk.has("Asetettu tässä; korvaa tiedoston kiosk.toml asetukset."));
     kiosk.tap("Pikakysely");
-    kiosk.tap("Pop-up: Tapiolan kävelykatu\nKauppakeskus Ainoa");
+    kiosk.tap("Pop-up: Tapiolan kävelykatu\nKauppakeskus Ainoa · Suur-Tapiola · Liikenne");
     kiosk.tap("Testitila");
     assert!(kiosk.has("Asetettu tässä; korvaa tiedoston kiosk.toml asetukset."));
     kiosk.tap("Sulje");
