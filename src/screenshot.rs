@@ -170,10 +170,9 @@ fn prepare_staff_screen(ui: &AppWindow, config: &KioskConfig, session: &Session,
     show_session(ui, session, (&config.surveys, &config.events), "kiosk.toml");
     // The notice line with the longest texts it takes: an export's file, a failed save.
     let (notice, detail) = if name == "panel-session" {
-        (
-            NOT_SAVED,
-            "No space left on device (os error 28)".to_owned(),
-        )
+        let full = std::io::Error::from(std::io::ErrorKind::StorageFull);
+        state.set_panel_notice_reason(crate::ui_adapter::notice::reason(&full));
+        (NOT_SAVED, full.to_string())
     } else {
         let file = format!(
             "/media/hetki-usb/hetki-{}-2026-11-23-101500.csv",

@@ -41,6 +41,26 @@ pub mod notice {
     pub const EXPORT_FAILED: i32 = 4;
     pub const NOT_SAVED: i32 = 5;
     pub const EXPORTING: i32 = 6;
+
+    /// Why a write failed (`KioskState.panel-notice-reason`), in words staff can act on; 0 shows
+    /// the error's own text.
+    pub fn reason(error: &(dyn std::error::Error + 'static)) -> i32 {
+        use std::io::ErrorKind;
+        let mut cause = Some(error);
+        while let Some(error) = cause {
+            if let Some(io) = error.downcast_ref::<std::io::Error>() {
+                return match io.kind() {
+                    ErrorKind::StorageFull | ErrorKind::QuotaExceeded => 1,
+                    ErrorKind::ReadOnlyFilesystem => 2,
+                    ErrorKind::PermissionDenied => 3,
+                    ErrorKind::NotFound => 4,
+                    _ => 0,
+                };
+            }
+            cause = error.source();
+        }
+        0
+    }
 }
 
 /// What the screens show besides the flow's state: the privacy note, pictures, QR codes.
@@ -564,7 +584,9 @@ impl Inner {
             PanelAction::ForgetOverrides => self.kiosk.borrow_mut().forget_overrides(),
         };
         if let Err(error) = saved {
+            tracing::warn!(%error, "a staff setting was not saved");
             state.set_panel_notice(notice::NOT_SAVED);
+            state.set_panel_notice_reason(notice::reason(&error));
             state.set_panel_notice_detail(error.to_string().into());
         }
         self.show_staff(&ui, &self.kiosk.borrow());
@@ -587,7 +609,9 @@ impl Inner {
         match started {
             Ok(()) => state.set_panel_notice(notice::EXPORTING),
             Err(error) => {
+                tracing::warn!(%error, "the export could not start");
                 state.set_panel_notice(notice::EXPORT_FAILED);
+                state.set_panel_notice_reason(notice::reason(&error));
                 state.set_panel_notice_detail(error.to_string().into());
             }
         }
@@ -610,6 +634,7 @@ impl Inner {
             }
             Err(error) => {
                 state.set_panel_notice(notice::EXPORT_FAILED);
+                state.set_panel_notice_reason(notice::reason(error.as_ref()));
                 state.set_panel_notice_detail(format!("{error:#}").into());
             }
         }
@@ -810,5 +835,21 @@ pub fn panel_info(status: &PanelStatus, zone: chrono_tz::Tz) -> PanelInfo {
             .into(),
         disk_low: status.disk_low,
         upload_overdue: status.upload_overdue,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::{Error, ErrorKind};
+
+    use super::notice::reason;
+
+    #[test]
+    fn a_failed_write_is_told_by_its_cause_however_deep() {
+        assert_eq!(reason(&Error::from(ErrorKind::StorageFull)), 1);
+        assert_eq!(reason(&Error::from(ErrorKind::ReadOnlyFilesystem)), 2);
+        let wrapped = anyhow::Error::from(Error::from(ErrorKind::NotFound)).context("export");
+        assert_eq!(reason(wrapped.as_ref()), 4);
+        assert_eq!(reason(&Error::other("odd")), 0, "shown as it is");
     }
 }
