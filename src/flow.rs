@@ -401,9 +401,7 @@ impl Flow {
                     return self.advance(q, now);
                 }
                 if now >= self.last_touch + self.settings.timing.idle_timeout {
-                    let partial = self.partial_submission();
-                    self.reset();
-                    return partial;
+                    return self.walk_away();
                 }
             }
             Screen::Thanks | Screen::Results if now >= self.thanks_until => self.reset(),
@@ -470,9 +468,7 @@ impl Flow {
         {
             return Some(finished);
         }
-        let partial = self.partial_submission();
-        self.reset();
-        partial
+        self.walk_away()
     }
 
     /// The store cannot write: take no answers until it can. A respondent interrupted
@@ -592,6 +588,13 @@ impl Flow {
         }
         self.quiet_until = now + self.settings.timing.cooldown;
         Some(submission)
+    }
+
+    /// The respondent left mid-survey: back to the start, with their partial answer if kept.
+    fn walk_away(&mut self) -> Option<Submission> {
+        let partial = self.partial_submission();
+        self.reset();
+        partial
     }
 
     fn partial_submission(&self) -> Option<Submission> {

@@ -63,6 +63,20 @@ pub mod notice {
     }
 }
 
+/// Shows on the panel that a write failed: which notice, why in words staff can act on, and
+/// the error's own text with its causes ("export: cannot create …: No such file").
+fn show_failure(state: &KioskState, which: i32, error: &(dyn std::error::Error + 'static)) {
+    let mut detail = error.to_string();
+    let mut cause = error.source();
+    while let Some(error) = cause {
+        detail = format!("{detail}: {error}");
+        cause = error.source();
+    }
+    state.set_panel_notice(which);
+    state.set_panel_notice_reason(notice::reason(error));
+    state.set_panel_notice_detail(detail.into());
+}
+
 /// What the screens show besides the flow's state: the privacy note, pictures, QR codes.
 pub struct Scenery {
     privacy_note: Text,
@@ -585,9 +599,7 @@ impl Inner {
         };
         if let Err(error) = saved {
             tracing::warn!(%error, "a staff setting was not saved");
-            state.set_panel_notice(notice::NOT_SAVED);
-            state.set_panel_notice_reason(notice::reason(&error));
-            state.set_panel_notice_detail(error.to_string().into());
+            show_failure(&state, notice::NOT_SAVED, &error);
         }
         self.show_staff(&ui, &self.kiosk.borrow());
         self.refresh();
@@ -610,9 +622,7 @@ impl Inner {
             Ok(()) => state.set_panel_notice(notice::EXPORTING),
             Err(error) => {
                 tracing::warn!(%error, "the export could not start");
-                state.set_panel_notice(notice::EXPORT_FAILED);
-                state.set_panel_notice_reason(notice::reason(&error));
-                state.set_panel_notice_detail(error.to_string().into());
+                show_failure(state, notice::EXPORT_FAILED, &error);
             }
         }
     }
@@ -632,11 +642,7 @@ impl Inner {
                 state.set_panel_notice_count(i32::try_from(exported.count).unwrap_or(i32::MAX));
                 state.set_panel_notice_pruned(i32::try_from(exported.pruned).unwrap_or(i32::MAX));
             }
-            Err(error) => {
-                state.set_panel_notice(notice::EXPORT_FAILED);
-                state.set_panel_notice_reason(notice::reason(error.as_ref()));
-                state.set_panel_notice_detail(format!("{error:#}").into());
-            }
+            Err(error) => show_failure(&state, notice::EXPORT_FAILED, error.as_ref()),
         }
     }
 

@@ -68,12 +68,7 @@ fn misfits(ui: &AppWindow, (width, height): (u32, u32), may_scroll: bool) -> Vec
     }
     // A label inside a button must stay inside it, and no button may cover another's label:
     // the layout can make a label as big as its text and let it spill out of the button.
-    let buttons = visible(
-        ElementQuery::from_root(ui)
-            .match_descendants()
-            .match_accessible_role(AccessibleRole::Button)
-            .find_all(),
-    );
+    let buttons = shown_buttons(ui);
     let own_labels: Vec<Vec<Rect>> = buttons
         .iter()
         .map(|button| {
@@ -117,6 +112,16 @@ fn misfits(ui: &AppWindow, (width, height): (u32, u32), may_scroll: bool) -> Vec
     found.sort();
     found.dedup();
     found
+}
+
+/// The controls on screen.
+fn shown_buttons(ui: &AppWindow) -> Vec<ElementHandle> {
+    visible(
+        ElementQuery::from_root(ui)
+            .match_descendants()
+            .match_accessible_role(AccessibleRole::Button)
+            .find_all(),
+    )
 }
 
 fn visible(elements: Vec<ElementHandle>) -> Vec<ElementHandle> {
@@ -211,25 +216,20 @@ const TOUCH_MIN: f32 = 78.0;
 
 /// The resident's controls smaller than a fingertip needs.
 fn too_small(ui: &AppWindow) -> Vec<String> {
-    visible(
-        ElementQuery::from_root(ui)
-            .match_descendants()
-            .match_accessible_role(AccessibleRole::Button)
-            .find_all(),
-    )
-    .into_iter()
-    .filter(|button| {
-        let size = button.size();
-        size.width.min(size.height) < TOUCH_MIN - 0.5
-    })
-    .map(|button| {
-        format!(
-            "a control smaller than 15 mm ({}): {}",
-            Rect::of(&button),
-            button.accessible_label().unwrap_or_default()
-        )
-    })
-    .collect()
+    shown_buttons(ui)
+        .into_iter()
+        .filter(|button| {
+            let size = button.size();
+            size.width.min(size.height) < TOUCH_MIN - 0.5
+        })
+        .map(|button| {
+            format!(
+                "a control smaller than 15 mm ({}): {}",
+                Rect::of(&button),
+                button.accessible_label().unwrap_or_default()
+            )
+        })
+        .collect()
 }
 
 /// The least room between two of a resident's controls: about 2 mm on a 7" 800×480 panel,
@@ -239,12 +239,7 @@ const TOUCH_GAP: f32 = 10.0;
 /// Pairs of the resident's controls closer together than a finger can tell apart.
 fn crowded(ui: &AppWindow) -> Vec<String> {
     let mut buttons: Vec<(Rect, String)> = Vec::new();
-    for button in visible(
-        ElementQuery::from_root(ui)
-            .match_descendants()
-            .match_accessible_role(AccessibleRole::Button)
-            .find_all(),
-    ) {
+    for button in shown_buttons(ui) {
         // One control is matched once per component it is made of.
         let rect = Rect::of(&button);
         if !buttons.iter().any(|(seen, _)| *seen == rect) {
