@@ -13,7 +13,7 @@ use crate::headless::HeadlessWindow;
 use crate::panel::PanelStatus;
 use crate::results::PollResults;
 use crate::session::{Overrides, Session};
-use crate::store::UploadStatus;
+use crate::store::{UploadStatus, UploadTrouble};
 use crate::ui::{AppWindow, KioskState};
 use crate::ui_adapter::notice::{EXPORTED, NOT_SAVED};
 use crate::ui_adapter::{Scenery, panel_info, present, show_session};
@@ -220,7 +220,9 @@ pub fn sample_status(config: &KioskConfig) -> PanelStatus {
             delivered: 1167,
             oldest_pending: Some(now - chrono::TimeDelta::hours(27)),
             last_success_at: Some(now - chrono::TimeDelta::hours(27)),
-            last_error: Some("cannot reach the collector: connection refused".into()),
+            // A trouble whose words come with the error's own text under them.
+            last_error: Some("401 Unauthorized: this device's token has been revoked".into()),
+            last_error_trouble: Some(UploadTrouble::TokenRefused),
             last_error_at: Some(now - chrono::TimeDelta::minutes(3)),
             ..Default::default()
         },

@@ -18,9 +18,10 @@ use crate::panel::{PanelPlace, PanelStatus};
 use crate::qr::qr_image;
 use crate::results::{PollResults, results_view};
 use crate::session::Session;
+use crate::store;
 use crate::ui::{
     AnswerOption, AppWindow, KioskActions, KioskState, LanguageButton, PanelChoice, PanelInfo,
-    ResultBar, ResultQuestion, Screen as UiScreen, Theme,
+    ResultBar, ResultQuestion, Screen as UiScreen, Theme, UploadTrouble,
 };
 
 /// Reads the flow's notion of now; the UI tests pass Slint's mock time.
@@ -808,11 +809,24 @@ fn read_panel_status(place: &PanelPlace) -> PanelStatus {
             device_id: place.device_id.clone(),
             upload: crate::store::UploadStatus {
                 last_error: Some(format!("{error:#}")),
+                last_error_trouble: Some(store::UploadTrouble::Buffer),
                 ..Default::default()
             },
             ..Default::default()
         }
     })
+}
+
+fn ui_trouble(trouble: store::UploadTrouble) -> UploadTrouble {
+    match trouble {
+        store::UploadTrouble::Unreachable => UploadTrouble::Unreachable,
+        store::UploadTrouble::TokenRefused => UploadTrouble::TokenRefused,
+        store::UploadTrouble::Busy => UploadTrouble::Busy,
+        store::UploadTrouble::CollectorFault => UploadTrouble::CollectorFault,
+        store::UploadTrouble::Refused => UploadTrouble::Refused,
+        store::UploadTrouble::Buffer => UploadTrouble::Buffer,
+        store::UploadTrouble::Other => UploadTrouble::Other,
+    }
 }
 
 /// The panel's facts as text.
@@ -827,12 +841,14 @@ pub fn panel_info(status: &PanelStatus, zone: chrono_tz::Tz) -> PanelInfo {
         pending: u.pending.to_string().into(),
         oldest_pending: time(u.oldest_pending).into(),
         last_upload: time(u.last_success_at).into(),
-        last_error: u
-            .last_error
-            .clone()
-            .map(|e| format!("{} {e}", time(u.last_error_at)))
-            .unwrap_or_else(|| "–".into())
-            .into(),
+        last_error_at: match &u.last_error {
+            Some(_) => time(u.last_error_at).into(),
+            None => "".into(),
+        },
+        last_error_trouble: u
+            .last_error_trouble
+            .map_or(UploadTrouble::Other, ui_trouble),
+        last_error_detail: u.last_error.clone().unwrap_or_default().into(),
         clock_synchronized: status.clock_synchronized,
         free_disk: status
             .free_disk_bytes

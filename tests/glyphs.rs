@@ -2,56 +2,16 @@
 //! fonts (a bare Raspberry Pi) would draw an empty box for any other, and one with them would
 //! draw it in a different typeface: arrows and ticks are pictures for that reason.
 
+mod util;
+
 use std::path::{Path, PathBuf};
 
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+use util::sources::{ROOT, files, slint_strings};
+
 const FONTS: [&str; 2] = [
     "ui/fonts/NotoSans-Regular.ttf",
     "ui/fonts/NotoSans-Bold.ttf",
 ];
-
-fn files(dir: &str, extension: &str) -> Vec<PathBuf> {
-    let mut found = Vec::new();
-    let mut pending = vec![Path::new(ROOT).join(dir)];
-    while let Some(dir) = pending.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                pending.push(path);
-            } else if path.extension().is_some_and(|e| e == extension) {
-                found.push(path);
-            }
-        }
-    }
-    assert!(!found.is_empty(), "no .{extension} files under {dir}");
-    found
-}
-
-/// The string literals of a `.slint` file, comments left out.
-fn slint_strings(source: &str) -> Vec<String> {
-    let mut strings = Vec::new();
-    let mut chars = source.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '/' if chars.peek() == Some(&'/') => {
-                chars.by_ref().take_while(|&c| c != '\n').for_each(drop);
-            }
-            '"' => {
-                let mut string = String::new();
-                while let Some(c) = chars.next() {
-                    match c {
-                        '\\' => string.extend(chars.next()),
-                        '"' => break,
-                        c => string.push(c),
-                    }
-                }
-                strings.push(string);
-            }
-            _ => {}
-        }
-    }
-    strings
-}
 
 /// The quoted texts of a gettext catalogue: the English ids and their translations.
 fn catalogue_strings(source: &str) -> Vec<String> {

@@ -26,11 +26,11 @@ const SIZES: [(u32, u32); 5] = [
     (1920, 1080),
 ];
 
-/// What is wrong with the labels on screen now: each overflowing label, one that leaves the
-/// window, spills out of its button or lies under another button, described.
-/// What does not fit a window of `width` × `height`. Results of a poll of one or two questions
-/// must fit whole (the results screen gives way by itself: there is no time to scroll); those
-/// of a longer poll may scroll.
+/// What is wrong with the labels on screen now, in a window of `width` × `height`: each
+/// overflowing label, one that leaves the window, spills out of its button or shows under
+/// another button, described. With `may_scroll` what lies in a scrolling area may go below the
+/// window's edge: not so for results of a poll of one or two questions, which must fit whole
+/// (the results screen gives way by itself: there is no time to scroll).
 fn misfits(ui: &AppWindow, (width, height): (u32, u32), may_scroll: bool) -> Vec<String> {
     let labels = visible(
         ElementQuery::from_root(ui)
@@ -40,16 +40,28 @@ fn misfits(ui: &AppWindow, (width, height): (u32, u32), may_scroll: bool) -> Vec
     );
     assert!(!labels.is_empty(), "no labels found: is the debug info on?");
     let window = Rect::of_window(width, height);
-    // What lies in a scrolling area (a poll's results) is reached by scrolling: it may go
-    // below the window's edge, but never beyond its sides.
-    let scrolled: Vec<Rect> = ElementQuery::from_root(ui)
+    // What lies in a scrolling area (a poll's results, the panel's facts) is reached by
+    // scrolling: it may go below the window's edge, but never beyond its sides, and only the
+    // part inside the area shows.
+    let scrolled: Vec<(Rect, Rect)> = ElementQuery::from_root(ui)
         .match_descendants()
         .match_inherits("Flickable")
         .find_all()
         .iter()
-        .flat_map(|area| area.query_descendants().match_inherits("Label").find_all())
-        .map(|label| Rect::of(&label))
+        .flat_map(|area| {
+            let clip = Rect::of(area);
+            let labels = area.query_descendants().match_inherits("Label").find_all();
+            labels
+                .into_iter()
+                .map(move |label| (Rect::of(&label), clip))
+        })
         .collect();
+    let clip_of = |rect: &Rect| {
+        scrolled
+            .iter()
+            .find(|(r, _)| r == rect)
+            .map(|&(_, clip)| clip)
+    };
     let mut found = Vec::new();
     for label in &labels {
         let id = label.accessible_id().unwrap_or_default();
@@ -57,7 +69,7 @@ fn misfits(ui: &AppWindow, (width, height): (u32, u32), may_scroll: bool) -> Vec
             found.push(id.to_string());
         }
         let rect = Rect::of(label);
-        let reachable = if may_scroll && scrolled.contains(&rect) {
+        let reachable = if may_scroll && clip_of(&rect).is_some() {
             rect.x >= -1.0 && rect.x + rect.width <= width as f32 + 1.0
         } else {
             window.holds(&rect)
@@ -99,7 +111,12 @@ fn misfits(ui: &AppWindow, (width, height): (u32, u32), may_scroll: bool) -> Vec
         }
         for label in &labels {
             let rect = Rect::of(label);
-            if !own.contains(&rect) && area.overlaps(&rect) && rect.width > 0.0 {
+            let shown = match clip_of(&rect) {
+                Some(clip) => rect.within(&clip),
+                None => Some(rect),
+            };
+            let covered = shown.is_some_and(|shown| area.overlaps(&shown));
+            if !own.contains(&rect) && covered && rect.width > 0.0 {
                 found.push(format!(
                     "the button {} at {area} covers a label at {rect}: {}",
                     button.accessible_label().unwrap_or_default(),
@@ -170,6 +187,19 @@ impl Rect {
             && other.y >= self.y - 1.0
             && other.x + other.width <= self.x + self.width + 1.0
             && other.y + other.height <= self.y + self.height + 1.0
+    }
+
+    /// The part of this box inside `clip`, if any.
+    fn within(&self, clip: &Rect) -> Option<Rect> {
+        let (x, y) = (self.x.max(clip.x), self.y.max(clip.y));
+        let right = (self.x + self.width).min(clip.x + clip.width);
+        let bottom = (self.y + self.height).min(clip.y + clip.height);
+        (right > x && bottom > y).then_some(Rect {
+            x,
+            y,
+            width: right - x,
+            height: bottom - y,
+        })
     }
 
     /// Whether the two boxes share more than a pixel's rounding.
@@ -303,9 +333,9 @@ fn check_all(
                         .filter(|(name, _)| wanted(name));
                     for (name, view) in chosen {
                         show_screen(ui, &scenery, &session, config, (&name, &view), &sample);
-                        let may_scroll = config.survey().questions.len() > 2;
-                        let mut found = misfits(ui, size, may_scroll);
                         let staff = name.starts_with("pin") || name.starts_with("panel");
+                        let may_scroll = staff || config.survey().questions.len() > 2;
+                        let mut found = misfits(ui, size, may_scroll);
                         if !staff {
                             found.extend(too_small(ui));
                             found.extend(crowded(ui));

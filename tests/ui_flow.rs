@@ -10,7 +10,7 @@ use std::time::Duration;
 use hetki::clock::SystemClock;
 use hetki::flow::QR_READING_TIME;
 use hetki::kiosk::Kiosk;
-use hetki::store::{Database, StoreOptions, StoredResponse};
+use hetki::store::{Database, StoreOptions, StoredResponse, UploadTrouble};
 use hetki::ui::{AppWindow, KioskState, Screen};
 use hetki::ui_adapter::{Clock, KioskUi, Scenery, shown_options};
 use hetki_protocol::{AnswerValue, Language};
@@ -731,15 +731,31 @@ fn staff_open_the_panel_with_a_long_press_and_the_pin_and_export_from_it() {
     assert_eq!(panel.device_id, "demo-kiosk-1");
     assert_eq!(panel.total, "1");
     assert_eq!(panel.pending, "1");
-    assert!(kiosk.has("Laite: demo-kiosk-1"));
+    let version = env!("CARGO_PKG_VERSION");
+    assert!(kiosk.has(&format!("Laite: demo-kiosk-1 · Hetki {version}")));
+    assert!(kiosk.has("Viimeisin virhe: –"));
     // While the panel is open its facts are read again, on a thread of their own.
     let simulated = kiosk.setup.hetki(&["simulate", "--count", "1"]);
     assert!(simulated.status.success(), "{simulated:?}");
+    let buffer =
+        Database::open_existing(&kiosk.setup.config().database_path(), &Default::default());
+    let failed_at = "2026-11-24T10:15:00Z".parse().unwrap();
+    let revoked = "401 Unauthorized: this device's token has been revoked";
+    buffer
+        .unwrap()
+        .record_upload_error(revoked, UploadTrouble::TokenRefused, failed_at)
+        .unwrap();
     wait_until("the panel counts the new answer", || {
         kiosk.wait(500);
         state.get_panel().total == "2"
     });
     assert_eq!(state.get_panel().pending, "2");
+    // An upload error in the staff's language, at Helsinki time, with the collector's words
+    // under it for whoever looks after the device.
+    assert!(
+        kiosk.has("Viimeisin virhe: 2026-11-24 12:15 keräyspalvelin ei hyväksy laitteen avainta")
+    );
+    assert!(kiosk.has(revoked));
 
     kiosk.tap_at_once("Vie CSV");
     // Shown until the UI's timer hears from the export's thread.

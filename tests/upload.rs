@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use collector_support::Collector;
 use hetki::clock::SystemClock;
 use hetki::config::{Token, UploadConfig};
-use hetki::store::{Database, StoreOptions, UploadStatus};
+use hetki::store::{Database, StoreOptions, UploadStatus, UploadTrouble};
 use util::proxy::{Fault, Proxy};
 use util::{Setup, collector_bin, wait_until};
 
@@ -168,6 +168,11 @@ fn sync_says_why_it_could_not_upload_and_keeps_everything() {
     assert!(!down.status.success());
     let stderr = String::from_utf8_lossy(&down.stderr);
     assert!(stderr.contains("cannot reach the collector"), "{stderr}");
+    // The panel says this in the staff's language by its kind.
+    assert_eq!(
+        fleet.status().last_error_trouble,
+        Some(UploadTrouble::Unreachable)
+    );
 
     let revoked = fleet.collector.cli(&["device", "revoke", "demo-kiosk-1"]);
     assert!(revoked.status.success());
@@ -178,6 +183,7 @@ fn sync_says_why_it_could_not_upload_and_keeps_everything() {
     let status = fleet.status();
     assert_eq!((status.pending, status.delivered), (3, 0));
     assert!(status.last_error.unwrap().contains("revoked"));
+    assert_eq!(status.last_error_trouble, Some(UploadTrouble::TokenRefused));
     assert!(status.oldest_pending.is_some());
     let shown = String::from_utf8(fleet.setup.hetki(&["status"]).stdout).unwrap();
     assert!(shown.contains("pending:         3"), "{shown}");
@@ -286,6 +292,7 @@ fn refusals_that_are_not_about_the_responses_reject_nothing() {
     assert!(stderr.contains("404"), "{stderr}");
     let status = fleet.status();
     assert_eq!((status.pending, status.rejected), (3, 0));
+    assert_eq!(status.last_error_trouble, Some(UploadTrouble::Refused));
 
     // The kiosk's copy of the survey now hashes differently from the version its responses
     // name, as when a collector drops fields it does not know.
@@ -310,6 +317,10 @@ fn refusals_that_are_not_about_the_responses_reject_nothing() {
     );
     let status = fleet.status();
     assert_eq!((status.pending, status.rejected), (3, 0));
+    assert_eq!(
+        status.last_error_trouble,
+        Some(UploadTrouble::CollectorFault)
+    );
     assert!(fleet.collector.exported_ids().is_empty());
 
     sql.execute(
@@ -319,6 +330,8 @@ fn refusals_that_are_not_about_the_responses_reject_nothing() {
     .unwrap();
     assert!(fleet.sync(&fleet.collector.url()).status.success());
     assert_eq!(sorted(fleet.collector.exported_ids()), sorted(ids));
+    let status = fleet.status();
+    assert_eq!((status.last_error, status.last_error_trouble), (None, None));
 }
 
 /// Refused batches are halved; they grow back once batches go through, but never again past

@@ -10,7 +10,7 @@ use std::path::Path;
 use std::time::Duration;
 
 pub use database::{Database, StoredResponse, TALLY_SQL, Tally};
-pub use outbox::{Delivery, Pending, Rejection, UploadStatus};
+pub use outbox::{Delivery, Pending, Rejection, UploadStatus, UploadTrouble};
 pub use worker::{StoreEvent, StoreHandle, spawn};
 
 #[derive(Debug, thiserror::Error)]

@@ -35,7 +35,58 @@ pub struct UploadStatus {
     pub oldest_pending: Option<DateTime<Utc>>,
     pub last_success_at: Option<DateTime<Utc>>,
     pub last_error: Option<String>,
+    /// What kind of trouble the last error was; `None` for one recorded before kinds were kept.
+    pub last_error_trouble: Option<UploadTrouble>,
     pub last_error_at: Option<DateTime<Utc>>,
+}
+
+/// What kind of trouble stopped an upload, so the staff panel can say it in the staff's own
+/// language (the error's text, for the log and `hetki status`, is English).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UploadTrouble {
+    /// No answer from the collector: network down, name lookup, TLS, a timeout, a cut-off reply.
+    Unreachable,
+    /// The collector did not accept the device's token (401, 403).
+    TokenRefused,
+    /// The collector asked the kiosk to wait (429, 503).
+    Busy,
+    /// The collector failed (5xx) or replied with something the kiosk cannot use.
+    CollectorFault,
+    /// The collector refused what was sent (another 4xx).
+    Refused,
+    /// The kiosk's own buffer could not be read or written.
+    Buffer,
+    /// Anything else; the panel shows the error's text.
+    Other,
+}
+
+impl UploadTrouble {
+    const ALL: [UploadTrouble; 7] = [
+        UploadTrouble::Unreachable,
+        UploadTrouble::TokenRefused,
+        UploadTrouble::Busy,
+        UploadTrouble::CollectorFault,
+        UploadTrouble::Refused,
+        UploadTrouble::Buffer,
+        UploadTrouble::Other,
+    ];
+
+    /// The name kept in the buffer's state table.
+    fn code(self) -> &'static str {
+        match self {
+            UploadTrouble::Unreachable => "unreachable",
+            UploadTrouble::TokenRefused => "token-refused",
+            UploadTrouble::Busy => "busy",
+            UploadTrouble::CollectorFault => "collector-fault",
+            UploadTrouble::Refused => "refused",
+            UploadTrouble::Buffer => "buffer",
+            UploadTrouble::Other => "other",
+        }
+    }
+
+    fn from_code(code: &str) -> Option<UploadTrouble> {
+        Self::ALL.into_iter().find(|t| t.code() == code)
+    }
 }
 
 /// A response the collector refused, with its reason.
@@ -48,6 +99,7 @@ pub struct Rejection {
 const LAST_SUCCESS: &str = "last_success_at";
 const LAST_ERROR: &str = "last_error";
 const LAST_ERROR_AT: &str = "last_error_at";
+const LAST_ERROR_TROUBLE: &str = "last_error_trouble";
 const PRUNED: &str = "pruned_responses";
 /// How many of the pruned responses were test answers, so totals can leave them out.
 const PRUNED_TEST: &str = "pruned_test_responses";
@@ -154,17 +206,25 @@ impl Database {
         }
         set_state(&tx, LAST_SUCCESS, &timestamp(now))?;
         tx.execute(
-            "DELETE FROM upload_state WHERE key IN (?1, ?2)",
-            [LAST_ERROR, LAST_ERROR_AT],
+            "DELETE FROM upload_state WHERE key IN (?1, ?2, ?3)",
+            [LAST_ERROR, LAST_ERROR_AT, LAST_ERROR_TROUBLE],
         )?;
         tx.commit()?;
         Ok(())
     }
 
-    /// Remembers why the last upload failed, for `hetki status`.
-    pub fn record_upload_error(&self, error: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
-        set_state(&self.conn, LAST_ERROR, error)?;
-        set_state(&self.conn, LAST_ERROR_AT, &timestamp(now))?;
+    /// Remembers why the last upload failed, for `hetki status` and the staff panel.
+    pub fn record_upload_error(
+        &self,
+        error: &str,
+        trouble: UploadTrouble,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let tx = self.conn.unchecked_transaction()?;
+        set_state(&tx, LAST_ERROR, error)?;
+        set_state(&tx, LAST_ERROR_TROUBLE, trouble.code())?;
+        set_state(&tx, LAST_ERROR_AT, &timestamp(now))?;
+        tx.commit()?;
         Ok(())
     }
 
@@ -239,6 +299,8 @@ impl Database {
             },
             last_success_at: parse_time(state(&self.conn, LAST_SUCCESS)?),
             last_error: state(&self.conn, LAST_ERROR)?,
+            last_error_trouble: state(&self.conn, LAST_ERROR_TROUBLE)?
+                .and_then(|code| UploadTrouble::from_code(&code)),
             last_error_at: parse_time(state(&self.conn, LAST_ERROR_AT)?),
         })
     }

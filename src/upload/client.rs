@@ -11,6 +11,7 @@ use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
 
 use super::backoff::parse_retry_after;
 use crate::config::Token;
+use crate::store::UploadTrouble;
 
 /// What came back from one request.
 #[derive(Debug)]
@@ -23,6 +24,7 @@ pub enum Reply<T> {
     },
     /// Try again later: network trouble, 5xx, 429, a refused token.
     Later {
+        trouble: UploadTrouble,
         reason: String,
         retry_after: Option<Duration>,
     },
@@ -58,6 +60,7 @@ impl CollectorClient {
             Ok(body) => body,
             Err(e) => {
                 return Reply::Later {
+                    trouble: UploadTrouble::Other,
                     reason: e.to_string(),
                     retry_after: None,
                 };
@@ -84,6 +87,7 @@ impl CollectorClient {
             Ok(response) => response,
             Err(error) => {
                 return Reply::Later {
+                    trouble: UploadTrouble::Unreachable,
                     reason: format!("cannot reach the collector: {}", without_url(error)),
                     retry_after: None,
                 };
@@ -99,6 +103,7 @@ impl CollectorClient {
             Ok(bytes) => bytes,
             Err(error) => {
                 return Reply::Later {
+                    trouble: UploadTrouble::Unreachable,
                     reason: format!("the collector's answer was cut off: {}", without_url(error)),
                     retry_after: None,
                 };
@@ -108,6 +113,7 @@ impl CollectorClient {
             return match serde_json::from_slice(&bytes) {
                 Ok(value) => Reply::Ok(value),
                 Err(e) => Reply::Later {
+                    trouble: UploadTrouble::CollectorFault,
                     reason: format!("the collector's answer is not understood: {e}"),
                     retry_after: None,
                 },
@@ -117,18 +123,16 @@ impl CollectorClient {
             .map(|e| e.error)
             .unwrap_or_else(|_| String::from_utf8_lossy(&bytes).chars().take(200).collect());
         let reason = format!("{status}: {reason}");
-        match status {
-            StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN | StatusCode::TOO_MANY_REQUESTS => {
-                Reply::Later {
-                    reason,
-                    retry_after,
-                }
-            }
-            s if s.is_client_error() => Reply::Refused { status, reason },
-            _ => Reply::Later {
-                reason,
-                retry_after,
-            },
+        let trouble = match status {
+            StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => UploadTrouble::TokenRefused,
+            StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE => UploadTrouble::Busy,
+            s if s.is_client_error() => return Reply::Refused { status, reason },
+            _ => UploadTrouble::CollectorFault,
+        };
+        Reply::Later {
+            trouble,
+            reason,
+            retry_after,
         }
     }
 }

@@ -17,7 +17,7 @@ use super::backoff::{full_jitter, random_unit};
 use super::client::{CollectorClient, Reply};
 use crate::clock::ClockSource;
 use crate::config::{Token, UploadConfig};
-use crate::store::{Database, Delivery, Pending, StoreOptions, free_disk_bytes};
+use crate::store::{Database, Delivery, Pending, StoreOptions, UploadTrouble, free_disk_bytes};
 
 /// A new response cuts a retry wait to at most this (unless the collector asked for longer).
 const NUDGE_WAIT: Duration = Duration::from_secs(10);
@@ -50,18 +50,25 @@ impl std::ops::AddAssign for Progress {
 /// Why an upload did not go through; it is tried again later.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Failure {
+    pub trouble: UploadTrouble,
     pub reason: String,
     /// The collector's `Retry-After`, if it gave one.
     pub retry_after: Option<Duration>,
 }
 
 impl Failure {
-    fn new(reason: impl Into<String>) -> Failure {
+    fn new(trouble: UploadTrouble, reason: impl Into<String>) -> Failure {
         Failure {
+            trouble,
             reason: reason.into(),
             retry_after: None,
         }
     }
+}
+
+/// The kiosk's own buffer failed.
+fn buffer_failure(error: impl fmt::Display) -> Failure {
+    Failure::new(UploadTrouble::Buffer, format!("the buffer: {error}"))
 }
 
 impl fmt::Display for Failure {
@@ -202,7 +209,8 @@ impl Uploader {
             Err(failure) => {
                 self.failures = self.failures.saturating_add(1);
                 if let Some(db) = &self.db
-                    && let Err(error) = db.record_upload_error(&failure.reason, Utc::now())
+                    && let Err(error) =
+                        db.record_upload_error(&failure.reason, failure.trouble, Utc::now())
                 {
                     tracing::warn!(%error, "cannot note the upload error");
                 }
@@ -214,7 +222,7 @@ impl Uploader {
     fn db(&mut self) -> Result<&mut Database, Failure> {
         if self.db.is_none() {
             let db = Database::open_existing(&self.database, &StoreOptions::default())
-                .map_err(|e| Failure::new(e.to_string()))?;
+                .map_err(buffer_failure)?;
             self.db = Some(db);
         }
         Ok(self.db.as_mut().expect("just opened"))
@@ -222,7 +230,6 @@ impl Uploader {
 
     /// One batch: `Ok(None)` when nothing was pending.
     pub async fn step(&mut self) -> Result<Option<Progress>, Failure> {
-        let store_error = |e: crate::store::StoreError| Failure::new(format!("the buffer: {e}"));
         if Instant::now() >= self.next_prune {
             self.next_prune = Instant::now() + PRUNE_INTERVAL;
             let cutoff = Utc::now() - self.settings.prune_after;
@@ -236,14 +243,14 @@ impl Uploader {
         let mut batch = self
             .db()?
             .pending_batch(cursor, limit, bytes)
-            .map_err(store_error)?;
+            .map_err(buffer_failure)?;
         if batch.is_empty() && self.cursor > 0 {
             // Anything left behind the cursor (e.g. by another process) is found from the start.
             self.cursor = 0;
             batch = self
                 .db()?
                 .pending_batch(0, limit, bytes)
-                .map_err(store_error)?;
+                .map_err(buffer_failure)?;
         }
         let health_due = Instant::now() >= self.next_health;
         if batch.is_empty() {
@@ -278,7 +285,7 @@ impl Uploader {
                 tracing::warn!(id = pending.id, reason, "the collector refused a response");
                 self.db()?
                     .record_deliveries(&[(pending.seq, Delivery::Rejected(reason))], Utc::now())
-                    .map_err(store_error)?;
+                    .map_err(buffer_failure)?;
                 self.cursor = pending.seq;
                 Ok(Some(Progress {
                     delivered: 0,
@@ -297,32 +304,34 @@ impl Uploader {
         refs.dedup();
         for survey in refs {
             let db = self.db()?;
-            let Some(definition) = db
-                .unsent_survey(survey)
-                .map_err(|e| Failure::new(format!("the buffer: {e}")))?
-            else {
+            let Some(definition) = db.unsent_survey(survey).map_err(buffer_failure)? else {
                 continue;
             };
             match self.client.send_survey(&definition).await {
                 Reply::Ok(receipt) if receipt.hash != survey.hash => {
                     // Responses refer to our hash, so the collector would never find it:
                     // retrying cannot help until the two agree (usually: update the collector).
-                    return Err(Failure::new(format!(
-                        "the collector files survey {} {} as version {}: it reads the \
+                    return Err(Failure::new(
+                        UploadTrouble::CollectorFault,
+                        format!(
+                            "the collector files survey {} {} as version {}: it reads the \
                          definition differently (an older collector?)",
-                        survey.id, survey.hash, receipt.hash
-                    )));
+                            survey.id, survey.hash, receipt.hash
+                        ),
+                    ));
                 }
                 Reply::Ok(_) => {
                     self.db()?
                         .set_survey_sent(survey, Some(Utc::now()))
-                        .map_err(|e| Failure::new(format!("the buffer: {e}")))?;
+                        .map_err(buffer_failure)?;
                 }
                 Reply::Later {
+                    trouble,
                     reason,
                     retry_after,
                 } => {
                     return Err(Failure {
+                        trouble,
                         reason,
                         retry_after,
                     });
@@ -335,7 +344,7 @@ impl Uploader {
                     // Only the collector's own verdict on the definition is final: a wrong
                     // path or a proxy's 4xx says nothing about it, so that is tried again.
                     if status != StatusCode::UNPROCESSABLE_ENTITY {
-                        return Err(Failure::new(reason));
+                        return Err(Failure::new(UploadTrouble::Refused, reason));
                     }
                     self.send(&[]).await.map_err(Sent::into_failure)?;
                     let outcomes: Vec<_> = batch
@@ -345,7 +354,7 @@ impl Uploader {
                         .collect();
                     self.db()?
                         .record_deliveries(&outcomes, Utc::now())
-                        .map_err(|e| Failure::new(format!("the buffer: {e}")))?;
+                        .map_err(buffer_failure)?;
                     self.cursor = 0;
                     return Ok(Some(Progress {
                         delivered: 0,
@@ -373,11 +382,11 @@ impl Uploader {
             Vec::with_capacity(batch.iter().map(|p| p.body.len() + 1).sum::<usize>() + 512);
         body.extend_from_slice(b"{\"sent\":");
         serde_json::to_writer(&mut body, &sent)
-            .map_err(|e| Sent::Later(Failure::new(e.to_string())))?;
+            .map_err(|e| Sent::Later(Failure::new(UploadTrouble::Other, e.to_string())))?;
         if let Some(health) = &health {
             body.extend_from_slice(b",\"health\":");
             serde_json::to_writer(&mut body, health)
-                .map_err(|e| Sent::Later(Failure::new(e.to_string())))?;
+                .map_err(|e| Sent::Later(Failure::new(UploadTrouble::Other, e.to_string())))?;
         }
         body.extend_from_slice(b",\"responses\":[");
         for (i, pending) in batch.iter().enumerate() {
@@ -396,9 +405,11 @@ impl Uploader {
             }
             Reply::Refused { status, reason } => Err(Sent::Refused { status, reason }),
             Reply::Later {
+                trouble,
                 reason,
                 retry_after,
             } => Err(Sent::Later(Failure {
+                trouble,
                 reason,
                 retry_after,
             })),
@@ -443,10 +454,9 @@ impl Uploader {
         }
         let db = self.db()?;
         db.record_deliveries(&outcomes, Utc::now())
-            .map_err(|e| Failure::new(format!("the buffer: {e}")))?;
+            .map_err(buffer_failure)?;
         for survey in &unknown_surveys {
-            db.set_survey_sent(survey, None)
-                .map_err(|e| Failure::new(format!("the buffer: {e}")))?;
+            db.set_survey_sent(survey, None).map_err(buffer_failure)?;
         }
         self.cursor = match unresolved {
             Some(first) => first - 1,
@@ -454,6 +464,7 @@ impl Uploader {
         };
         if outcomes.is_empty() {
             return Err(Failure::new(
+                UploadTrouble::CollectorFault,
                 "the collector acknowledged none of the batch (survey definitions missing there?)",
             ));
         }
@@ -467,10 +478,7 @@ impl Uploader {
             .parent()
             .map(Path::to_path_buf)
             .unwrap_or_default();
-        let status = self
-            .db()?
-            .upload_status()
-            .map_err(|e| Failure::new(format!("the buffer: {e}")))?;
+        let status = self.db()?.upload_status().map_err(buffer_failure)?;
         Ok(HealthReport {
             app_version: env!("CARGO_PKG_VERSION").to_owned(),
             pending: status.pending,
@@ -491,7 +499,7 @@ enum Sent {
 impl Sent {
     fn into_failure(self) -> Failure {
         match self {
-            Sent::Refused { reason, .. } => Failure::new(reason),
+            Sent::Refused { reason, .. } => Failure::new(UploadTrouble::Refused, reason),
             Sent::Later(failure) => failure,
         }
     }
