@@ -200,8 +200,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Status => crate::sync::print_status(&config, &mut std::io::stdout().lock())?,
         Command::Export { format } => {
             let db = Database::open_for_reading(&config.database_path(), &StoreOptions::default())?;
-            let count = crate::export::export(&db, format, &mut std::io::stdout().lock())
-                .context("export failed")?;
+            let count =
+                crate::export::export(&db, format, config.time_zone, &mut std::io::stdout().lock())
+                    .context("export failed")?;
             tracing::info!(count, "exported");
         }
     }

@@ -2,6 +2,7 @@
 
 use std::io::Write;
 
+use chrono_tz::Tz;
 use hetki_protocol::csv::{
     Dialect, RESPONSE_COLUMNS, answer_cells, question_columns, response_cells, write_row,
 };
@@ -26,11 +27,17 @@ pub enum ExportError {
     Write(#[from] std::io::Error),
 }
 
-/// Writes every stored response, oldest first; returns how many.
-pub fn export(db: &Database, format: Format, out: &mut impl Write) -> Result<u64, ExportError> {
+/// Writes every stored response, oldest first; returns how many. CSV gives the time also as
+/// read in `zone`, the device's time zone.
+pub fn export(
+    db: &Database,
+    format: Format,
+    zone: Tz,
+    out: &mut impl Write,
+) -> Result<u64, ExportError> {
     match format {
-        Format::Csv => write_csv(db, Dialect::Plain, out),
-        Format::Spreadsheet => write_csv(db, Dialect::Spreadsheet, out),
+        Format::Csv => write_csv(db, Dialect::Plain, zone, out),
+        Format::Spreadsheet => write_csv(db, Dialect::Spreadsheet, zone, out),
         Format::Jsonl => {
             let mut count = 0;
             db.for_each_response(|stored| {
@@ -46,11 +53,20 @@ pub fn export(db: &Database, format: Format, out: &mut impl Write) -> Result<u64
 }
 
 /// CSV for a Finnish-locale spreadsheet: UTF-8 with a byte-order mark, `;` between cells.
-pub fn export_spreadsheet(db: &Database, out: &mut impl Write) -> Result<u64, ExportError> {
-    write_csv(db, Dialect::Spreadsheet, out)
+pub fn export_spreadsheet(
+    db: &Database,
+    zone: Tz,
+    out: &mut impl Write,
+) -> Result<u64, ExportError> {
+    write_csv(db, Dialect::Spreadsheet, zone, out)
 }
 
-fn write_csv(db: &Database, dialect: Dialect, out: &mut impl Write) -> Result<u64, ExportError> {
+fn write_csv(
+    db: &Database,
+    dialect: Dialect,
+    zone: Tz,
+    out: &mut impl Write,
+) -> Result<u64, ExportError> {
     dialect.start(out)?;
     let questions = question_columns(&db.surveys()?);
     let header = RESPONSE_COLUMNS
@@ -60,7 +76,7 @@ fn write_csv(db: &Database, dialect: Dialect, out: &mut impl Write) -> Result<u6
     write_row(out, dialect, header)?;
     let mut count = 0;
     db.for_each_response(|stored| {
-        let cells = response_cells(&stored.device_id, &stored.response)
+        let cells = response_cells(&stored.device_id, &stored.response, zone)
             .into_iter()
             .chain(answer_cells(&stored.response, &questions));
         write_row(out, dialect, cells).map_err(io_error)?;

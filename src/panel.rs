@@ -124,7 +124,8 @@ impl PanelPlace {
         // is pulled out never holds a cut-short file under a finished-looking name.
         let part = path.with_extension("csv.part");
         let written = write_file(&part, |out| {
-            crate::export::export_spreadsheet(&db, out).map_err(std::io::Error::other)
+            crate::export::export_spreadsheet(&db, self.time_zone, out)
+                .map_err(std::io::Error::other)
         })
         .and_then(|count| {
             std::fs::rename(&part, &path)?;

@@ -244,13 +244,16 @@ fn exports_hold_every_response_in_both_formats() {
     let survey = setup.config().survey().clone();
     let mut db = Database::open(&setup.database(), &options()).unwrap();
     let mut ids = Vec::new();
+    let mut recorded = Vec::new();
     for score in 1..=3 {
         let mut r = response(&survey, score, "partly", score != 2);
         db.record("kiosk-a", &survey, &mut r).unwrap();
         ids.push(r.id.to_string());
+        recorded.push(r.recorded_at);
     }
+    let zone = chrono_tz::Europe::Helsinki;
     let mut jsonl = Vec::new();
-    assert_eq!(export(&db, Format::Jsonl, &mut jsonl).unwrap(), 3);
+    assert_eq!(export(&db, Format::Jsonl, zone, &mut jsonl).unwrap(), 3);
     let lines: Vec<serde_json::Value> = String::from_utf8(jsonl)
         .unwrap()
         .lines()
@@ -267,7 +270,7 @@ fn exports_hold_every_response_in_both_formats() {
     assert_eq!(lines[1]["complete"], false);
 
     let mut csv = Vec::new();
-    export(&db, Format::Csv, &mut csv).unwrap();
+    export(&db, Format::Csv, zone, &mut csv).unwrap();
     let csv = String::from_utf8(csv).unwrap();
     let rows: Vec<&str> = csv.split("\r\n").filter(|r| !r.is_empty()).collect();
     assert_eq!(rows.len(), 4);
@@ -277,6 +280,14 @@ fn exports_hold_every_response_in_both_formats() {
         rows[0]
     );
     assert!(rows[1].starts_with(&format!("{},1,kiosk-a,event-feedback,", ids[0])));
+    assert!(rows[0].contains(",recorded_at,recorded_local,boot_id,"));
+    // The time as staff read it, beside the UTC one.
+    let utc = recorded[0].to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let local = recorded[0]
+        .with_timezone(&zone)
+        .format("%Y-%m-%d %H:%M:%S %:z")
+        .to_string();
+    assert!(rows[1].contains(&format!(",{utc},{local},")), "{}", rows[1]);
     assert!(
         rows[1].contains(",\"Asukasilta, \"\"Keskus\"\"\",Sali,Suur-Tapiola,,sv,true,"),
         "{}",
@@ -294,7 +305,7 @@ fn exports_hold_every_response_in_both_formats() {
     );
 
     let mut sheet = Vec::new();
-    export(&db, Format::Spreadsheet, &mut sheet).unwrap();
+    export(&db, Format::Spreadsheet, zone, &mut sheet).unwrap();
     let sheet = String::from_utf8(sheet).unwrap();
     assert!(sheet.starts_with("\u{feff}id;seq;device_id;"), "{sheet}");
     assert!(

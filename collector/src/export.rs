@@ -3,8 +3,10 @@
 
 use std::io::Write;
 
+use chrono_tz::Tz;
 use hetki_protocol::csv::{
-    Dialect, RESPONSE_COLUMNS, answer_cells, question_columns, response_cells, write_row,
+    Dialect, RESPONSE_COLUMNS, answer_cells, local_time, question_columns, response_cells,
+    write_row,
 };
 
 use crate::storage::{Storage, StorageError, StoredResponse};
@@ -28,16 +30,18 @@ pub struct Selection<'a> {
     pub include_test: bool,
 }
 
-const ARRIVAL_COLUMNS: [&str; 3] = ["received_at", "placed_at", "time_basis"];
+const ARRIVAL_COLUMNS: [&str; 4] = ["received_at", "placed_at", "placed_local", "time_basis"];
 
 /// Writes one response in the chosen format.
 type WriteOne<'a> = Box<dyn FnMut(&StoredResponse) -> std::io::Result<()> + 'a>;
 
-/// Writes the selected responses in the order received; returns how many.
+/// Writes the selected responses in the order received; returns how many. CSV gives the
+/// times also as read in `zone`, where staff are.
 pub fn export(
     storage: &dyn Storage,
     selection: Selection,
     format: Format,
+    zone: Tz,
     out: &mut dyn Write,
 ) -> Result<u64, StorageError> {
     let mut write: WriteOne<'_> = match format {
@@ -66,9 +70,9 @@ pub fn export(
             write_row(out, dialect, header)?;
             let out = &mut *out;
             Box::new(move |stored| {
-                let cells = response_cells(&stored.device_id, &stored.response)
+                let cells = response_cells(&stored.device_id, &stored.response, zone)
                     .into_iter()
-                    .chain(arrival_cells(stored))
+                    .chain(arrival_cells(stored, zone))
                     .chain(answer_cells(&stored.response, &questions));
                 write_row(out, dialect, cells)
             })
@@ -87,7 +91,7 @@ pub fn export(
     Ok(count)
 }
 
-fn arrival_cells(stored: &StoredResponse) -> [String; 3] {
+fn arrival_cells(stored: &StoredResponse, zone: Tz) -> [String; 4] {
     let placed = &stored.placement;
     [
         stored
@@ -96,6 +100,10 @@ fn arrival_cells(stored: &StoredResponse) -> [String; 3] {
         placed
             .placed_at
             .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+            .unwrap_or_default(),
+        placed
+            .placed_at
+            .map(|t| local_time(t, zone))
             .unwrap_or_default(),
         serde_json::to_value(placed.time_basis)
             .ok()

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use chrono::{SecondsFormat, Utc};
+use chrono_tz::Tz;
 use clap::{Parser, Subcommand};
 use hetki_collector::export::{Format, Selection, export};
 use hetki_collector::results::{self, GroupBy};
@@ -53,6 +54,9 @@ enum Command {
         include_test: bool,
         #[arg(long, value_enum, default_value_t = Format::Csv)]
         format: Format,
+        /// Where staff read the time: the CSV's local-time columns (an IANA name).
+        #[arg(long, default_value = "Europe/Helsinki", value_parser = parse_time_zone)]
+        time_zone: Tz,
     },
     /// Each question's answers: how many respondents gave each, for all events together or
     /// per event, area or topic. Test-mode answers are left out.
@@ -67,6 +71,11 @@ enum Command {
         #[arg(long, value_enum, default_value_t = results::Format::Text)]
         format: results::Format,
     },
+}
+
+fn parse_time_zone(name: &str) -> Result<Tz, String> {
+    name.parse()
+        .map_err(|_| format!("{name:?} is not a time zone name such as Europe/Helsinki"))
 }
 
 fn parse_language(code: &str) -> Result<Language, String> {
@@ -121,12 +130,19 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             survey,
             include_test,
             format,
+            time_zone,
         } => {
             let selection = Selection {
                 survey: survey.as_deref(),
                 include_test,
             };
-            let count = export(&storage, selection, format, &mut std::io::stdout().lock())?;
+            let count = export(
+                &storage,
+                selection,
+                format,
+                time_zone,
+                &mut std::io::stdout().lock(),
+            )?;
             tracing::info!(count, "exported");
         }
         Command::Results {

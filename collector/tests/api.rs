@@ -506,7 +506,7 @@ fn export_can_be_limited_to_one_survey_and_written_as_csv() {
     assert_eq!(lines.len(), 3, "{text}");
     assert!(lines[0].starts_with("id,seq,device_id,survey_id,survey_hash,"));
     assert!(
-        lines[0].ends_with(",received_at,placed_at,time_basis,overall,heard"),
+        lines[0].ends_with(",received_at,placed_at,placed_local,time_basis,overall,heard"),
         "{}",
         lines[0]
     );
@@ -515,6 +515,36 @@ fn export_can_be_limited_to_one_survey_and_written_as_csv() {
         "{}",
         lines[1]
     );
+    // Staff read the time on their own clock: Helsinki unless told otherwise.
+    let recorded_local = |args: &[&str]| {
+        let output = api.collector.cli(args);
+        assert!(output.status.success(), "{output:?}");
+        let text = String::from_utf8(output.stdout).unwrap();
+        let header: Vec<String> = text
+            .lines()
+            .next()
+            .unwrap()
+            .split(',')
+            .map(String::from)
+            .collect();
+        let column = header.iter().position(|h| h == "recorded_local").unwrap();
+        text.lines()
+            .nth(1)
+            .unwrap()
+            .split(',')
+            .nth(column)
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(recorded_local(&["export"]), "2026-11-23 12:00:00 +02:00");
+    assert_eq!(
+        recorded_local(&["export", "--time-zone", "Europe/Stockholm"]),
+        "2026-11-23 11:00:00 +01:00"
+    );
+    let unknown = api.collector.cli(&["export", "--time-zone", "Helsinki"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&unknown.stderr);
+    assert!(stderr.contains("such as Europe/Helsinki"), "{stderr}");
     let other = api.collector.cli(&["export", "--survey", "library-poll"]);
     assert_eq!(
         String::from_utf8(other.stdout).unwrap().lines().count(),

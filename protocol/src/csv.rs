@@ -3,10 +3,13 @@
 
 use std::io::Write;
 
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
 use crate::{Language, Response, SurveyDefinition};
 
 /// The columns every export starts with.
-pub const RESPONSE_COLUMNS: [&str; 18] = [
+pub const RESPONSE_COLUMNS: [&str; 19] = [
     "id",
     "seq",
     "device_id",
@@ -19,6 +22,7 @@ pub const RESPONSE_COLUMNS: [&str; 18] = [
     "language",
     "complete",
     "recorded_at",
+    "recorded_local",
     "boot_id",
     "monotonic_ms",
     "clock_synchronized",
@@ -27,8 +31,8 @@ pub const RESPONSE_COLUMNS: [&str; 18] = [
     "test",
 ];
 
-/// The cells of `RESPONSE_COLUMNS` for one response.
-pub fn response_cells(device_id: &str, r: &Response) -> Vec<String> {
+/// The cells of `RESPONSE_COLUMNS` for one response; `zone` is where staff read the time.
+pub fn response_cells(device_id: &str, r: &Response, zone: Tz) -> Vec<String> {
     // Event names are the same for every respondent: the first language keeps columns stable.
     vec![
         r.id.to_string(),
@@ -44,6 +48,7 @@ pub fn response_cells(device_id: &str, r: &Response) -> Vec<String> {
         r.complete.to_string(),
         r.recorded_at
             .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        local_time(r.recorded_at, zone),
         r.clock.boot_id.clone(),
         r.clock.monotonic_ms.to_string(),
         r.clock.synchronized.to_string(),
@@ -51,6 +56,14 @@ pub fn response_cells(device_id: &str, r: &Response) -> Vec<String> {
         r.display.large_text.to_string(),
         r.test.to_string(),
     ]
+}
+
+/// A moment as staff read it on their own clock: `2026-11-24 18:05:09 +02:00`. It sorts
+/// as text, and the offset tells apart the hour that repeats when summer time ends.
+pub fn local_time(at: DateTime<Utc>, zone: Tz) -> String {
+    at.with_timezone(&zone)
+        .format("%Y-%m-%d %H:%M:%S %:z")
+        .to_string()
 }
 
 /// An answer column: one question of one survey, all its versions.
@@ -199,6 +212,30 @@ mod tests {
         let mut out = Vec::new();
         write_row(&mut out, dialect, cells.iter().map(|c| c.to_string())).unwrap();
         String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn local_time_tells_apart_the_hour_summer_time_repeats() {
+        let at = |text: &str| text.parse::<DateTime<Utc>>().unwrap();
+        let helsinki = chrono_tz::Europe::Helsinki;
+        assert_eq!(
+            local_time(at("2026-11-24T16:05:09.500Z"), helsinki),
+            "2026-11-24 18:05:09 +02:00"
+        );
+        // Summer time ends at 04:00 on 25 October 2026: 03:30 comes twice.
+        assert_eq!(
+            local_time(at("2026-10-25T00:30:00Z"), helsinki),
+            "2026-10-25 03:30:00 +03:00"
+        );
+        assert_eq!(
+            local_time(at("2026-10-25T01:30:00Z"), helsinki),
+            "2026-10-25 03:30:00 +02:00"
+        );
+        // A spreadsheet keeps it as it is: the offset makes it text.
+        assert_eq!(
+            row_in(Dialect::Spreadsheet, &["2026-11-24 18:05:09 +02:00"]),
+            "2026-11-24 18:05:09 +02:00\r\n"
+        );
     }
 
     fn row(cells: &[&str]) -> String {
