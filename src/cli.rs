@@ -53,6 +53,9 @@ pub enum Command {
         /// The text size.
         #[arg(long, value_enum, default_value_t = TextArg::Normal)]
         text: TextArg,
+        /// As in test mode: its banner on every screen residents see.
+        #[arg(long)]
+        test_mode: bool,
     },
     /// Play N respondents through the kiosk's answer → store path; print each id once committed.
     Simulate {
@@ -165,6 +168,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             lang,
             theme,
             text,
+            test_mode,
         } => {
             let language = lang.unwrap_or(config.default_language);
             let display = Display {
@@ -174,7 +178,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 },
                 large_text: text == TextArg::Large,
             };
-            for path in crate::screenshot::render_all(&config, &out, size, language, display)? {
+            for path in
+                crate::screenshot::render_all(&config, &out, size, (language, display), test_mode)?
+            {
                 println!("{}", path.display());
             }
         }

@@ -21,13 +21,14 @@ use crate::ui_adapter::{Scenery, panel_info, present, show_session};
 /// Longer than any animation in the UI.
 const SETTLE: std::time::Duration = std::time::Duration::from_secs(1);
 
-/// Renders each screen at `width`×`height` in `language` into `out`; returns the files written.
+/// Renders each screen at `width`×`height` in `language` and `display` into `out`, in test
+/// mode if asked; returns the files written.
 pub fn render_all(
     config: &KioskConfig,
     out: &Path,
     (width, height): (u32, u32),
-    language: Language,
-    display: Display,
+    (language, display): (Language, Display),
+    test_mode: bool,
 ) -> anyhow::Result<Vec<PathBuf>> {
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
     // A stopped clock, moved on past every colour change before each picture: a screenshot
@@ -39,7 +40,8 @@ pub fn render_all(
     let scenery = Scenery::load(config)?;
     let mut written = Vec::new();
     let sample = sample_results(config.survey());
-    let session = Session::resolve(config, Overrides::default());
+    let mut session = Session::resolve(config, Overrides::default());
+    session.overrides.test_mode = test_mode;
     for (name, view) in screens(config, language, display) {
         show_screen(&ui, &scenery, &session, config, (&name, &view), &sample);
         window.render();

@@ -212,13 +212,14 @@ fn the_thank_you_screen_shows_qr_codes_a_phone_can_read() {
 }
 
 #[test]
-fn the_high_contrast_theme_and_large_text_render_differently() {
+fn the_high_contrast_theme_large_text_and_test_mode_render_differently() {
     let setup = Setup::demo();
     let mut frames = Vec::new();
     for (name, args) in [
         ("default", vec![]),
         ("contrast", vec!["--theme", "high-contrast"]),
         ("large", vec!["--text", "large"]),
+        ("test mode", vec!["--test-mode"]),
     ] {
         let out = setup.path(name);
         let mut command = vec![
@@ -239,6 +240,10 @@ fn the_high_contrast_theme_and_large_text_render_differently() {
     }
     assert_ne!(frames[0], frames[1]);
     assert_ne!(frames[0], frames[2]);
+    // Test mode's banner, in the alert red, across the top.
+    let red = |frame: &Vec<u8>| frame.chunks(3).filter(|p| p == &[0x9b, 0x1c, 0x1c]).count();
+    assert_eq!(red(&frames[0]), 0);
+    assert!(red(&frames[3]) > 5_000, "{}", red(&frames[3]));
     // High contrast is mostly black.
     let black = frames[1].chunks(3).filter(|p| p == &[0, 0, 0]).count();
     assert!(black > frames[1].len() / 3 / 2, "{black}");
