@@ -13,7 +13,7 @@ use hetki::store::{self, Database, Delivery, StoreError, StoreEvent, StoreOption
 use hetki_protocol::{
     Answer, AnswerValue, ClockFacts, EventInfo, Language, Response, SurveyDefinition,
 };
-use util::Setup;
+use util::{Setup, stored_rows};
 
 fn response(survey: &SurveyDefinition, overall: u8, heard: &str, complete: bool) -> Response {
     let mut answers = vec![Answer {
@@ -72,12 +72,7 @@ fn responses_are_numbered_in_order_and_come_back_exactly() {
     let mut second = response(&survey, 2, "no", false);
     assert_eq!(db.record("kiosk-a", &survey, &mut first).unwrap(), 1);
     assert_eq!(db.record("kiosk-a", &survey, &mut second).unwrap(), 2);
-    let mut back = Vec::new();
-    db.for_each_response(|r| {
-        back.push(r);
-        Ok(())
-    })
-    .unwrap();
+    let back = stored_rows(&db);
     assert_eq!(back.len(), 2);
     assert_eq!(back[0].device_id, "kiosk-a");
     assert_eq!(back[0].response, first, "stored exactly, seq included");
@@ -283,10 +278,7 @@ fn exports_hold_every_response_in_both_formats() {
     assert!(rows[0].contains(",recorded_at,recorded_local,boot_id,"));
     // The time as staff read it, beside the UTC one.
     let utc = recorded[0].to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-    let local = recorded[0]
-        .with_timezone(&zone)
-        .format("%Y-%m-%d %H:%M:%S %:z")
-        .to_string();
+    let local = hetki_protocol::csv::local_time(recorded[0], zone);
     assert!(rows[1].contains(&format!(",{utc},{local},")), "{}", rows[1]);
     assert!(
         rows[1].contains(",\"Asukasilta, \"\"Keskus\"\"\",Sali,Suur-Tapiola,,sv,true,"),
@@ -493,23 +485,15 @@ fn a_kiosk_dropped_right_after_a_submit_still_commits_it() {
     let id = submitted.expect("three answers submit");
     drop(kiosk);
     let db = Database::open_existing(&config.database_path(), &options()).unwrap();
-    let mut ids = Vec::new();
-    db.for_each_response(|r| {
-        ids.push(r.response.id);
-        Ok(())
-    })
-    .unwrap();
+    let ids: Vec<_> = stored_rows(&db)
+        .into_iter()
+        .map(|r| r.response.id)
+        .collect();
     assert_eq!(ids, vec![id]);
 }
 
 fn count_stored(db: &Database) -> usize {
-    let mut count = 0;
-    db.for_each_response(|_| {
-        count += 1;
-        Ok(())
-    })
-    .unwrap();
-    count
+    stored_rows(db).len()
 }
 
 // A card that has turned read-only (a common end for an SD card) cannot be tested here

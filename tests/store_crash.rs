@@ -10,7 +10,7 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use hetki::store::Database;
-use util::{Setup, hetki_command};
+use util::{Setup, hetki_command, stored_rows};
 
 const KILLS: usize = 50;
 
@@ -75,12 +75,10 @@ fn every_committed_response_survives_sigkill() {
             "ok",
             "round {round}, seed {seed}"
         );
-        let mut stored = std::collections::HashSet::new();
-        db.for_each_response(|r| {
-            stored.insert(r.response.id.to_string());
-            Ok(())
-        })
-        .unwrap();
+        let stored: std::collections::HashSet<String> = stored_rows(&db)
+            .iter()
+            .map(|r| r.response.id.to_string())
+            .collect();
         for id in &committed {
             assert!(
                 stored.contains(id),
@@ -95,12 +93,7 @@ fn every_committed_response_survives_sigkill() {
     );
     let started = Instant::now();
     let db = Database::open(&setup.database(), &Default::default()).unwrap();
-    let mut seqs = Vec::new();
-    db.for_each_response(|r| {
-        seqs.push(r.response.seq);
-        Ok(())
-    })
-    .unwrap();
+    let seqs: Vec<u64> = stored_rows(&db).iter().map(|r| r.response.seq).collect();
     let expected: Vec<u64> = (1..=seqs.len() as u64).collect();
     assert_eq!(
         seqs, expected,

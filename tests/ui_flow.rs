@@ -19,7 +19,7 @@ use i_slint_backend_testing::{
 };
 use slint::platform::PointerEventButton;
 use slint::{ComponentHandle, Model};
-use util::{Setup, wait_until};
+use util::{Setup, stored_rows, wait_until};
 
 struct TestKiosk {
     setup: Setup,
@@ -169,12 +169,7 @@ impl TestKiosk {
         wait_until(&format!("{count} responses are stored"), || {
             db.count().unwrap() >= count
         });
-        let mut rows = Vec::new();
-        db.for_each_response(|r| {
-            rows.push(r);
-            Ok(())
-        })
-        .unwrap();
+        let rows = stored_rows(&db);
         assert_eq!(rows.len() as u64, count);
         rows
     }
@@ -293,12 +288,7 @@ fn a_last_answer_given_as_the_kiosk_stops_is_stored_complete() {
     let setup = kiosk.stop();
 
     let db = Database::open_for_reading(&setup.database(), &store_options()).unwrap();
-    let mut rows = Vec::new();
-    db.for_each_response(|r| {
-        rows.push(r);
-        Ok(())
-    })
-    .unwrap();
+    let rows = stored_rows(&db);
     assert_eq!(rows.len(), 1);
     assert!(rows[0].response.complete);
     assert_eq!(

@@ -13,7 +13,7 @@ use hetki::clock::SystemClock;
 use hetki::config::{Token, UploadConfig};
 use hetki::store::{Database, StoreOptions, UploadStatus, UploadTrouble};
 use util::proxy::{Fault, Proxy};
-use util::{Setup, collector_bin, wait_until};
+use util::{Setup, collector_bin, stored_rows, wait_until};
 
 /// A kiosk (the demo config in a temporary folder) registered with a fresh collector.
 struct Fleet {
@@ -564,15 +564,7 @@ fn pruning_keeps_the_tallies() {
 
     // Numbering continues, and the new ones upload.
     fleet.simulate(2);
-    let seqs: Vec<u64> = {
-        let mut seqs = Vec::new();
-        db.for_each_response(|r| {
-            seqs.push(r.response.seq);
-            Ok(())
-        })
-        .unwrap();
-        seqs
-    };
+    let seqs: Vec<u64> = stored_rows(&db).iter().map(|r| r.response.seq).collect();
     assert_eq!(seqs, [30, 31, 32]);
     assert!(fleet.sync(&fleet.collector.url()).status.success());
     assert_eq!(fleet.collector.exported_ids().len(), 32);

@@ -10,6 +10,7 @@ use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
 use hetki::config::KioskConfig;
+use hetki::store::{Database, StoredResponse};
 
 pub struct Setup {
     pub dir: tempfile::TempDir,
@@ -127,4 +128,15 @@ pub fn collector_bin() -> PathBuf {
         bin.display()
     );
     bin
+}
+
+/// Every response in the buffer, oldest first.
+pub fn stored_rows(db: &Database) -> Vec<StoredResponse> {
+    let mut rows = Vec::new();
+    db.for_each_response(|r| {
+        rows.push(r);
+        Ok(())
+    })
+    .unwrap();
+    rows
 }
