@@ -254,6 +254,9 @@ pub fn present(
 
     if let Screen::Question(q) = view.screen {
         let question = &survey.questions[q];
+        // A new question gets new buttons: the last question's, reused, would fade its pick
+        // out on the new answers.
+        let new_question = state.get_question_number() != q as i32 + 1;
         state.set_question_number(q as i32 + 1);
         state.set_question_text(question.text.get(language).into());
         state.set_can_skip(question.skippable);
@@ -303,14 +306,21 @@ pub fn present(
         state.set_options_have_pictures(options.first().is_some_and(|o| o.image.size().width > 0));
         let mut first_half = options;
         let second_half = first_half.split_off(first_half.len().div_ceil(2));
+        let shown = |half: ModelRc<AnswerOption>| {
+            if new_question {
+                ModelRc::default()
+            } else {
+                half
+            }
+        };
         update_rows(
-            state.get_options_first_half(),
+            shown(state.get_options_first_half()),
             |m| state.set_options_first_half(m),
             first_half,
             same_option,
         );
         update_rows(
-            state.get_options_second_half(),
+            shown(state.get_options_second_half()),
             |m| state.set_options_second_half(m),
             second_half,
             same_option,

@@ -101,3 +101,38 @@ fn a_screen_shown_again_redraws_nothing_and_a_tap_only_its_answer() {
     );
     assert!(area(&redrawn) < SIZE.0 * SIZE.1 / 10);
 }
+
+#[test]
+fn the_next_question_appears_at_once_not_fading_out_of_the_last_pick() {
+    // Questions 2 and 3 of the demo both have three answers, so the question screen could
+    // reuse the buttons: the first answer would then fade from the pick on question 2.
+    let platform = headless::install_stopped_clock(SIZE.0, SIZE.1).unwrap();
+    let ui = AppWindow::new().unwrap();
+    ui.show().unwrap();
+    let mut window = HeadlessWindow::take(&platform).unwrap();
+    let config = util::demo_config("kiosk.toml");
+    let scenery = Scenery::load(&config).unwrap();
+    let session = Session::resolve(&config, Overrides::default());
+    let question = |q: usize, selected: Vec<usize>| View {
+        highlighted: !selected.is_empty(),
+        selected,
+        ..View::new(Screen::Question(q), config.default_language)
+    };
+    let survey = config.survey();
+    assert_eq!(
+        survey.questions[1].option_count(),
+        survey.questions[2].option_count()
+    );
+
+    present(&ui, &scenery, &session, &question(1, vec![0]), None);
+    window.render();
+    settle(&platform, &mut window);
+    present(&ui, &scenery, &session, &question(2, vec![]), None);
+    assert!(!window.render().is_empty(), "question 3 drawn");
+    platform.advance(Duration::from_millis(40));
+    let still_changing = window.render();
+    assert!(
+        still_changing.is_empty(),
+        "question 3 still changing after it was drawn: {still_changing:?}"
+    );
+}
