@@ -430,11 +430,11 @@ fn a_results_minimum_belongs_to_polls_only_and_stays_in_range() {
     poll.edit(
         "surveys/library-poll.toml",
         "results_minimum = 5",
-        "results_minimum = 0",
+        "results_minimum = 2",
     );
     assert_mentions(
         &error_of(&poll),
-        &["library-poll.toml: results_minimum: 0 is out of range: use 1 to 1000"],
+        &["library-poll.toml: results_minimum: 2 is too few: use 3 or more"],
     );
 }
 

@@ -10,6 +10,9 @@ use serde::Deserialize;
 
 use super::error::{ConfigError, ConfigProblem, parse_toml};
 
+/// The fewest answers a poll's results on the kiosk may move by.
+pub const LEAST_RESULTS_MINIMUM: u32 = 3;
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct SurveyFile {
@@ -211,6 +214,20 @@ pub fn load_survey(file: &Path) -> Result<SurveyDefinition, ConfigError> {
                 );
             }
         }
+    }
+    // The collector takes any step from 1 (it shows no running results); a kiosk showing
+    // results that move by one or two would let a voter read the vote before theirs.
+    if let Some(n) = survey.results_minimum
+        && (1..LEAST_RESULTS_MINIMUM).contains(&n)
+        && survey.kind == SurveyKind::Poll
+    {
+        problem(
+            "results_minimum".into(),
+            format!(
+                "{n} is too few: use {LEAST_RESULTS_MINIMUM} or more, or one person's vote \
+                 could be read from how the results change"
+            ),
+        );
     }
     for p in survey.problems() {
         if !broken
