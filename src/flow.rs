@@ -455,36 +455,46 @@ impl Flow {
         }
     }
 
-    /// The kiosk is stopping (a shutdown, systemd). A respondent who has tapped their last
-    /// answer has finished, though its highlight has not ended; one mid-survey is treated as
-    /// walking away: their partial answer, if kept, is returned.
+    /// The kiosk is stopping (a shutdown, systemd): see [`Flow::interrupted`].
     #[must_use]
-    pub fn shut_down(&mut self, now: Now) -> Option<Submission> {
-        let Screen::Question(q) = self.screen else {
-            return None;
-        };
-        if self.highlight_until.take().is_some()
-            && let Some(finished) = self.advance(q, now)
-        {
-            return Some(finished);
-        }
-        self.walk_away()
+    pub fn shut_down(&mut self) -> Option<Submission> {
+        self.interrupted()
     }
 
-    /// The store cannot write: take no answers until it can. A respondent interrupted
-    /// mid-survey is treated as walking away: their partial answer, if kept, is returned.
+    /// The store cannot write: take no answers until it can. What the respondent on screen
+    /// has given is returned as at a shutdown (see [`Flow::interrupted`]); the store holds it
+    /// until it can write.
     #[must_use]
     pub fn store_failed(&mut self) -> Option<Submission> {
-        let partial = match self.screen {
-            Screen::Question(_) => self.partial_submission(),
-            _ => None,
-        };
+        let submission = self.interrupted();
         self.store_down = true;
         if !matches!(self.screen, Screen::Pin | Screen::Panel) {
             self.reset();
             self.screen = Screen::OutOfOrder;
         }
-        partial
+        submission
+    }
+
+    /// A respondent caught on a question: one who has tapped their last answer has finished,
+    /// though its highlight has not ended; one mid-survey is treated as walking away (their
+    /// partial answer, if kept, is returned).
+    fn interrupted(&mut self) -> Option<Submission> {
+        let Screen::Question(q) = self.screen else {
+            return None;
+        };
+        let finished = self.highlight_until.is_some() && q + 1 == self.survey.questions.len();
+        let submission = if finished {
+            Some(Submission {
+                language: self.language,
+                display: self.display,
+                complete: true,
+                answers: self.given_answers(),
+            })
+        } else {
+            self.partial_submission()
+        };
+        self.reset();
+        submission
     }
 
     /// The store writes again: start over from the attract screen.

@@ -232,8 +232,8 @@ impl Kiosk {
 
     /// The kiosk is stopping: records what the respondent on screen has given (see
     /// [`Flow::shut_down`]); dropping the kiosk then waits for the store to write it.
-    pub fn shut_down(&mut self, now: Now) -> Option<Uuid> {
-        let submission = self.flow.shut_down(now)?;
+    pub fn shut_down(&mut self) -> Option<Uuid> {
+        let submission = self.flow.shut_down()?;
         Some(self.submit(submission))
     }
 

@@ -560,8 +560,7 @@ impl KioskUi {
     /// The window is closing with the kiosk: records what the respondent on screen has given
     /// (see [`crate::flow::Flow::shut_down`]) and returns once the store has written it.
     pub fn shut_down(self) -> Option<uuid::Uuid> {
-        let now = (self.inner.clock)();
-        self.inner.kiosk.borrow_mut().shut_down(now)
+        self.inner.kiosk.borrow_mut().shut_down()
         // Dropping `self` drops the kiosk, which waits for its store.
     }
 }

@@ -215,12 +215,10 @@ fn a_last_answer_still_highlighted_at_shutdown_is_submitted_complete() {
     answer(&mut flow, 4, 1000);
     answer(&mut flow, 0, 2000);
     assert_eq!(flow.tap(Tap::Option(2), ms(3000)), None);
-    let finished = flow
-        .shut_down(ms(3100))
-        .expect("the respondent had finished");
+    let finished = flow.shut_down().expect("the respondent had finished");
     assert!(finished.complete);
     assert_eq!(finished.answers.len(), 3);
-    assert_eq!(flow.shut_down(ms(3200)), None, "submitted once");
+    assert_eq!(flow.shut_down(), None, "submitted once");
 }
 
 #[test]
@@ -230,7 +228,7 @@ fn shutdown_mid_survey_is_walking_away() {
     keeping.tap(Tap::Start, ms(0));
     answer(&mut keeping, 4, 1000);
     keeping.tap(Tap::Option(1), ms(2000));
-    let partial = keeping.shut_down(ms(2100)).expect("kept");
+    let partial = keeping.shut_down().expect("kept");
     assert!(!partial.complete);
     assert_eq!(partial.answers.len(), 2);
     assert_eq!(keeping.screen(), Screen::Attract);
@@ -238,10 +236,10 @@ fn shutdown_mid_survey_is_walking_away() {
     let mut dropping = Flow::new(survey(true), settings(false));
     dropping.tap(Tap::Start, ms(0));
     answer(&mut dropping, 4, 1000);
-    assert_eq!(dropping.shut_down(ms(2000)), None);
+    assert_eq!(dropping.shut_down(), None);
 
     let mut idle = flow();
-    assert_eq!(idle.shut_down(ms(0)), None, "nobody answering");
+    assert_eq!(idle.shut_down(), None, "nobody answering");
 }
 
 #[test]
@@ -390,6 +388,21 @@ fn skip_only_where_the_question_allows_it() {
     assert_eq!(flow.screen(), Screen::Question(2));
     let submission = answer(&mut flow, 0, 800).unwrap();
     assert_eq!(submission.answers[1].value, AnswerValue::Skipped);
+}
+
+#[test]
+fn a_last_answer_still_highlighted_when_the_store_fails_is_submitted_complete() {
+    // Even where partial answers are dropped: this respondent has finished.
+    let mut flow = Flow::new(survey(true), settings(false));
+    flow.tap(Tap::Start, ms(0));
+    answer(&mut flow, 4, 1000);
+    answer(&mut flow, 0, 2000);
+    assert_eq!(flow.tap(Tap::Option(2), ms(3000)), None);
+    let finished = flow.store_failed().expect("the respondent had finished");
+    assert!(finished.complete);
+    assert_eq!(finished.answers.len(), 3);
+    assert_eq!(flow.screen(), Screen::OutOfOrder);
+    assert_eq!(flow.tick(ms(4000)), None, "submitted once");
 }
 
 #[test]
