@@ -374,6 +374,48 @@ fn batches_shrink_when_refused_and_grow_back_to_what_fits() {
     assert_eq!(fleet.status().delivered, 250);
 }
 
+/// A lone response is blamed only for a refusal of what was sent (400, 413, 422). A proxy's
+/// 408 or 409 on the way makes it wait; it is not rejected for good.
+#[test]
+fn a_lone_response_is_not_rejected_for_a_refusal_on_the_way() {
+    let fleet = Fleet::new();
+    let proxy = Proxy::start(&fleet.collector.address);
+    for (delivered, status) in [(1, 408), (2, 409)] {
+        fleet.simulate(1);
+        proxy.inject([Fault::Status(status, None)]);
+        let _uploader = fleet.spawn_uploader(&proxy.url(), fleet.settings());
+        wait_until(&format!("delivered after a {status}"), || {
+            fleet.status().delivered == delivered
+        });
+        assert_eq!(proxy.faults_left(), 0, "the {status} was met");
+        assert_eq!(fleet.status().rejected, 0, "after a {status}");
+    }
+}
+
+/// `Retry-After: 0` (or a date already past by the kiosk's clock) still waits the first
+/// retry's time: otherwise the uploader would ask, and note the error, in a tight loop.
+#[test]
+fn a_retry_after_of_zero_still_waits() {
+    let fleet = Fleet::new();
+    fleet.simulate(1);
+    let proxy = Proxy::start(&fleet.collector.address);
+    proxy.inject([Fault::Status(503, Some(0))]);
+    let settings = UploadConfig {
+        retry_base: Duration::from_secs(1),
+        retry_cap: Duration::from_secs(1),
+        ..fleet.settings()
+    };
+    let _uploader = fleet.spawn_uploader(&proxy.url(), settings);
+    wait_until("delivered", || fleet.status().pending == 0);
+    let uploads: Vec<_> = proxy
+        .seen()
+        .into_iter()
+        .filter(|s| s.path == hetki_protocol::RESPONSES_PATH)
+        .collect();
+    let waited = uploads[1].at - uploads[0].at;
+    assert!(waited >= Duration::from_millis(950), "waited {waited:?}");
+}
+
 #[test]
 fn every_response_arrives_exactly_once_through_a_storm_of_faults() {
     let fleet = Fleet::new();
@@ -442,6 +484,13 @@ fn every_response_arrives_exactly_once_through_a_storm_of_faults() {
             .unwrap();
         (&uploads[i], &uploads[i + 1])
     };
+    let (dropped, next) = after(&Fault::DropBefore);
+    assert!(
+        next.responses <= dropped.responses / 2,
+        "a batch that did not get through is halved: {} then {}",
+        dropped.responses,
+        next.responses
+    );
     let (too_large, next) = after(&Fault::Status(413, None));
     assert!(
         next.responses <= too_large.responses / 2,

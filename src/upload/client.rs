@@ -17,7 +17,7 @@ use crate::store::UploadTrouble;
 #[derive(Debug)]
 pub enum Reply<T> {
     Ok(T),
-    /// The collector refused the request as it was (4xx other than 401/403/429).
+    /// The collector refused the request as it was (4xx other than 401/403/408/429).
     Refused {
         status: StatusCode,
         reason: String,
@@ -124,6 +124,8 @@ impl CollectorClient {
             .unwrap_or_else(|_| String::from_utf8_lossy(&bytes).chars().take(200).collect());
         let reason = format!("{status}: {reason}");
         let trouble = match status {
+            // The request was too slow for a proxy on the way: a slow link, not a refusal.
+            StatusCode::REQUEST_TIMEOUT => UploadTrouble::Unreachable,
             StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => UploadTrouble::TokenRefused,
             StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE => UploadTrouble::Busy,
             s if s.is_client_error() => return Reply::Refused { status, reason },

@@ -153,8 +153,9 @@ impl Uploader {
                 }
                 Err(failure) => {
                     let (wait, cut_by_nudge) = match failure.retry_after {
-                        // The collector said when: a new response does not hurry it.
-                        Some(after) => (after, false),
+                        // The collector said when: a new response does not hurry it. Never
+                        // at once, though ("0", or a date already past by our clock).
+                        Some(after) => (after.max(self.settings.retry_base), false),
                         None => (
                             full_jitter(
                                 self.failures,
@@ -214,6 +215,11 @@ impl Uploader {
                 {
                     tracing::warn!(%error, "cannot note the upload error");
                 }
+                if failure.trouble == UploadTrouble::Buffer {
+                    // Opened afresh next time, as the store thread does: the card may have
+                    // been put back, or replaced.
+                    self.db = None;
+                }
             }
         }
         result
@@ -266,6 +272,19 @@ impl Uploader {
             Ok(receipts) => {
                 self.batch_limit = (self.batch_limit * 2).min(self.batch_ceiling);
                 self.apply_receipts(&batch, receipts).map(Some)
+            }
+            Err(Sent::Refused { status, reason }) if !about_the_content(status) => {
+                // A wrong path's 404, a proxy's 409: nothing to do with what was sent, so
+                // nothing is blamed on it; tried again later.
+                Err(Failure::new(UploadTrouble::Refused, reason))
+            }
+            Err(Sent::Later(failure))
+                if failure.trouble == UploadTrouble::Unreachable && batch.len() > 1 =>
+            {
+                // Cut off or timed out: the batch may be too much for a slow link, so the
+                // next try sends half (each batch taken doubles it again).
+                self.batch_limit = (batch.len() / 2).max(1);
+                Err(failure)
             }
             Err(Sent::Refused { status, reason }) if batch.len() > 1 => {
                 // Too large, or one response the collector cannot read: halve until the
@@ -488,6 +507,15 @@ impl Uploader {
             free_disk_bytes: free_disk_bytes(&dir),
         })
     }
+}
+
+/// Whether a refusal is the collector's verdict on what was sent (malformed, too large,
+/// not valid), which halving the batch can isolate.
+fn about_the_content(status: StatusCode) -> bool {
+    matches!(
+        status,
+        StatusCode::BAD_REQUEST | StatusCode::PAYLOAD_TOO_LARGE | StatusCode::UNPROCESSABLE_ENTITY
+    )
 }
 
 /// How a batch post went wrong.
