@@ -227,10 +227,20 @@ fn a_buffer_from_a_newer_hetki_is_refused_untouched() {
         .unwrap()
         .pragma_update(None, "user_version", 99)
         .unwrap();
+    let before = std::fs::read(setup.database()).unwrap();
     assert!(matches!(
         Database::open(&setup.database(), &options()),
         Err(StoreError::TooNew { found: 99, .. })
     ));
+    assert!(
+        std::fs::read(setup.database()).unwrap() == before,
+        "refusing changed the buffer"
+    );
+    let log = setup.database().with_extension("sqlite3-wal");
+    assert!(
+        std::fs::metadata(&log).map_or(true, |m| m.len() == 0),
+        "refusing wrote to the log"
+    );
 }
 
 #[test]
