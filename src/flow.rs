@@ -413,14 +413,16 @@ impl Flow {
                 tracing::info!("staff panel closed, left untouched");
                 self.leave_panel()
             }
-            Screen::Attract => {
+            Screen::Attract | Screen::OutOfOrder => {
                 // The next person should not find the previous person's language or look waiting.
                 if self.personalised() && now >= self.last_touch + self.settings.timing.idle_timeout
                 {
                     self.language = self.settings.default_language;
                     self.display = Display::default();
                 }
-                if let Some(rotate) = self.rotation() {
+                if self.screen == Screen::Attract
+                    && let Some(rotate) = self.rotation()
+                {
                     match self.slide_until {
                         None => self.slide_until = Some(now + rotate),
                         Some(until) if now >= until => {
@@ -451,7 +453,7 @@ impl Flow {
                 let reset = self.personalised().then_some(idle);
                 slide.into_iter().chain(reset).min()
             }
-            _ => None,
+            Screen::OutOfOrder => self.personalised().then_some(idle),
         }
     }
 

@@ -423,6 +423,15 @@ fn the_store_failing_takes_the_kiosk_out_of_order_until_it_recovers() {
         (Screen::OutOfOrder, Language::Sv),
         "but the notice can be read in another language"
     );
+    assert_eq!(flow.next_deadline(), Some(ms(31_100)));
+    flow.tick(ms(31_100));
+    assert_eq!(
+        (flow.screen(), flow.language()),
+        (Screen::OutOfOrder, Language::Fi),
+        "until it is left alone"
+    );
+    assert_eq!(flow.next_deadline(), None);
+    flow.tap(Tap::Language(Language::Sv), ms(32_000));
     flow.store_recovered();
     assert_eq!(flow.screen(), Screen::Attract);
     assert_eq!(
@@ -430,7 +439,7 @@ fn the_store_failing_takes_the_kiosk_out_of_order_until_it_recovers() {
         Language::Fi,
         "the next person starts afresh"
     );
-    flow.tap(Tap::Start, ms(2000));
+    flow.tap(Tap::Start, ms(33_000));
     assert!(flow.view().selected.is_empty());
 }
 
