@@ -176,9 +176,11 @@ fn main() {
     assert_eq!(stored as usize, total);
     // What staff wait for: every response counted, per area.
     let counting = Instant::now();
+    let versions = [survey.clone()];
     let results = hetki_collector::results::tally(
         &storage,
         &survey.id,
+        &versions,
         hetki_collector::results::GroupBy::Area,
     )
     .unwrap();

@@ -166,7 +166,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     }
                 );
             }
-            let tallied = results::tally(&storage, &survey, by)?;
+            let tallied = results::tally(&storage, &survey, &versions, by)?;
             results::write(
                 &tallied,
                 &versions,

@@ -1,13 +1,16 @@
 //! Results for the city's staff: for each question of a survey, how many respondents gave
 //! each answer, for all events together or per event, area or topic. Test-mode answers are
-//! left out: they never count. All versions of the survey are counted together, answers
-//! matched by their face score or option id.
+//! left out: they never count; incomplete responses (a respondent who walked away) count
+//! with the answers they gave, and how many there were is told. All versions of the survey
+//! are counted together, answers matched by their option id or face score; a face question
+//! whose number of faces changed counts each scale apart (a 3 of three faces is not a 3 of
+//! five).
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 
 use hetki_protocol::csv::{Dialect, write_row};
-use hetki_protocol::{AnswerValue, Language, Question, Response, SurveyDefinition};
+use hetki_protocol::{AnswerValue, Language, Question, QuestionKind, Response, SurveyDefinition};
 
 use crate::storage::{Storage, StorageError};
 
@@ -16,7 +19,7 @@ use crate::storage::{Storage, StorageError};
 pub enum GroupBy {
     /// All responses together.
     All,
-    /// The event's name.
+    /// The event: its name and place.
     Event,
     /// The city district the event was in.
     Area,
@@ -44,11 +47,32 @@ pub struct QuestionTally {
     pub counts: HashMap<String, u64>,
 }
 
+/// A question as results count it: its id and, for faces, how many there were.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct QuestionKey {
+    pub id: String,
+    pub faces: Option<usize>,
+}
+
+impl QuestionKey {
+    fn of(question: &Question) -> QuestionKey {
+        QuestionKey {
+            id: question.id.clone(),
+            faces: match &question.kind {
+                QuestionKind::Faces { faces } => Some(faces.len()),
+                QuestionKind::Choice { .. } => None,
+            },
+        }
+    }
+}
+
 /// One group's responses.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Group {
     pub respondents: u64,
-    pub questions: HashMap<String, QuestionTally>,
+    /// Of the respondents, those who left before the end (kept when partials are kept).
+    pub incomplete: u64,
+    pub questions: HashMap<QuestionKey, QuestionTally>,
 }
 
 /// A survey's results, by group name (empty when not split).
@@ -58,11 +82,22 @@ pub struct Results {
 }
 
 impl Results {
-    fn add(&mut self, group: String, response: &Response) {
+    /// Counts `response`, whose survey version is `version` (if the collector has it).
+    fn add(&mut self, group: String, response: &Response, version: Option<&SurveyDefinition>) {
         let group = self.groups.entry(group).or_default();
         group.respondents += 1;
+        group.incomplete += u64::from(!response.complete);
         for answer in &response.answers {
-            let tally = group.questions.entry(answer.question.clone()).or_default();
+            let key = version
+                .and_then(|v| v.question(&answer.question))
+                .map_or_else(
+                    || QuestionKey {
+                        id: answer.question.clone(),
+                        faces: None,
+                    },
+                    QuestionKey::of,
+                );
+            let tally = group.questions.entry(key).or_default();
             match &answer.value {
                 AnswerValue::Skipped => tally.skipped += 1,
                 AnswerValue::Choices { options } => {
@@ -86,18 +121,33 @@ fn group_of(response: &Response, by: GroupBy) -> String {
     let or_none = |v: &Option<String>| v.clone().unwrap_or_else(|| "–".into());
     match by {
         GroupBy::All => String::new(),
-        GroupBy::Event => response.event.name.get(Language::Fi).to_owned(),
+        // Two events of one name in different places are two events.
+        GroupBy::Event => format!(
+            "{} – {}",
+            response.event.name.get(Language::Fi),
+            response.event.place.get(Language::Fi)
+        ),
         GroupBy::Area => or_none(&response.event.area),
         GroupBy::Topic => or_none(&response.event.topic),
     }
 }
 
-/// Counts the responses to `survey`, test answers left out.
-pub fn tally(storage: &dyn Storage, survey: &str, by: GroupBy) -> Result<Results, StorageError> {
+/// Counts the responses to `survey`, test answers left out; `versions` are its stored
+/// definitions.
+pub fn tally(
+    storage: &dyn Storage,
+    survey: &str,
+    versions: &[SurveyDefinition],
+    by: GroupBy,
+) -> Result<Results, StorageError> {
+    let by_hash: HashMap<String, &SurveyDefinition> =
+        versions.iter().map(|v| (v.content_hash(), v)).collect();
     let mut results = Results::default();
     storage.for_each_response(Some(survey), &mut |stored| {
-        if !stored.response.test {
-            results.add(group_of(&stored.response, by), &stored.response);
+        let response = &stored.response;
+        if !response.test {
+            let version = by_hash.get(&response.survey.hash).copied();
+            results.add(group_of(response, by), response, version);
         }
         Ok(())
     })?;
@@ -108,7 +158,10 @@ pub fn tally(storage: &dyn Storage, survey: &str, by: GroupBy) -> Result<Results
 struct Row<'a> {
     group: &'a str,
     respondents: u64,
+    incomplete: u64,
     question: &'a Question,
+    /// The question's text, with its number of faces where that changed between versions.
+    question_text: String,
     /// The face score or option id; empty for the skips.
     answer: String,
     label: String,
@@ -124,23 +177,32 @@ fn rows<'a>(
     versions: &'a [SurveyDefinition],
     language: Language,
 ) -> Vec<Row<'a>> {
-    let mut questions: Vec<&Question> = Vec::new();
+    let mut questions: Vec<(&Question, QuestionKey)> = Vec::new();
     for version in versions.iter().rev() {
         for question in &version.questions {
-            if !questions.iter().any(|q| q.id == question.id) {
-                questions.push(question);
+            let key = QuestionKey::of(question);
+            if !questions.iter().any(|(_, k)| *k == key) {
+                questions.push((question, key));
             }
         }
     }
+    // A scale that changed is told apart by its number of faces.
+    let scales = |id: &str| questions.iter().filter(|(_, k)| k.id == id).count();
     let labelled: Vec<_> = questions
-        .into_iter()
-        .map(|q| (q, answer_labels(q, versions, language)))
+        .iter()
+        .map(|(q, key)| {
+            let mut text = q.text.get(language).to_owned();
+            if let (Some(faces), 2..) = (key.faces, scales(&key.id)) {
+                text.push_str(&format!(" ({faces} faces)"));
+            }
+            (*q, key, text, answer_labels(key, versions, language))
+        })
         .collect();
     let mut rows = Vec::new();
     for (group_name, group) in &results.groups {
-        for (question, labels) in &labelled {
+        for (question, key, question_text, labels) in &labelled {
             let question = *question;
-            let Some(tally) = group.questions.get(&question.id) else {
+            let Some(tally) = group.questions.get(*key) else {
                 continue;
             };
             let mut answers: Vec<&String> = labels.iter().map(|(value, _)| value).collect();
@@ -160,7 +222,9 @@ fn rows<'a>(
                 rows.push(Row {
                     group: group_name,
                     respondents: group.respondents,
+                    incomplete: group.incomplete,
                     question,
+                    question_text: question_text.clone(),
                     answer: value.clone(),
                     label,
                     count,
@@ -172,7 +236,9 @@ fn rows<'a>(
                 rows.push(Row {
                     group: group_name,
                     respondents: group.respondents,
+                    incomplete: group.incomplete,
                     question,
+                    question_text: question_text.clone(),
                     answer: String::new(),
                     label: "(skipped)".into(),
                     count: tally.skipped,
@@ -184,10 +250,10 @@ fn rows<'a>(
     rows
 }
 
-/// Each answer of `question` with its label, in screen order; labels of answers only an
-/// older version offered come from that version.
+/// Each answer of the question `key` names with its label, in the newest version's screen
+/// order; labels of answers only an older version offered come from that version.
 fn answer_labels(
-    question: &Question,
+    key: &QuestionKey,
     versions: &[SurveyDefinition],
     language: Language,
 ) -> Vec<(String, String)> {
@@ -195,9 +261,10 @@ fn answer_labels(
     let same_question = versions
         .iter()
         .rev()
-        .filter_map(|v| v.question(&question.id));
-    for version in std::iter::once(question).chain(same_question) {
-        for (value, label) in version.answer_labels(language) {
+        .filter_map(|v| v.question(&key.id))
+        .filter(|q| QuestionKey::of(q) == *key);
+    for question in same_question {
+        for (value, label) in question.answer_labels(language) {
             if !labels.iter().any(|(known, _)| *known == value) {
                 labels.push((value, label));
             }
@@ -227,6 +294,7 @@ pub fn write(
             let header = [
                 "group",
                 "respondents",
+                "incomplete",
                 "question_id",
                 "question",
                 "answer",
@@ -240,8 +308,9 @@ pub fn write(
                 let cells = [
                     row.group.to_owned(),
                     row.respondents.to_string(),
+                    row.incomplete.to_string(),
                     row.question.id.clone(),
-                    row.question.text.get(language).to_owned(),
+                    row.question_text.clone(),
                     row.answer.clone(),
                     row.label.clone(),
                     row.count.to_string(),
@@ -284,7 +353,11 @@ fn write_text(
             } else {
                 "respondents"
             };
-            writeln!(out, "\n{group}: {} {noun}", row.respondents)?;
+            let incomplete = match row.incomplete {
+                0 => String::new(),
+                n => format!(" ({n} left before the end)"),
+            };
+            writeln!(out, "\n{group}: {} {noun}{incomplete}", row.respondents)?;
         }
         if last != Some((row.group, &row.question.id)) {
             let several = if row.question.is_multiple() {
@@ -292,7 +365,7 @@ fn write_text(
             } else {
                 ""
             };
-            writeln!(out, "  {}{several}", row.question.text.get(language))?;
+            writeln!(out, "  {}{several}", row.question_text)?;
         }
         let line = format!("    {:width$}  {:>6}", row.label, row.count);
         match row.percent {

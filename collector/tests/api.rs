@@ -601,6 +601,44 @@ fn exports_leave_test_answers_out_and_open_safely_in_a_spreadsheet() {
     );
 }
 
+/// A face question whose number of faces changed between versions counts each scale apart:
+/// a 3 of three faces ("Hyvin") is not a 3 of five ("Niin ja näin").
+#[test]
+fn results_count_a_changed_face_scale_apart() {
+    let api = Api::new();
+    let mut five = survey();
+    five["questions"][0]["kind"]["faces"] = json!([
+        {"score": 1, "label": "Tosi huonosti"}, {"score": 2, "label": "Huonosti"},
+        {"score": 3, "label": "Niin ja näin"}, {"score": 4, "label": "Hyvin"},
+        {"score": 5, "label": "Tosi hyvin"}]);
+    let reply = api.post("/api/v1/surveys", &five);
+    let five_hash = reply.json::<Value>().unwrap()["hash"].clone();
+    let mut on_five = api.good(ID2);
+    on_five["survey"]["hash"] = five_hash;
+    let reply = api.post(
+        "/api/v1/responses",
+        &Api::batch(vec![api.good(ID1), on_five]),
+    );
+    assert_eq!(reply.status(), StatusCode::OK);
+
+    let output = api
+        .collector
+        .cli(&["results", "--survey", "event-feedback", "--format", "csv"]);
+    assert!(output.status.success(), "{output:?}");
+    let csv = String::from_utf8(output.stdout).unwrap();
+    for expected in [
+        ",2,0,overall,Miten meni? (5 faces),3,Niin ja näin,1,100.0",
+        ",2,0,overall,Miten meni? (5 faces),5,Tosi hyvin,0,0.0",
+        ",2,0,overall,Miten meni? (3 faces),3,Hyvin,1,100.0",
+    ] {
+        assert!(csv.contains(expected), "no {expected:?} in\n{csv}");
+    }
+    assert!(
+        !csv.contains(",overall,Miten meni?,"),
+        "no scale without its size\n{csv}"
+    );
+}
+
 /// What staff read: each answer's count and share per area, the survey's versions counted
 /// together, a multiple choice counting each pick, test answers left out.
 #[test]
@@ -618,6 +656,8 @@ fn results_count_each_answer_per_area_across_versions_without_test_answers() {
         let mut r = api.response(id, answers);
         r["event"]["area"] = json!(area);
         r["test"] = json!(test);
+        // An incomplete response counts with the answers it has, and is told.
+        r["complete"] = json!(id != ID1);
         if r["answers"].as_array().unwrap().len() > 2 {
             r["survey"]["hash"] = newer_hash.clone();
         }
@@ -672,17 +712,17 @@ fn results_count_each_answer_per_area_across_versions_without_test_answers() {
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(
         lines[0],
-        "group,respondents,question_id,question,answer,label,count,percent"
+        "group,respondents,incomplete,question_id,question,answer,label,count,percent"
     );
     for expected in [
-        "Suur-Leppävaara,1,overall,Miten meni?,3,Hyvin,1,100.0",
-        "Suur-Leppävaara,1,heard,Tuliko kuulluksi?,yes,Kyllä,0,",
-        "Suur-Leppävaara,1,heard,Tuliko kuulluksi?,,(skipped),1,",
-        "Suur-Tapiola,2,overall,Miten meni?,1,Huonosti,1,50.0",
-        "Suur-Tapiola,2,overall,Miten meni?,2,Niin ja näin,0,0.0",
-        "Suur-Tapiola,2,heard,Tuliko kuulluksi?,yes,Kyllä,1,50.0",
-        "Suur-Tapiola,2,liked,Mikä oli parasta?,talks,Puheet,1,50.0",
-        "Suur-Tapiola,2,liked,Mikä oli parasta?,coffee,Kahvi,2,100.0",
+        "Suur-Leppävaara,1,1,overall,Miten meni?,3,Hyvin,1,100.0",
+        "Suur-Leppävaara,1,1,heard,Tuliko kuulluksi?,yes,Kyllä,0,",
+        "Suur-Leppävaara,1,1,heard,Tuliko kuulluksi?,,(skipped),1,",
+        "Suur-Tapiola,2,0,overall,Miten meni?,1,Huonosti,1,50.0",
+        "Suur-Tapiola,2,0,overall,Miten meni?,2,Niin ja näin,0,0.0",
+        "Suur-Tapiola,2,0,heard,Tuliko kuulluksi?,yes,Kyllä,1,50.0",
+        "Suur-Tapiola,2,0,liked,Mikä oli parasta?,talks,Puheet,1,50.0",
+        "Suur-Tapiola,2,0,liked,Mikä oli parasta?,coffee,Kahvi,2,100.0",
     ] {
         assert!(lines.contains(&expected), "no {expected:?} in\n{csv}");
     }
@@ -696,11 +736,20 @@ fn results_count_each_answer_per_area_across_versions_without_test_answers() {
     let sheet = results(&["--format", "spreadsheet"]);
     assert!(sheet.starts_with("\u{feff}group;respondents;"));
     assert!(
-        sheet.contains(";3;overall;Miten meni?;3;Hyvin;2;66,7\r\n"),
+        sheet.contains(";3;1;overall;Miten meni?;3;Hyvin;2;66,7\r\n"),
         "{sheet}"
     );
     let text = results(&["--by", "area", "--lang", "en"]);
-    assert!(text.contains("Suur-Tapiola: 2 respondents"), "{text}");
+    assert!(text.contains("Suur-Tapiola: 2 respondents\n"), "{text}");
+    assert!(
+        text.contains("Suur-Leppävaara: 1 respondent (1 left before the end)"),
+        "{text}"
+    );
+    let by_event = results(&["--by", "event", "--format", "csv"]);
+    assert!(
+        by_event.contains("\nAsukasilta – Sello,3,1,overall,"),
+        "an event is its name and place\n{by_event}"
+    );
 
     let unknown = api.collector.cli(&["results", "--survey", "library-poll"]);
     assert!(!unknown.status.success());
