@@ -110,6 +110,20 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
+    // Only serving and registering a kiosk start a database. Reading one that is not there
+    // (a command run without the server's --db) must not answer from a new, empty one.
+    let starts_one = matches!(
+        cli.command,
+        Command::Serve { .. }
+            | Command::Device {
+                command: DeviceCommand::Add { .. }
+            }
+    );
+    anyhow::ensure!(
+        starts_one || cli.db.exists(),
+        "no collector database at {}: give the server's with --db or HETKI_COLLECTOR_DB",
+        cli.db.display()
+    );
     let storage = SqliteStorage::open(&cli.db)?;
     match cli.command {
         Command::Serve { listen } => {

@@ -3,6 +3,8 @@
 
 mod support;
 
+use std::process::Command;
+
 use reqwest::StatusCode;
 use reqwest::blocking::{Client, Response};
 use serde_json::{Value, json};
@@ -491,6 +493,27 @@ fn device_commands_report_mistakes() {
     );
     let again = collector.cli(&["device", "add", "kiosk-1"]);
     assert!(again.status.success());
+
+    // Reading from a database that is not there does not start an empty one to read.
+    let elsewhere = collector.db.with_file_name("elsewhere.sqlite3");
+    for args in [
+        &["export"][..],
+        &["results", "--survey", "event-feedback"],
+        &["device", "list"],
+    ] {
+        let output = Command::new(env!("CARGO_BIN_EXE_hetki-collector"))
+            .arg("--db")
+            .arg(&elsewhere)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(!output.status.success(), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&output.stderr).contains("no collector database at"),
+            "{args:?}: {output:?}"
+        );
+        assert!(!elsewhere.exists(), "{args:?} created a database");
+    }
 }
 
 #[test]
