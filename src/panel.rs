@@ -7,7 +7,7 @@ use anyhow::Context;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use crate::store::{Database, StoreOptions, UploadStatus, free_disk_bytes};
+use crate::store::{Database, StoreOptions, UploadStatus, UploadTrouble, free_disk_bytes};
 
 /// Below this much free space the panel warns that storage is nearly full.
 pub const LOW_DISK_BYTES: u64 = 200 * 1024 * 1024;
@@ -85,25 +85,42 @@ pub struct PanelPlace {
 }
 
 impl PanelPlace {
-    /// Reads the state now. "Today" is the day in the configured time zone.
-    pub fn status(&self, now: DateTime<Utc>) -> anyhow::Result<PanelStatus> {
-        let db = Database::open_for_reading(&self.database, &StoreOptions::default())?;
-        let upload = db.upload_status()?;
-        let zone = self.time_zone;
-        let today = db.count_since(start_of_day(now, zone))?;
+    /// Reads the state now. "Today" is the day in the configured time zone. A buffer that
+    /// cannot be read shows as the last error; the device's own facts (version, clock, free
+    /// disk) show all the same.
+    pub fn status(&self, now: DateTime<Utc>) -> PanelStatus {
         let free = self.database.parent().and_then(free_disk_bytes);
-        let warnings = Warnings::of(&upload, free, self.uploads, now);
-        Ok(PanelStatus {
+        let mut status = PanelStatus {
             device_id: self.device_id.clone(),
             version: env!("CARGO_PKG_VERSION").to_owned(),
-            today,
-            total: db.answers_total()?,
-            upload,
             clock_synchronized: crate::clock::clock_synchronized(),
             free_disk_bytes: free,
-            disk_low: warnings.disk_low,
-            upload_overdue: warnings.upload_overdue,
-        })
+            ..PanelStatus::default()
+        };
+        match self.buffer_facts(now) {
+            Ok((today, total, upload)) => {
+                (status.today, status.total, status.upload) = (today, total, upload);
+            }
+            Err(error) => {
+                tracing::warn!(error = format!("{error:#}"), "cannot read the buffer");
+                status.upload = UploadStatus {
+                    last_error: Some(format!("{error:#}")),
+                    last_error_trouble: Some(UploadTrouble::Buffer),
+                    ..UploadStatus::default()
+                };
+            }
+        }
+        let warnings = Warnings::of(&status.upload, free, self.uploads, now);
+        status.disk_low = warnings.disk_low;
+        status.upload_overdue = warnings.upload_overdue;
+        status
+    }
+
+    /// Answers today and in total, and the upload state, from the buffer.
+    fn buffer_facts(&self, now: DateTime<Utc>) -> anyhow::Result<(u64, u64, UploadStatus)> {
+        let db = Database::open_for_reading(&self.database, &StoreOptions::default())?;
+        let today = db.count_since(start_of_day(now, self.time_zone))?;
+        Ok((today, db.answers_total()?, db.upload_status()?))
     }
 
     /// Writes every response kept here as a spreadsheet CSV into the export directory.
@@ -112,14 +129,16 @@ impl PanelPlace {
             .export_dir
             .as_deref()
             .context("no export directory is configured ([panel] export_dir)")?;
-        anyhow::ensure!(
-            dir.is_dir(),
-            "{} is not there (is the USB stick in?)",
-            dir.display()
-        );
-        let stamp = now.with_timezone(&self.time_zone).format("%Y-%m-%d-%H%M%S");
-        let path = dir.join(format!("hetki-{}-{stamp}.csv", self.device_id));
+        tracing::info!(dir = %dir.display(), "staff started an export");
+        if !dir.is_dir() {
+            // As an I/O error, so the panel words it in the staff's language.
+            return Err(
+                anyhow::Error::new(std::io::Error::from(std::io::ErrorKind::NotFound))
+                    .context(format!("{} is not there", dir.display())),
+            );
+        }
         let db = Database::open_for_reading(&self.database, &StoreOptions::default())?;
+        let path = unused_name(dir, &self.device_id, now.with_timezone(&self.time_zone));
         // Written under a working name and renamed when whole, so a stick that fills up or
         // is pulled out never holds a cut-short file under a finished-looking name.
         let part = path.with_extension("csv.part");
@@ -134,7 +153,7 @@ impl PanelPlace {
         });
         let count = written.map_err(|error| {
             let _ = std::fs::remove_file(&part);
-            anyhow::anyhow!("cannot write {}: {error}", path.display())
+            anyhow::Error::new(error).context(format!("cannot write {}", path.display()))
         })?;
         // Responses delivered long ago were pruned here: staff must not mistake the file
         // for all there ever was.
@@ -146,6 +165,20 @@ impl PanelPlace {
             pruned,
         })
     }
+}
+
+/// A name for an export made at `local` that no earlier export has taken: a second export
+/// within the same second, or in the hour that repeats when summer time ends, gets `-2`, `-3`
+/// … (a rename would silently replace the earlier file).
+fn unused_name(dir: &std::path::Path, device_id: &str, local: DateTime<Tz>) -> PathBuf {
+    let stamp = local.format("%Y-%m-%d-%H%M%S");
+    (1..)
+        .map(|n| match n {
+            1 => dir.join(format!("hetki-{device_id}-{stamp}.csv")),
+            n => dir.join(format!("hetki-{device_id}-{stamp}-{n}.csv")),
+        })
+        .find(|path| !path.exists() && !path.with_extension("csv.part").exists())
+        .expect("some number is free")
 }
 
 /// Writes a new file at `path` with `write`, synced to disk; returns what `write` did.
@@ -199,5 +232,45 @@ mod tests {
             start_of_day(at("2022-09-11T15:00:00Z"), chrono_tz::America::Santiago),
             at("2022-09-11T04:00:00Z")
         );
+    }
+
+    #[test]
+    fn a_buffer_that_cannot_be_read_hides_none_of_the_devices_own_facts() {
+        let place = PanelPlace {
+            device_id: "kiosk-1".into(),
+            database: std::env::temp_dir().join("hetki-no-such-buffer.sqlite3"),
+            export_dir: None,
+            uploads: true,
+            time_zone: chrono_tz::Europe::Helsinki,
+            config_file_name: "kiosk.toml".into(),
+        };
+        let status = place.status(Utc::now());
+        assert_eq!(
+            status.upload.last_error_trouble,
+            Some(UploadTrouble::Buffer)
+        );
+        assert!(status.upload.last_error.is_some());
+        assert_eq!(status.version, env!("CARGO_PKG_VERSION"));
+        assert!(status.free_disk_bytes.is_some(), "the folder is there");
+    }
+
+    #[test]
+    fn an_export_never_takes_the_name_of_an_earlier_one() {
+        let dir = std::env::temp_dir().join(format!("hetki-export-names-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let local = "2026-10-25T00:30:00Z"
+            .parse::<DateTime<Utc>>()
+            .unwrap()
+            .with_timezone(&chrono_tz::Europe::Helsinki);
+        let first = unused_name(&dir, "kiosk-1", local);
+        assert_eq!(first, dir.join("hetki-kiosk-1-2026-10-25-033000.csv"));
+        std::fs::write(&first, "").unwrap();
+        let second = unused_name(&dir, "kiosk-1", local);
+        assert_eq!(second, dir.join("hetki-kiosk-1-2026-10-25-033000-2.csv"));
+        // One still being written counts as taken too.
+        std::fs::write(second.with_extension("csv.part"), "").unwrap();
+        let third = unused_name(&dir, "kiosk-1", local);
+        assert_eq!(third, dir.join("hetki-kiosk-1-2026-10-25-033000-3.csv"));
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

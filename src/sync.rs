@@ -21,8 +21,8 @@ pub fn sync_once(
     let endpoint = endpoint
         .or_else(|| config.upload.endpoint.clone())
         .ok_or_else(|| no_setting(config, "upload.endpoint", "--endpoint URL"))?;
-    check_endpoint(&endpoint)
-        .map_err(|message| ConfigError::one(&config.config_file, Some("--endpoint"), message))?;
+    // The device file's endpoint was checked when it loaded: this is the command line's.
+    check_endpoint(&endpoint).map_err(|message| anyhow::anyhow!("--endpoint: {message}"))?;
     let (token_file, field) = match token_file {
         Some(path) => (path, "--token-file"),
         None => (

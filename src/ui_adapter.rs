@@ -50,13 +50,17 @@ pub mod notice {
         let mut cause = Some(error);
         while let Some(error) = cause {
             if let Some(io) = error.downcast_ref::<std::io::Error>() {
-                return match io.kind() {
-                    ErrorKind::StorageFull | ErrorKind::QuotaExceeded => 1,
-                    ErrorKind::ReadOnlyFilesystem => 2,
-                    ErrorKind::PermissionDenied => 3,
-                    ErrorKind::NotFound => 4,
-                    _ => 0,
-                };
+                match io.kind() {
+                    ErrorKind::StorageFull | ErrorKind::QuotaExceeded => return 1,
+                    ErrorKind::ReadOnlyFilesystem => return 2,
+                    ErrorKind::PermissionDenied => return 3,
+                    ErrorKind::NotFound => return 4,
+                    // An automounted folder with no stick in it: no such device.
+                    _ if io.raw_os_error() == Some(libc::ENODEV) => return 4,
+                    // A wrapper (`io::Error::other`): the kind may be in what it wraps.
+                    ErrorKind::Other => {}
+                    _ => return 0,
+                }
             }
             cause = error.source();
         }
@@ -618,6 +622,8 @@ impl Inner {
     /// Writes the CSV on a thread of its own; [`Inner::poll_export`] shows how it went.
     fn start_export(&self, state: &KioskState) {
         if self.export.is_running() {
+            tracing::info!("staff asked for an export while one is under way");
+            state.set_panel_notice(notice::EXPORTING);
             return;
         }
         let place = self.scenery.panel.clone();
@@ -810,20 +816,9 @@ pub fn show_panel(ui: &AppWindow, place: &PanelPlace) {
         .set_panel(panel_info(&status, place.time_zone));
 }
 
-/// The device's state now; what could not be read shows as the last error.
+/// The device's state now (see [`PanelPlace::status`]).
 fn read_panel_status(place: &PanelPlace) -> PanelStatus {
-    place.status(chrono::Utc::now()).unwrap_or_else(|error| {
-        tracing::warn!(%error, "cannot read the device's state");
-        PanelStatus {
-            device_id: place.device_id.clone(),
-            upload: crate::store::UploadStatus {
-                last_error: Some(format!("{error:#}")),
-                last_error_trouble: Some(store::UploadTrouble::Buffer),
-                ..Default::default()
-            },
-            ..Default::default()
-        }
-    })
+    place.status(chrono::Utc::now())
 }
 
 fn ui_trouble(trouble: store::UploadTrouble) -> UploadTrouble {
@@ -882,5 +877,10 @@ mod tests {
         let wrapped = anyhow::Error::from(Error::from(ErrorKind::NotFound)).context("export");
         assert_eq!(reason(wrapped.as_ref()), 4);
         assert_eq!(reason(&Error::other("odd")), 0, "shown as it is");
+        let wrapped = Error::other(crate::export::ExportError::Write(Error::from(
+            ErrorKind::StorageFull,
+        )));
+        assert_eq!(reason(&wrapped), 1, "through io::Error::other");
+        assert_eq!(reason(&Error::from_raw_os_error(libc::ENODEV)), 4);
     }
 }

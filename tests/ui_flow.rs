@@ -784,6 +784,19 @@ fn staff_open_the_panel_with_a_long_press_and_the_pin_and_export_from_it() {
             .all(|line| line.contains(";demo-kiosk-1;"))
     );
 
+    // The stick pulled out: said in Finnish, not in the system's English.
+    std::fs::remove_dir_all(kiosk.setup.path("usb")).unwrap();
+    kiosk.tap_at_once("Vie CSV");
+    wait_until("the export has failed", || {
+        kiosk.wait(200);
+        state.get_panel_notice() != 6
+    });
+    assert!(
+        kiosk.has("Vienti epäonnistui: kansiota ei löydy (onko USB-muisti paikallaan?)"),
+        "{}",
+        state.get_panel_notice_detail()
+    );
+
     kiosk.tap("Lähetä nyt");
     assert_eq!(state.get_panel_notice(), 2, "no collector in the demo");
 

@@ -373,6 +373,23 @@ fn batches_shrink_when_refused_and_grow_back_to_what_fits() {
     assert_eq!(fleet.status().delivered, 250);
 }
 
+/// A mistyped `--endpoint` is the command line's mistake, not the device file's: exit 1
+/// naming the flag (78 would send whoever runs it to the file).
+#[test]
+fn a_bad_endpoint_on_the_command_line_names_the_flag() {
+    let fleet = Fleet::new();
+    let output = fleet.sync("http://collector.example.fi");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(
+            "--endpoint: \"http://collector.example.fi\" would send the device token in clear"
+        ),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("kiosk.toml"), "{stderr}");
+}
+
 /// A lone response is blamed only for a refusal of what was sent (400, 413, 422). A proxy's
 /// 408 or 409 on the way makes it wait; it is not rejected for good.
 #[test]
