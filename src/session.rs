@@ -64,6 +64,29 @@ impl Overrides {
     }
 }
 
+/// The device file's entry for the event staff chose: the same entry, or one edited since
+/// (a language added, a typo mended) that alone has its name and place in the device's
+/// default language.
+fn same_event<'a>(config: &'a KioskConfig, chosen: &EventInfo) -> Option<&'a EventInfo> {
+    let language = config.default_language;
+    let known_as = |e: &EventInfo| {
+        (
+            e.name.get(language).to_owned(),
+            e.place.get(language).to_owned(),
+        )
+    };
+    config.events.iter().find(|e| *e == chosen).or_else(|| {
+        let mut alike = config
+            .events
+            .iter()
+            .filter(|e| known_as(e) == known_as(chosen));
+        match (alike.next(), alike.next()) {
+            (Some(one), None) => Some(one),
+            _ => None,
+        }
+    })
+}
+
 /// The survey, event and mode in force: the device file's, with the valid overrides applied.
 #[derive(Clone, Debug)]
 pub struct Session {
@@ -98,11 +121,15 @@ impl Session {
         }
         let mut event = config.event().clone();
         if let Some(chosen) = overrides.event {
-            if config.events.contains(&chosen) {
-                event = chosen.clone();
-                kept.event = Some(chosen);
-            } else {
-                tracing::warn!("the panel's event is no longer configured");
+            match same_event(config, &chosen) {
+                Some(listed) => {
+                    if *listed != chosen {
+                        tracing::info!("the panel's event was edited in the device file");
+                    }
+                    event = listed.clone();
+                    kept.event = Some(listed.clone());
+                }
+                None => tracing::warn!("the panel's event is no longer configured"),
             }
         }
         Session {
@@ -110,5 +137,55 @@ impl Session {
             event,
             overrides: kept,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn demo() -> KioskConfig {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("config/kiosk.toml");
+        KioskConfig::load(&path).unwrap()
+    }
+
+    /// `event` as saved before its Swedish place was mended in the device file.
+    fn saved_before_an_edit(event: &EventInfo) -> EventInfo {
+        let mut saved = serde_json::to_value(event).unwrap();
+        saved["place"]["sv"] = "Entressebibloteket".into();
+        serde_json::from_value(saved).unwrap()
+    }
+
+    #[test]
+    fn an_event_edited_in_the_file_since_staff_chose_it_stays_chosen_as_edited() {
+        let config = demo();
+        let listed = config.events[1].clone();
+        let saved = saved_before_an_edit(&listed);
+        assert_ne!(saved, listed);
+        let session = Session::resolve(
+            &config,
+            Overrides {
+                event: Some(saved),
+                ..Overrides::default()
+            },
+        );
+        assert_eq!(session.event, listed);
+        assert_eq!(session.overrides.event, Some(listed));
+    }
+
+    #[test]
+    fn an_event_renamed_in_the_file_is_no_longer_the_one_chosen() {
+        let config = demo();
+        let mut gone = serde_json::to_value(&config.events[1]).unwrap();
+        gone["name"]["fi"] = "Asukasilta: Espoonlahti".into();
+        let session = Session::resolve(
+            &config,
+            Overrides {
+                event: Some(serde_json::from_value(gone).unwrap()),
+                ..Overrides::default()
+            },
+        );
+        assert_eq!(session.event, *config.event());
+        assert_eq!(session.overrides, Overrides::default());
     }
 }
