@@ -7,6 +7,7 @@ mod util;
 
 use std::time::Duration;
 
+use hetki::config::KioskConfig;
 use hetki::flow::{Screen, View};
 use hetki::headless::{self, Headless, HeadlessWindow, Redrawn};
 use hetki::screenshot::{sample_results, screens, show_screen};
@@ -36,12 +37,27 @@ fn area(redrawn: &[Redrawn]) -> u32 {
         .sum()
 }
 
-#[test]
-fn a_screen_shown_again_redraws_nothing_and_a_tap_only_its_answer() {
+/// The kiosk's window, drawn by the software renderer on a stopped clock.
+fn open_window() -> (Headless, AppWindow, HeadlessWindow) {
     let platform = headless::install_stopped_clock(SIZE.0, SIZE.1).unwrap();
     let ui = AppWindow::new().unwrap();
     ui.show().unwrap();
-    let mut window = HeadlessWindow::take(&platform).unwrap();
+    let window = HeadlessWindow::take(&platform).unwrap();
+    (platform, ui, window)
+}
+
+/// Question `q` of the demo's survey, with `selected` just tapped (and so highlighted).
+fn question(config: &KioskConfig, q: usize, selected: Vec<usize>) -> View {
+    View {
+        highlighted: !selected.is_empty(),
+        selected,
+        ..View::new(Screen::Question(q), config.default_language)
+    }
+}
+
+#[test]
+fn a_screen_shown_again_redraws_nothing_and_a_tap_only_its_answer() {
+    let (platform, ui, mut window) = open_window();
 
     let mut redrawn_again = Vec::new();
     for file in ["kiosk.toml", "library-poll.toml"] {
@@ -71,15 +87,16 @@ fn a_screen_shown_again_redraws_nothing_and_a_tap_only_its_answer() {
     let config = util::demo_config("kiosk.toml");
     let scenery = Scenery::load(&config).unwrap();
     let session = Session::resolve(&config, Overrides::default());
-    let question = |selected: Vec<usize>| View {
-        highlighted: !selected.is_empty(),
-        selected,
-        ..View::new(Screen::Question(0), config.default_language)
-    };
-    present(&ui, &scenery, &session, &question(vec![]), None);
+    present(&ui, &scenery, &session, &question(&config, 0, vec![]), None);
     window.render();
     settle(&platform, &mut window);
-    present(&ui, &scenery, &session, &question(vec![2]), None);
+    present(
+        &ui,
+        &scenery,
+        &session,
+        &question(&config, 0, vec![2]),
+        None,
+    );
     let redrawn = window.render();
 
     let label = shown_options(&ui.global::<KioskState>())
@@ -106,28 +123,26 @@ fn a_screen_shown_again_redraws_nothing_and_a_tap_only_its_answer() {
 fn the_next_question_appears_at_once_not_fading_out_of_the_last_pick() {
     // Questions 2 and 3 of the demo both have three answers, so the question screen could
     // reuse the buttons: the first answer would then fade from the pick on question 2.
-    let platform = headless::install_stopped_clock(SIZE.0, SIZE.1).unwrap();
-    let ui = AppWindow::new().unwrap();
-    ui.show().unwrap();
-    let mut window = HeadlessWindow::take(&platform).unwrap();
+    let (platform, ui, mut window) = open_window();
     let config = util::demo_config("kiosk.toml");
     let scenery = Scenery::load(&config).unwrap();
     let session = Session::resolve(&config, Overrides::default());
-    let question = |q: usize, selected: Vec<usize>| View {
-        highlighted: !selected.is_empty(),
-        selected,
-        ..View::new(Screen::Question(q), config.default_language)
-    };
     let survey = config.survey();
     assert_eq!(
         survey.questions[1].option_count(),
         survey.questions[2].option_count()
     );
 
-    present(&ui, &scenery, &session, &question(1, vec![0]), None);
+    present(
+        &ui,
+        &scenery,
+        &session,
+        &question(&config, 1, vec![0]),
+        None,
+    );
     window.render();
     settle(&platform, &mut window);
-    present(&ui, &scenery, &session, &question(2, vec![]), None);
+    present(&ui, &scenery, &session, &question(&config, 2, vec![]), None);
     assert!(!window.render().is_empty(), "question 3 drawn");
     platform.advance(Duration::from_millis(40));
     let still_changing = window.render();
