@@ -206,8 +206,9 @@ impl UploadFile {
         let prune_after = seconds(
             "upload.prune_after_days",
             self.prune_after_days,
-            // At least a day: the panel's "answers today" counts what is kept here.
-            (1.0, 3650.0),
+            // The panel's "answers today" counts what is kept here, so answers must outlast
+            // the longest day (25 hours, when summer time ends).
+            (2.0, 3650.0),
             86_400.0,
             d.prune_after,
         );
