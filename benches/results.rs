@@ -1,6 +1,6 @@
 //! A poll's results screen with 100,000 stored answers: the time from the buffer to the bars;
-//! and the staff panel's facts (answers today and in total, pending upload), read from the
-//! same buffer.
+//! the staff panel's facts (answers today and in total, pending upload), read from the same
+//! buffer before and after all but ten are uploaded; and the uploader's next batch then.
 //!
 //! `cargo bench --bench results [-- COUNT]`. Files go to `target/bench-tmp`, or to
 //! `$HETKI_BENCH_DIR`.
@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use hetki::panel::PanelPlace;
 use hetki::results::results_view;
-use hetki::store::{Database, StoreOptions};
+use hetki::store::{Database, Delivery, StoreOptions};
 use hetki_protocol::Language;
 
 mod support;
@@ -42,12 +42,32 @@ fn main() {
         config_file_name: "kiosk.toml".into(),
     };
     let now = chrono::Utc::now();
-    let panel = timed(50, || {
-        let status = place.status(now);
-        assert_eq!(status.upload.last_error, None);
-        assert_eq!(status.total, count as u64);
+    let panel = || {
+        timed(50, || {
+            let status = place.status(now);
+            assert_eq!(status.upload.last_error, None);
+            assert_eq!(status.total, count as u64);
+        })
+    };
+    println!(
+        "staff panel's facts for {count} stored answers, none uploaded: {}",
+        panel()
+    );
+
+    // As on a kiosk that uploads: all but the newest few delivered, and the search for the
+    // oldest pending must not read through them.
+    let delivered: Vec<_> = (1..=count.saturating_sub(10) as u64)
+        .map(|seq| (seq, Delivery::Delivered))
+        .collect();
+    db.record_deliveries(&delivered, now).unwrap();
+    println!(
+        "staff panel's facts for {count} stored answers, all but 10 uploaded: {}",
+        panel()
+    );
+    let pending = timed(50, || {
+        assert_eq!(db.pending_batch(0, 25, 1 << 20).unwrap().len(), 10);
     });
-    println!("staff panel's facts for {count} stored answers: {panel}");
+    println!("the uploader's next batch among them: {pending}");
 }
 
 /// Runs `work` `runs` times: "median …, max …".

@@ -181,6 +181,55 @@ fn answer_counts_leave_test_answers_out_after_pruning_too() {
     );
 }
 
+/// The search for what is pending starts above the responses that have an outcome; a
+/// rejected response put back in the queue is found again below that.
+#[test]
+fn pending_responses_are_found_above_those_settled_and_retried_ones_below() {
+    let setup = Setup::demo();
+    let survey = setup.config().survey().clone();
+    let mut db = Database::open(&setup.database(), &options()).unwrap();
+    let record = |db: &mut Database| {
+        let mut r = response(&survey, 4, "yes", true);
+        let seq = db.record("k", &survey, &mut r).unwrap();
+        // Kept to the millisecond.
+        (seq, r.recorded_at.timestamp_millis())
+    };
+    let oldest = |db: &Database| db.oldest_pending().unwrap().map(|t| t.timestamp_millis());
+    let recorded: Vec<_> = (0..6).map(|_| record(&mut db)).collect();
+    let pending = |db: &Database| -> Vec<u64> {
+        db.pending_batch(0, 100, 1 << 20)
+            .unwrap()
+            .iter()
+            .map(|p| p.seq)
+            .collect()
+    };
+    let outcomes = |seqs: &[usize], delivery: Delivery| -> Vec<_> {
+        seqs.iter()
+            .map(|&i| (recorded[i].0, delivery.clone()))
+            .collect()
+    };
+    db.record_deliveries(&outcomes(&[0, 1, 3], Delivery::Delivered), Utc::now())
+        .unwrap();
+    db.record_deliveries(
+        &outcomes(&[2], Delivery::Rejected("refused".into())),
+        Utc::now(),
+    )
+    .unwrap();
+    assert_eq!(pending(&db), [recorded[4].0, recorded[5].0]);
+    assert_eq!(oldest(&db), Some(recorded[4].1));
+
+    db.record_deliveries(&outcomes(&[4, 5], Delivery::Delivered), Utc::now())
+        .unwrap();
+    assert_eq!(pending(&db), Vec::<u64>::new());
+    assert_eq!(oldest(&db), None);
+
+    assert_eq!(db.retry_rejected().unwrap(), 1);
+    let (newest, _) = record(&mut db);
+    assert_eq!(pending(&db), [recorded[2].0, newest]);
+    assert_eq!(oldest(&db), Some(recorded[2].1));
+    assert_eq!(db.upload_status().unwrap().pending, 2);
+}
+
 /// A poll's published totals move only after `results_minimum` more answers, even when a
 /// new version of the poll lowers that minimum.
 #[test]

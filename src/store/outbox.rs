@@ -103,6 +103,9 @@ const LAST_ERROR_TROUBLE: &str = "last_error_trouble";
 const PRUNED: &str = "pruned_responses";
 /// How many of the pruned responses were test answers, so totals can leave them out.
 const PRUNED_TEST: &str = "pruned_test_responses";
+/// Every response numbered up to this has an outcome (delivered or rejected): the search for
+/// pending ones starts above it, instead of reading through every response kept.
+const SETTLED_THROUGH: &str = "settled_through";
 
 fn timestamp(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Millis, true)
@@ -122,6 +125,7 @@ impl Database {
         max_count: usize,
         max_bytes: usize,
     ) -> Result<Vec<Pending>, StoreError> {
+        let after = after.max(counter(&self.conn, SETTLED_THROUGH)?);
         let mut statement = self.conn.prepare_cached(
             "SELECT r.seq, r.id, r.survey_id, r.survey_hash, r.body FROM responses r
              WHERE r.seq > ?1
@@ -204,6 +208,19 @@ impl Database {
                 insert.execute(params![*seq as i64, delivered, rejected])?;
             }
         }
+        // Past what now has an outcome: usually the batch just sent, a short read.
+        let settled: i64 = tx.query_row(
+            "SELECT COALESCE(
+                 (SELECT r.seq - 1 FROM responses r
+                  WHERE r.seq > ?1
+                    AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.response_seq = r.seq)
+                  ORDER BY r.seq LIMIT 1),
+                 (SELECT MAX(seq) FROM responses),
+                 ?1)",
+            [counter(&tx, SETTLED_THROUGH)? as i64],
+            |row| row.get(0),
+        )?;
+        set_state(&tx, SETTLED_THROUGH, &settled.to_string())?;
         set_state(&tx, LAST_SUCCESS, &timestamp(now))?;
         tx.execute(
             "DELETE FROM upload_state WHERE key IN (?1, ?2, ?3)",
@@ -270,10 +287,23 @@ impl Database {
     /// refused has been put right (say, an outdated collector updated). Safe to repeat: the
     /// collector keeps each response id once. Returns how many.
     pub fn retry_rejected(&mut self) -> Result<u64, StoreError> {
-        Ok(self.conn.execute(
-            "DELETE FROM deliveries WHERE rejected_reason IS NOT NULL AND delivered_at IS NULL",
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        const REJECTED: &str = "rejected_reason IS NOT NULL AND delivered_at IS NULL";
+        let first: Option<i64> = tx.query_row(
+            &format!("SELECT MIN(response_seq) FROM deliveries WHERE {REJECTED}"),
             [],
-        )? as u64)
+            |row| row.get(0),
+        )?;
+        let retried = tx.execute(&format!("DELETE FROM deliveries WHERE {REJECTED}"), [])?;
+        if let Some(first) = first {
+            // Pending again: the search for pending responses must reach them.
+            let settled = (counter(&tx, SETTLED_THROUGH)? as i64).min(first - 1);
+            set_state(&tx, SETTLED_THROUGH, &settled.to_string())?;
+        }
+        tx.commit()?;
+        Ok(retried as u64)
     }
 
     pub fn upload_status(&self) -> Result<UploadStatus, StoreError> {
@@ -311,9 +341,10 @@ impl Database {
             .conn
             .query_row(
                 "SELECT recorded_at FROM responses r
-                 WHERE NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.response_seq = r.seq)
+                 WHERE r.seq > ?1
+                   AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.response_seq = r.seq)
                  ORDER BY seq LIMIT 1",
-                [],
+                [counter(&self.conn, SETTLED_THROUGH)? as i64],
                 |row| row.get(0),
             )
             .optional()?;
