@@ -62,12 +62,19 @@ fn check_palette(palette: &str, colours: &HashMap<String, [u8; 3]>) {
         ("on-accent", "accent", 4.5),
         ("on-accent", "accent-pressed", 4.5),
         ("alert", "alert-soft", 4.5),
+        // Warnings on the panel, and the test-mode banner.
+        ("alert", "background", 4.5),
+        ("on-accent", "alert", 4.5),
         ("accent", "background", 3.0),
+        // Controls' edges, also on the out-of-order screen; a poll's result bars against
+        // their track.
         ("outline", "background", 3.0),
         ("outline", "surface", 3.0),
-        // A poll's result bars against their track.
-        ("outline", "surface", 3.0),
+        ("outline", "alert-soft", 3.0),
         ("accent", "surface", 3.0),
+        // An inactive control: exempt from the minimum, but kept at the 3:1 of controls so
+        // it reads as a control.
+        ("inactive", "background", 3.0),
     ];
     let mut failures = Vec::new();
     for (fg, bg, minimum) in pairs {

@@ -616,6 +616,14 @@ fn contrast_and_text_size_switch_with_one_tap_and_are_recorded_with_the_response
     };
     assert_eq!(theme(), (false, false));
     assert_eq!(checked("Suuri kontrasti"), Some(false));
+    // The languages are a set: the ones not chosen are read as not chosen, not as plain buttons.
+    for (language, chosen) in [("Suomi", true), ("Svenska", false), ("English", false)] {
+        let button = ElementHandle::find_by_accessible_label(&kiosk.ui, language)
+            .next()
+            .unwrap();
+        assert_eq!(button.accessible_checkable(), Some(true), "{language}");
+        assert_eq!(button.accessible_checked(), Some(chosen), "{language}");
+    }
     kiosk.tap("Suuri kontrasti");
     kiosk.tap("Suurempi teksti");
     assert_eq!(theme(), (true, true));
@@ -629,6 +637,10 @@ fn contrast_and_text_size_switch_with_one_tap_and_are_recorded_with_the_response
 
     kiosk.tap("Napauta ja vastaa");
     assert_eq!(theme(), (true, true), "the look stays through the survey");
+    assert!(
+        kiosk.has("Kysymys 1, kysymyksiä yhteensä 3"),
+        "progress in words, not as the fraction shown"
+    );
     kiosk.answer("Hyvä");
     kiosk.answer("Kyllä");
     kiosk.answer("Ehkä");
