@@ -9,10 +9,31 @@ fn main() {
 
     // Packed relative relocations (DT_RELR, glibc 2.36+): the dynamic loader reads a few KiB
     // instead of 1.6 MB of relocation records at every start, a tenth of the kiosk's
-    // start-up memory budget on a Raspberry Pi.
+    // start-up memory budget on a Raspberry Pi. A binary with them does not start on an
+    // older glibc, so a build for this machine uses them only if its glibc has them; a
+    // cross-build is for Raspberry Pi OS bookworm (glibc 2.36) or newer.
     let target_os = std::env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
     let target_env = std::env::var("CARGO_CFG_TARGET_ENV").unwrap_or_default();
-    if target_os == "linux" && target_env == "gnu" {
+    let native = std::env::var("HOST").ok() == std::env::var("TARGET").ok();
+    if target_os == "linux" && target_env == "gnu" && (!native || host_glibc_has_relr()) {
         println!("cargo:rustc-link-arg-bins=-Wl,-z,pack-relative-relocs");
     }
+}
+
+/// Whether this machine's glibc is 2.36 or newer (`getconf GNU_LIBC_VERSION`: "glibc 2.36").
+fn host_glibc_has_relr() -> bool {
+    let Ok(output) = std::process::Command::new("getconf")
+        .arg("GNU_LIBC_VERSION")
+        .output()
+    else {
+        return false;
+    };
+    let text = String::from_utf8_lossy(&output.stdout);
+    let mut version = text
+        .trim()
+        .trim_start_matches("glibc ")
+        .split('.')
+        .map(|part| part.parse::<u32>().unwrap_or(0));
+    let (major, minor) = (version.next().unwrap_or(0), version.next().unwrap_or(0));
+    (major, minor) >= (2, 36)
 }

@@ -4,6 +4,8 @@
 # on a virtual X display (Xvfb). Installs only what is missing.
 set -euo pipefail
 missing=()
+# A C compiler: the bundled SQLite is compiled, and it links the binaries.
+command -v cc >/dev/null || missing+=(gcc libc6-dev)
 pkg-config --exists fontconfig 2>/dev/null || missing+=(pkg-config libfontconfig1-dev)
 command -v Xvfb >/dev/null || missing+=(xvfb)
 if [ ${#missing[@]} -eq 0 ]; then

@@ -193,13 +193,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             token_file,
             retry_rejected,
         } => {
-            if retry_rejected {
-                let mut db =
-                    Database::open_existing(&config.database_path(), &StoreOptions::default())?;
-                let requeued = db.retry_rejected()?;
-                eprintln!("hetki: {requeued} rejected responses are pending again");
-            }
-            let delivered = crate::sync::sync_once(&config, endpoint, token_file)?;
+            let delivered =
+                crate::sync::sync_once(&config, endpoint, token_file, retry_rejected)?;
             eprintln!("hetki: nothing pending ({delivered} delivered now)");
         }
         Command::PinHash => unreachable!("handled before the config is loaded"),

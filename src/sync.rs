@@ -11,12 +11,14 @@ use crate::config::{ConfigError, KioskConfig, Token, check_endpoint};
 use crate::store::{Database, StoreOptions};
 use crate::upload::Uploader;
 
-/// Uploads everything pending now. Ok with the number delivered when nothing is left
-/// pending; an error with the reason otherwise.
+/// Uploads everything pending now, first putting the rejected responses back in the queue
+/// if `retry_rejected`. Ok with the number delivered when nothing is left pending; an error
+/// with the reason otherwise.
 pub fn sync_once(
     config: &KioskConfig,
     endpoint: Option<String>,
     token_file: Option<PathBuf>,
+    retry_rejected: bool,
 ) -> anyhow::Result<u64> {
     let endpoint = endpoint
         .or_else(|| config.upload.endpoint.clone())
@@ -35,6 +37,12 @@ pub fn sync_once(
         ),
     };
     let token = Token::read(&token_file, field)?;
+    if retry_rejected {
+        // Only once the settings hold: a command that stops on them leaves the buffer as it was.
+        let mut db = Database::open_existing(&config.database_path(), &StoreOptions::default())?;
+        let requeued = db.retry_rejected()?;
+        eprintln!("hetki: {requeued} rejected responses are pending again");
+    }
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;

@@ -260,6 +260,11 @@ fn a_response_the_collector_rejects_is_kept_aside_with_its_reason_and_not_resent
         .sum();
     assert_eq!(again, 0, "a rejected response is not retried");
 
+    // A retry whose settings do not hold touches nothing: the rejection and its reason stay.
+    let mistyped = fleet.sync_with("http://collector.example.fi", &["--retry-rejected"]);
+    assert!(!mistyped.status.success());
+    assert_eq!(fleet.status().rejected, 1, "{mistyped:?}");
+
     // Unless staff ask: it goes once more (and, still not fitting, is rejected again).
     let uploads_before = proxy.seen().len();
     let retried = fleet.sync_with(&proxy.url(), &["--retry-rejected"]);
