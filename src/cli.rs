@@ -193,8 +193,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             token_file,
             retry_rejected,
         } => {
-            let delivered =
-                crate::sync::sync_once(&config, endpoint, token_file, retry_rejected)?;
+            let delivered = crate::sync::sync_once(&config, endpoint, token_file, retry_rejected)?;
             eprintln!("hetki: nothing pending ({delivered} delivered now)");
         }
         Command::PinHash => unreachable!("handled before the config is loaded"),

@@ -12,18 +12,74 @@ use slint::{Image, Rgba8Pixel, SharedPixelBuffer};
 /// scales down cleanly.
 pub const LARGEST_SIDE: u32 = 256;
 
-/// Loads the picture at `path`, scaled down to fit `LARGEST_SIDE` if it is larger.
-/// `None` when it cannot be read or decoded. Vector pictures (SVG) stay as they are: the
-/// renderer draws them at the size shown.
-pub fn load(path: &Path) -> Option<Image> {
-    let image = Image::load_from_path(path).ok()?;
+/// The most pixels a picture may have: decoding it takes several copies of it in memory at
+/// once (a 24-megapixel camera photo, about 300 MB at the peak), and a Raspberry Pi has 1 GB.
+pub const MOST_PIXELS: u64 = 25_000_000;
+
+/// Loads the picture at `path`, scaled down to fit `LARGEST_SIDE` if it is larger. Vector
+/// pictures (SVG) stay as they are: the renderer draws them at the size shown. The error
+/// says what is wrong, for the configuration's message.
+pub fn load(path: &Path) -> Result<Image, String> {
+    // Told before decoding: a photo too large would have the kiosk killed for its memory at
+    // every start, and `hetki check` with it.
+    if let Some((width, height)) = stated_size(path)
+        && u64::from(width) * u64::from(height) > MOST_PIXELS
+    {
+        return Err(format!(
+            "the image {} is {width}×{height} pixels: make it smaller (it shows at most \
+             {LARGEST_SIDE} pixels wide; at most {} megapixels)",
+            path.display(),
+            MOST_PIXELS / 1_000_000
+        ));
+    }
+    let image = Image::load_from_path(path)
+        .map_err(|_| format!("cannot load the image {}", path.display()))?;
     let size = image.size();
     if size.width.max(size.height) <= LARGEST_SIDE {
-        return Some(image);
+        return Ok(image);
     }
     match image.to_rgba8() {
-        Some(pixels) => Some(Image::from_rgba8(shrink_to_fit(&pixels, LARGEST_SIDE))),
-        None => Some(image),
+        Some(pixels) => Ok(Image::from_rgba8(shrink_to_fit(&pixels, LARGEST_SIDE))),
+        None => Ok(image),
+    }
+}
+
+/// The width and height a PNG or JPEG file's header states, without decoding it; `None` for
+/// other files (and unreadable ones: loading them says why).
+fn stated_size(path: &Path) -> Option<(u32, u32)> {
+    use std::io::{BufReader, Read, Seek, SeekFrom};
+    let mut file = BufReader::new(std::fs::File::open(path).ok()?);
+    let mut head = [0u8; 24];
+    file.read_exact(&mut head[..4]).ok()?;
+    let be32 = |b: &[u8]| u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
+    if head[..4] == [0x89, b'P', b'N', b'G'] {
+        // The signature, then the IHDR chunk: length, type, width, height.
+        file.read_exact(&mut head[4..]).ok()?;
+        return (&head[12..16] == b"IHDR").then(|| (be32(&head[16..20]), be32(&head[20..24])));
+    }
+    if head[..2] != [0xFF, 0xD8] {
+        return None;
+    }
+    // JPEG: segments after the start marker, each `FF kind length…`, until a start-of-frame
+    // gives the size. A segment's length counts its own two bytes.
+    file.seek(SeekFrom::Start(2)).ok()?;
+    loop {
+        let mut marker = [0u8; 4];
+        file.read_exact(&mut marker).ok()?;
+        if marker[0] != 0xFF {
+            return None;
+        }
+        let length = u16::from_be_bytes([marker[2], marker[3]]);
+        let start_of_frame =
+            matches!(marker[1], 0xC0..=0xCF) && !matches!(marker[1], 0xC4 | 0xC8 | 0xCC);
+        if start_of_frame {
+            let mut frame = [0u8; 5];
+            file.read_exact(&mut frame).ok()?;
+            let height = u16::from_be_bytes([frame[1], frame[2]]);
+            let width = u16::from_be_bytes([frame[3], frame[4]]);
+            return Some((u32::from(width), u32::from(height)));
+        }
+        file.seek(SeekFrom::Current(i64::from(length) - 2)).ok()?;
     }
 }
 
@@ -128,7 +184,38 @@ mod tests {
 
         let picture = load(&path).expect("a PNG loads");
         assert_eq!((picture.size().width, picture.size().height), (256, 128));
-        assert!(load(&dir.path().join("missing.png")).is_none());
+        let missing = dir.path().join("missing.png");
+        assert!(
+            load(&missing)
+                .unwrap_err()
+                .contains("cannot load the image")
+        );
+    }
+
+    #[test]
+    fn a_picture_too_large_to_decode_is_refused_by_its_header() {
+        let dir = tempfile::tempdir().unwrap();
+        // Only the headers: nothing past them is read.
+        let png = dir.path().join("huge.png");
+        let mut header = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
+        header.extend(12_000u32.to_be_bytes());
+        header.extend(9_000u32.to_be_bytes());
+        std::fs::write(&png, &header).unwrap();
+        let error = load(&png).unwrap_err();
+        assert!(
+            error.contains("is 12000×9000 pixels: make it smaller"),
+            "{error}"
+        );
+
+        // A JPEG with an EXIF segment before its frame, as a camera writes it.
+        let jpeg = dir.path().join("huge.jpg");
+        let mut bytes = vec![0xFF, 0xD8, 0xFF, 0xE1, 0x00, 0x06, b'E', b'x', b'i', b'f'];
+        bytes.extend([0xFF, 0xC0, 0x00, 0x11, 0x08]);
+        bytes.extend(9_000u16.to_be_bytes());
+        bytes.extend(12_000u16.to_be_bytes());
+        std::fs::write(&jpeg, &bytes).unwrap();
+        assert_eq!(stated_size(&jpeg), Some((12_000, 9_000)));
+        assert!(load(&jpeg).unwrap_err().contains("12000×9000"));
     }
 
     #[test]

@@ -110,13 +110,8 @@ impl Scenery {
     /// Loads the configured pictures; one that cannot be read is a configuration error.
     pub fn load(config: &KioskConfig) -> Result<Scenery, ConfigError> {
         let load = |path: &Path, file: &Path, field: &str| {
-            crate::picture::load(path).ok_or_else(|| {
-                ConfigError::one(
-                    file,
-                    Some(field),
-                    format!("cannot load the image {}", path.display()),
-                )
-            })
+            crate::picture::load(path)
+                .map_err(|message| ConfigError::one(file, Some(field), message))
         };
         let symbol = config
             .symbol
