@@ -144,7 +144,13 @@ impl Scenery {
                 url.as_deref()
                     .map(|url| {
                         qr_image(url).ok_or_else(|| {
-                            ConfigError::one(file, Some(field), "too long for a QR code")
+                            ConfigError::one(
+                                file,
+                                Some(field),
+                                "too long for a QR code a phone can read from the screen: \
+                                 keep it under about 200 characters (a short address that \
+                                 redirects will do)",
+                            )
                         })
                     })
                     .transpose()
