@@ -12,6 +12,7 @@ fn main() -> ExitCode {
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )
         .init();
+    end_if_a_worker_panics();
     match run(Cli::parse()) {
         Ok(code) => code,
         Err(error) => {
@@ -19,4 +20,21 @@ fn main() -> ExitCode {
             exit_code(&error)
         }
     }
+}
+
+/// A panic in the store or upload thread would end only that thread: the kiosk would stay
+/// up, out of order for good or silently not uploading, where systemd cannot see it. The
+/// whole process ends instead, and is restarted; what was committed is on disk.
+fn end_if_a_worker_panics() {
+    let report = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        report(info);
+        if matches!(
+            std::thread::current().name(),
+            Some("hetki-store" | "hetki-upload")
+        ) {
+            eprintln!("hetki: a worker thread failed; stopping so that the kiosk is restarted");
+            std::process::abort();
+        }
+    }));
 }

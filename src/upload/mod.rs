@@ -43,26 +43,19 @@ pub fn spawn(
     settings: UploadConfig,
     clock: Box<dyn ClockSource>,
 ) -> std::io::Result<UploaderHandle> {
+    // Set up here, so a mistake in it stops the kiosk's start where it can be seen.
+    let uploader = Uploader::new(database, &endpoint, &token, settings, clock)
+        .map_err(std::io::Error::other)?;
     let (signals, inbox) = unbounded_channel();
     let thread = std::thread::Builder::new()
         .name("hetki-upload".into())
         .spawn(move || {
-            let runtime = match tokio::runtime::Builder::new_current_thread()
+            // Should it fail, the panic ends the kiosk, which is restarted (see main.rs).
+            let runtime = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()
-            {
-                Ok(runtime) => runtime,
-                Err(error) => {
-                    tracing::error!(%error, "the uploader cannot start");
-                    return;
-                }
-            };
-            runtime.block_on(async move {
-                match Uploader::new(database, &endpoint, &token, settings, clock) {
-                    Ok(uploader) => uploader.run(inbox).await,
-                    Err(error) => tracing::error!(%error, "the uploader cannot start"),
-                }
-            });
+                .expect("the uploader's runtime starts");
+            runtime.block_on(uploader.run(inbox));
         })?;
     Ok(UploaderHandle {
         signals,
