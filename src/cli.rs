@@ -143,6 +143,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let mut config = KioskConfig::load(&cli.config)?;
+    let data_field = if cli.data.is_some() {
+        "--data"
+    } else {
+        "data_dir"
+    };
     if let Some(data) = cli.data {
         config.data_dir = data;
     }
@@ -151,6 +156,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Check => {
             // Pictures are part of the configuration: load them as the kiosk would.
             crate::ui_adapter::Scenery::load(&config)?;
+            if let Some(message) = crate::config::unwritable_data_dir(&config.data_dir) {
+                return Err(
+                    ConfigError::one(&config.config_file, Some(data_field), message).into(),
+                );
+            }
             for problem in config.undrawable_texts() {
                 eprintln!("warning: {problem}");
             }

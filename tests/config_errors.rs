@@ -641,3 +641,40 @@ fn a_text_the_kiosks_font_cannot_draw_is_a_warning_naming_its_field() {
     assert!(!stderr.contains("kiosk.toml"), "{stderr}");
     assert_eq!(stderr.matches("warning: ").count(), 1, "{stderr}");
 }
+
+/// `hetki check` tells of a data folder answers could not be kept in, before the first
+/// answer is lost; the kiosk itself would start, out of order until it can write.
+#[test]
+fn check_refuses_a_data_folder_that_cannot_be_one() {
+    let setup = Setup::demo();
+    std::fs::write(setup.path("a-file"), "").unwrap();
+    for (data_dir, message) in [
+        ("a-file", "a-file is not a folder"),
+        ("a-file/data", "a-file is not a folder"),
+    ] {
+        setup.edit(
+            "kiosk.toml",
+            "data_dir = \"data\"",
+            &format!("data_dir = \"{data_dir}\""),
+        );
+        let output = setup.hetki(&["check"]);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(78), "{stderr}");
+        assert_mentions(&stderr, &["kiosk.toml: data_dir: ", message]);
+        setup.edit(
+            "kiosk.toml",
+            &format!("data_dir = \"{data_dir}\""),
+            "data_dir = \"data\"",
+        );
+    }
+    // A folder yet to be made, in one that can be written, is fine.
+    setup.edit(
+        "kiosk.toml",
+        "data_dir = \"data\"",
+        "data_dir = \"new/data\"",
+    );
+    assert_check_passes(&setup, "event-feedback");
+
+    setup.edit("kiosk.toml", "data_dir = \"new/data\"", "data_dir = \"\"");
+    assert_mentions(&error_of(&setup), &["kiosk.toml: data_dir: is empty"]);
+}

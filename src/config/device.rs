@@ -319,6 +319,12 @@ pub(super) fn load(path: &Path) -> Result<KioskConfig, ConfigError> {
         });
     }
     let attract = AttractConfig { rotate, notes };
+    if file.data_dir.as_os_str().is_empty() {
+        problem(
+            "data_dir",
+            "is empty: give the folder the answers are kept in".into(),
+        );
+    }
     let upload = file.upload.resolve(dir, &mut problem);
     let pin = file.panel.pin_hash.as_deref().and_then(|text| {
         text.parse()

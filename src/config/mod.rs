@@ -149,3 +149,24 @@ impl KioskConfig {
         &self.events[0]
     }
 }
+
+/// Why answers could not be kept in `dir`, if they could not: it, or the folder it would be
+/// made in, is not a folder or cannot be written. For `hetki check`: the kiosk itself starts
+/// anyway, out of order until the folder can be written (a card may come back).
+pub fn unwritable_data_dir(dir: &Path) -> Option<String> {
+    let mut existing = dir;
+    while !existing.exists() {
+        existing = existing.parent().filter(|p| !p.as_os_str().is_empty())?;
+    }
+    if !existing.is_dir() {
+        return Some(format!("{} is not a folder", existing.display()));
+    }
+    let probe = existing.join(format!(".hetki-check-{}", std::process::id()));
+    match std::fs::File::create_new(&probe) {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&probe);
+            None
+        }
+        Err(error) => Some(format!("cannot write in {}: {error}", existing.display())),
+    }
+}
