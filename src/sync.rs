@@ -12,8 +12,8 @@ use crate::store::{Database, StoreOptions};
 use crate::upload::Uploader;
 
 /// Uploads everything pending now, first putting the rejected responses back in the queue
-/// if `retry_rejected`. Ok with the number delivered when nothing is left pending; an error
-/// with the reason otherwise.
+/// if `retry_rejected`. Ok with the number delivered when nothing is left pending and the
+/// collector rejected none; an error with the reason otherwise.
 pub fn sync_once(
     config: &KioskConfig,
     endpoint: Option<String>,
@@ -57,12 +57,14 @@ pub fn sync_once(
     let progress = runtime
         .block_on(uploader.drain())
         .map_err(|failure| anyhow::anyhow!("upload failed: {failure}"))?;
-    if progress.rejected > 0 {
-        eprintln!(
-            "hetki: the collector rejected {} responses; `hetki status` shows why",
-            progress.rejected
-        );
-    }
+    // Nothing is left pending, but a script (or a person) must not take this for success.
+    anyhow::ensure!(
+        progress.rejected == 0,
+        "the collector rejected {} responses ({} delivered, nothing left pending); \
+         `hetki status` shows why",
+        progress.rejected,
+        progress.delivered
+    );
     Ok(progress.delivered)
 }
 

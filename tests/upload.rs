@@ -228,9 +228,12 @@ fn a_response_the_collector_rejects_is_kept_aside_with_its_reason_and_not_resent
     let after = fleet.simulate(2);
 
     let proxy = Proxy::start(&fleet.collector.address);
+    let rejected = fleet.sync(&proxy.url());
+    assert_eq!(rejected.status.code(), Some(1), "a rejection is no success");
     assert!(
-        fleet.sync(&proxy.url()).status.success(),
-        "rejected is not pending"
+        String::from_utf8_lossy(&rejected.stderr)
+            .contains("the collector rejected 1 responses (6 delivered, nothing left pending)"),
+        "{rejected:?}"
     );
     let status = fleet.status();
     assert_eq!(
@@ -268,7 +271,7 @@ fn a_response_the_collector_rejects_is_kept_aside_with_its_reason_and_not_resent
     // Unless staff ask: it goes once more (and, still not fitting, is rejected again).
     let uploads_before = proxy.seen().len();
     let retried = fleet.sync_with(&proxy.url(), &["--retry-rejected"]);
-    assert!(retried.status.success(), "{retried:?}");
+    assert_eq!(retried.status.code(), Some(1), "{retried:?}");
     assert!(
         String::from_utf8_lossy(&retried.stderr).contains("1 rejected responses are pending again")
     );

@@ -11,7 +11,7 @@ use clap::{Parser, Subcommand};
 use hetki_collector::export::{Format, Selection, export};
 use hetki_collector::results::{self, GroupBy};
 use hetki_collector::{SqliteStorage, Storage, token};
-use hetki_protocol::Language;
+use hetki_protocol::{Language, SurveyDefinition};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -146,6 +146,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             format,
             time_zone,
         } => {
+            if let Some(survey) = &survey {
+                // A misspelt id would give a file with only its header.
+                versions_of(&storage, survey)?;
+            }
             let selection = Selection {
                 survey: survey.as_deref(),
                 include_test,
@@ -165,21 +169,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             lang,
             format,
         } => {
-            let (versions, others): (Vec<_>, Vec<_>) =
-                storage.surveys()?.into_iter().partition(|s| s.id == survey);
-            if versions.is_empty() {
-                let mut known: Vec<String> = others.into_iter().map(|s| s.id).collect();
-                known.sort();
-                known.dedup();
-                anyhow::bail!(
-                    "no survey {survey:?} has reached this collector (it has: {})",
-                    if known.is_empty() {
-                        "none yet".into()
-                    } else {
-                        known.join(", ")
-                    }
-                );
-            }
+            let versions = versions_of(&storage, &survey)?;
             let tallied = results::tally(&storage, &survey, &versions, by)?;
             results::write(
                 &tallied,
@@ -191,6 +181,27 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// The stored versions of `survey`, oldest first; an error naming the surveys there are if
+/// it has none.
+fn versions_of(storage: &SqliteStorage, survey: &str) -> anyhow::Result<Vec<SurveyDefinition>> {
+    let (versions, others): (Vec<_>, Vec<_>) =
+        storage.surveys()?.into_iter().partition(|s| s.id == survey);
+    if versions.is_empty() {
+        let mut known: Vec<String> = others.into_iter().map(|s| s.id).collect();
+        known.sort();
+        known.dedup();
+        anyhow::bail!(
+            "no survey {survey:?} has reached this collector (it has: {})",
+            if known.is_empty() {
+                "none yet".into()
+            } else {
+                known.join(", ")
+            }
+        );
+    }
+    Ok(versions)
 }
 
 fn device(storage: &SqliteStorage, command: DeviceCommand) -> anyhow::Result<()> {
