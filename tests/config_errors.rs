@@ -678,3 +678,22 @@ fn check_refuses_a_data_folder_that_cannot_be_one() {
     setup.edit("kiosk.toml", "data_dir = \"new/data\"", "data_dir = \"\"");
     assert_mentions(&error_of(&setup), &["kiosk.toml: data_dir: is empty"]);
 }
+
+/// A question too long to read at a glance would push the answers and Back off a small
+/// screen: refused, naming the question and the language.
+#[test]
+fn a_question_too_long_for_the_screen_is_refused() {
+    let setup = Setup::demo();
+    let long = "Millainen tilaisuus oli kokonaisuutena? ".repeat(4);
+    setup.edit(
+        "surveys/event-feedback.toml",
+        "fi = \"Millainen tilaisuus oli kokonaisuutena?\"",
+        &format!("fi = \"{}\"", long.trim()),
+    );
+    assert_mentions(
+        &error_of(&setup),
+        &[
+            "event-feedback.toml: questions[0].text: the fi text has 159 characters: keep a question under 120",
+        ],
+    );
+}
