@@ -156,7 +156,12 @@ impl KioskConfig {
 pub fn unwritable_data_dir(dir: &Path) -> Option<String> {
     let mut existing = dir;
     while !existing.exists() {
-        existing = existing.parent().filter(|p| !p.as_os_str().is_empty())?;
+        existing = match existing.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent,
+            // A relative path's first folder is made in the working directory.
+            _ if existing != Path::new(".") => Path::new("."),
+            _ => return None,
+        };
     }
     if !existing.is_dir() {
         return Some(format!("{} is not a folder", existing.display()));
