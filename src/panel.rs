@@ -102,9 +102,10 @@ impl PanelPlace {
                 (status.today, status.total, status.upload) = (today, total, upload);
             }
             Err(error) => {
-                tracing::warn!(error = format!("{error:#}"), "cannot read the buffer");
+                let error = format!("{error:#}");
+                tracing::warn!(error, "cannot read the buffer");
                 status.upload = UploadStatus {
-                    last_error: Some(format!("{error:#}")),
+                    last_error: Some(error),
                     last_error_trouble: Some(UploadTrouble::Buffer),
                     ..UploadStatus::default()
                 };

@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use hetki_protocol::{EventInfo, SurveyDefinition};
+use hetki_protocol::{EventInfo, Language, SurveyDefinition};
 use serde::{Deserialize, Serialize};
 
 use crate::config::KioskConfig;
@@ -68,18 +68,15 @@ impl Overrides {
 /// (a language added, a typo mended) that alone has its name and place in the device's
 /// default language.
 fn same_event<'a>(config: &'a KioskConfig, chosen: &EventInfo) -> Option<&'a EventInfo> {
+    fn known_as(event: &EventInfo, language: Language) -> (&str, &str) {
+        (event.name.get(language), event.place.get(language))
+    }
     let language = config.default_language;
-    let known_as = |e: &EventInfo| {
-        (
-            e.name.get(language).to_owned(),
-            e.place.get(language).to_owned(),
-        )
-    };
     config.events.iter().find(|e| *e == chosen).or_else(|| {
         let mut alike = config
             .events
             .iter()
-            .filter(|e| known_as(e) == known_as(chosen));
+            .filter(|e| known_as(e, language) == known_as(chosen, language));
         match (alike.next(), alike.next()) {
             (Some(one), None) => Some(one),
             _ => None,

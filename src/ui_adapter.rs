@@ -687,9 +687,9 @@ impl Inner {
         {
             self.panel_read_at.set(now);
             let place = self.scenery.panel.clone();
-            let started = self
-                .panel_facts
-                .start("hetki-panel-facts", move || read_panel_status(&place));
+            let started = self.panel_facts.start("hetki-panel-facts", move || {
+                place.status(chrono::Utc::now())
+            });
             if let Err(error) = started {
                 tracing::warn!(%error, "cannot read the device's state");
             }
@@ -812,14 +812,9 @@ pub fn show_session(
 
 /// Reads the device's state into the panel (only while staff look at it).
 pub fn show_panel(ui: &AppWindow, place: &PanelPlace) {
-    let status = read_panel_status(place);
+    let status = place.status(chrono::Utc::now());
     ui.global::<KioskState>()
         .set_panel(panel_info(&status, place.time_zone));
-}
-
-/// The device's state now (see [`PanelPlace::status`]).
-fn read_panel_status(place: &PanelPlace) -> PanelStatus {
-    place.status(chrono::Utc::now())
 }
 
 fn ui_trouble(trouble: store::UploadTrouble) -> UploadTrouble {
