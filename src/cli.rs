@@ -1,13 +1,13 @@
 //! The command line: `hetki [run|check|screenshot|simulate|sync|status|export]`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use hetki_protocol::{Display, DisplayTheme, Language};
 
-use crate::config::{ConfigError, DEFAULT_CONFIG_PATH, KioskConfig};
+use crate::config::{BufferConfig, ConfigError, DEFAULT_CONFIG_PATH, KioskConfig};
 use crate::export::Format;
 use crate::store::{Database, StoreOptions};
 
@@ -142,6 +142,13 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::SUCCESS);
     }
+    let command = cli.command.unwrap_or(Command::Run);
+    if matches!(
+        command,
+        Command::Sync { .. } | Command::Status | Command::Export { .. }
+    ) {
+        return run_on_buffer(command, &cli.config, cli.data);
+    }
     let mut config = KioskConfig::load(&cli.config)?;
     let data_field = if cli.data.is_some() {
         "--data"
@@ -151,7 +158,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     if let Some(data) = cli.data {
         config.data_dir = data;
     }
-    match cli.command.unwrap_or(Command::Run) {
+    match command {
         Command::Run => crate::run::run(&config)?,
         Command::Check => {
             // Pictures are part of the configuration: load them as the kiosk would.
@@ -197,6 +204,37 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Simulate { count, seed } => {
             crate::simulate::simulate(&config, count, seed, &mut std::io::stdout().lock())?;
         }
+        Command::PinHash | Command::Sync { .. } | Command::Status | Command::Export { .. } => {
+            unreachable!("handled before the config is loaded")
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `sync`, `status` and `export` reach what is already stored. A mistake in the rest of the
+/// configuration (a broken survey file, say) keeps the kiosk from starting, but here it is
+/// only a warning: it must not keep the answers taken from being uploaded or exported.
+fn run_on_buffer(
+    command: Command,
+    config_file: &Path,
+    data: Option<PathBuf>,
+) -> anyhow::Result<ExitCode> {
+    let mut config = match KioskConfig::load(config_file) {
+        Ok(config) => config.buffer(),
+        Err(whole) => {
+            // Every problem is shown when the buffer's own fields are wrong too.
+            let config = BufferConfig::load(config_file).map_err(|_| whole.clone())?;
+            eprintln!(
+                "hetki: warning: the kiosk will not start until this is mended (`hetki check` \
+                 checks it); the answers already stored are not affected:\n{whole}"
+            );
+            config
+        }
+    };
+    if let Some(data) = data {
+        config.data_dir = data;
+    }
+    match command {
         Command::Sync {
             once: _,
             endpoint,
@@ -206,7 +244,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let delivered = crate::sync::sync_once(&config, endpoint, token_file, retry_rejected)?;
             eprintln!("hetki: nothing pending ({delivered} delivered now)");
         }
-        Command::PinHash => unreachable!("handled before the config is loaded"),
         Command::Status => crate::sync::print_status(&config, &mut std::io::stdout().lock())?,
         Command::Export { format } => {
             let db = Database::open_for_reading(&config.database_path(), &StoreOptions::default())?;
@@ -215,6 +252,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     .context("export failed")?;
             tracing::info!(count, "exported");
         }
+        _ => unreachable!("only commands on the stored answers come here"),
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -9,6 +9,11 @@ use sha2::Sha256;
 use crate::flow::Now;
 
 const ITERATIONS: u32 = 200_000;
+/// Fewer would make a PIN quick to find from a copied device file.
+const LEAST_ITERATIONS: u32 = 10_000;
+/// Staff wait at the pad while the kiosk checks a PIN: ten times the default is the most, as
+/// a hash made with billions of rounds would leave the pad frozen for hours.
+const MOST_ITERATIONS: u32 = 2_000_000;
 const PREFIX: &str = "pbkdf2-sha256";
 /// Wrong PINs in a row before the pad locks.
 pub const ATTEMPTS: u32 = 3;
@@ -72,8 +77,14 @@ impl std::str::FromStr for PinHash {
         let iterations = parts.next().and_then(|n| n.parse().ok()).ok_or_else(bad)?;
         let salt = parts.next().and_then(unhex).ok_or_else(bad)?;
         let key = parts.next().and_then(unhex).ok_or_else(bad)?;
-        if parts.next().is_some() || key.len() != 32 || salt.len() < 8 || iterations < 10_000 {
+        if parts.next().is_some() || key.len() != 32 || salt.len() < 8 {
             return Err(bad());
+        }
+        if !(LEAST_ITERATIONS..=MOST_ITERATIONS).contains(&iterations) {
+            return Err(format!(
+                "{iterations} rounds is out of range: use {LEAST_ITERATIONS} to \
+                 {MOST_ITERATIONS}, or make a new hash with `hetki pin-hash`"
+            ));
         }
         Ok(PinHash {
             iterations,
@@ -160,6 +171,17 @@ mod tests {
         assert_eq!(format!("{hash:?}"), "PinHash(..)");
         for bad in ["", "2468", "pbkdf2-sha256$200000$zz$00", "md5$1$00$00"] {
             assert!(bad.parse::<PinHash>().is_err(), "{bad}");
+        }
+        let salt = b"0123456789abcdef";
+        for rounds in [9_999, 2_000_001, u32::MAX] {
+            let error = hash_with("2468", salt, 1).replacen("$1$", &format!("${rounds}$"), 1);
+            assert_eq!(
+                error.parse::<PinHash>().unwrap_err(),
+                format!(
+                    "{rounds} rounds is out of range: use 10000 to 2000000, or make a new hash \
+                     with `hetki pin-hash`"
+                )
+            );
         }
     }
 

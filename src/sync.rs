@@ -7,7 +7,7 @@ use anyhow::Context;
 use chrono::{DateTime, SecondsFormat, Utc};
 
 use crate::clock::SystemClock;
-use crate::config::{ConfigError, KioskConfig, Token, check_endpoint};
+use crate::config::{BufferConfig, ConfigError, Token, check_endpoint};
 use crate::store::{Database, StoreOptions};
 use crate::upload::Uploader;
 
@@ -15,7 +15,7 @@ use crate::upload::Uploader;
 /// if `retry_rejected`. Ok with the number delivered when nothing is left pending and the
 /// collector rejected none; an error with the reason otherwise.
 pub fn sync_once(
-    config: &KioskConfig,
+    config: &BufferConfig,
     endpoint: Option<String>,
     token_file: Option<PathBuf>,
     retry_rejected: bool,
@@ -68,7 +68,7 @@ pub fn sync_once(
     Ok(progress.delivered)
 }
 
-fn no_setting(config: &KioskConfig, field: &str, flag: &str) -> ConfigError {
+fn no_setting(config: &BufferConfig, field: &str, flag: &str) -> ConfigError {
     ConfigError::one(
         &config.config_file,
         Some(field),
@@ -77,7 +77,7 @@ fn no_setting(config: &KioskConfig, field: &str, flag: &str) -> ConfigError {
 }
 
 /// `hetki status`: what is stored, pending and delivered, and how uploading goes.
-pub fn print_status(config: &KioskConfig, out: &mut impl Write) -> anyhow::Result<()> {
+pub fn print_status(config: &BufferConfig, out: &mut impl Write) -> anyhow::Result<()> {
     let db = Database::open_for_reading(&config.database_path(), &StoreOptions::default())?;
     let status = db.upload_status()?;
     let time = |t: Option<DateTime<Utc>>| {

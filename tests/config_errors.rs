@@ -49,7 +49,7 @@ fn an_unknown_question_type_names_the_survey_file_and_field() {
         &[
             "event-feedback.toml",
             "questions[1].type",
-            "slider",
+            "unknown value `slider`",
             "faces",
             "choice",
         ],
@@ -152,8 +152,22 @@ fn a_wrong_type_names_the_field_and_line() {
     );
     assert_mentions(
         &error_of(&setup),
-        &["kiosk.toml", "timing.idle_timeout_seconds", "line"],
+        &[
+            "kiosk.toml",
+            "timing.idle_timeout_seconds",
+            "line",
+            "expected a number",
+        ],
     );
+    setup.edit(
+        "kiosk.toml",
+        "idle_timeout_seconds = \"soon\"",
+        "idle_timeout_seconds = 30",
+    );
+    setup.edit("surveys/event-feedback.toml", "faces = 5", "faces = -5");
+    let message = error_of(&setup);
+    assert_mentions(&message, &["questions[0].faces", "expected a whole number"]);
+    assert!(!message.contains("usize"), "{message}");
 }
 
 #[test]
@@ -228,7 +242,7 @@ fn every_problem_is_reported_at_once() {
 }
 
 #[test]
-fn check_exits_78_and_keeps_the_stored_responses() {
+fn a_broken_survey_stops_the_kiosk_but_not_export_or_status() {
     let setup = Setup::demo();
     let simulated = setup.hetki(&["simulate", "--count", "3"]);
     assert!(
@@ -248,6 +262,24 @@ fn check_exits_78_and_keeps_the_stored_responses() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(stderr.contains("questions[0].type"), "{stderr}");
     }
+    // What is stored can still be read out, with a warning that the kiosk will not start.
+    let exported = setup.hetki(&["export", "--format", "jsonl"]);
+    let stderr = String::from_utf8_lossy(&exported.stderr);
+    assert!(exported.status.success(), "{stderr}");
+    assert_eq!(String::from_utf8_lossy(&exported.stdout).lines().count(), 3);
+    assert_mentions(&stderr, &["will not start", "questions[0].type"]);
+    let status = setup.hetki(&["status"]);
+    assert!(status.status.success());
+    assert!(String::from_utf8_lossy(&status.stdout).contains("stored:          3"));
+    // Unless the buffer's own fields are wrong too: then every problem is shown.
+    setup.edit("kiosk.toml", "Europe/Helsinki", "Europe/Hesa");
+    let output = setup.hetki(&["export"]);
+    assert_eq!(output.status.code(), Some(78));
+    assert_mentions(
+        &String::from_utf8_lossy(&output.stderr),
+        &["time_zone", "questions[0].type"],
+    );
+    setup.edit("kiosk.toml", "Europe/Hesa", "Europe/Helsinki");
 
     setup.edit(
         "surveys/event-feedback.toml",

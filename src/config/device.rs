@@ -10,7 +10,8 @@ use serde::Deserialize;
 use super::error::{ConfigError, ConfigProblem, in_range, parse_toml};
 use super::upload::UploadFile;
 use super::{
-    AttractConfig, FollowUpNote, KioskConfig, PanelConfig, SurveyChoice, Timing, load_survey,
+    AttractConfig, BufferConfig, FollowUpNote, KioskConfig, PanelConfig, SurveyChoice, Timing,
+    load_survey,
 };
 
 /// Where `--config` points when it is not given.
@@ -106,6 +107,63 @@ struct TimingFile {
 
 fn yes() -> bool {
     true
+}
+
+/// The part of the device file [`load_buffer`] reads. Other fields are not looked at, so a
+/// mistake in them cannot keep stored answers from being exported or uploaded.
+#[derive(Deserialize)]
+struct BufferFile {
+    data_dir: PathBuf,
+    time_zone: Option<String>,
+    #[serde(default)]
+    upload: UploadFile,
+}
+
+pub(super) fn load_buffer(path: &Path) -> Result<BufferConfig, ConfigError> {
+    let file: BufferFile = parse_toml(path)?;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut problems = Vec::new();
+    let mut problem = |field: &str, message: String| {
+        problems.push(ConfigProblem {
+            file: path.to_owned(),
+            field: Some(field.to_owned()),
+            message,
+        })
+    };
+    check_data_dir(&file.data_dir, &mut problem);
+    let time_zone = time_zone(file.time_zone.as_deref(), &mut problem);
+    let upload = file.upload.resolve(dir, &mut problem);
+    if !problems.is_empty() {
+        return Err(ConfigError { problems });
+    }
+    Ok(BufferConfig {
+        config_file: path.to_owned(),
+        data_dir: dir.join(file.data_dir),
+        time_zone,
+        upload,
+    })
+}
+
+fn check_data_dir(data_dir: &Path, problem: &mut dyn FnMut(&str, String)) {
+    if data_dir.as_os_str().is_empty() {
+        problem(
+            "data_dir",
+            "is empty: give the folder the answers are kept in".into(),
+        );
+    }
+}
+
+fn time_zone(name: Option<&str>, problem: &mut dyn FnMut(&str, String)) -> chrono_tz::Tz {
+    let Some(name) = name else {
+        return chrono_tz::Europe::Helsinki;
+    };
+    name.parse().unwrap_or_else(|_| {
+        problem(
+            "time_zone",
+            format!("{name:?} is not a time zone: use a name such as \"Europe/Helsinki\""),
+        );
+        chrono_tz::Europe::Helsinki
+    })
 }
 
 pub(super) fn load(path: &Path) -> Result<KioskConfig, ConfigError> {
@@ -234,16 +292,7 @@ pub(super) fn load(path: &Path) -> Result<KioskConfig, ConfigError> {
             );
         }
     }
-    let time_zone = match &file.time_zone {
-        None => chrono_tz::Europe::Helsinki,
-        Some(name) => name.parse().unwrap_or_else(|_| {
-            problem(
-                "time_zone",
-                format!("{name:?} is not a time zone: use a name such as \"Europe/Helsinki\""),
-            );
-            chrono_tz::Europe::Helsinki
-        }),
-    };
+    let time_zone = time_zone(file.time_zone.as_deref(), &mut problem);
 
     let mut image_file = |field: &str, relative: Option<&PathBuf>| {
         let path = dir.join(relative?);
@@ -319,12 +368,7 @@ pub(super) fn load(path: &Path) -> Result<KioskConfig, ConfigError> {
         });
     }
     let attract = AttractConfig { rotate, notes };
-    if file.data_dir.as_os_str().is_empty() {
-        problem(
-            "data_dir",
-            "is empty: give the folder the answers are kept in".into(),
-        );
-    }
+    check_data_dir(&file.data_dir, &mut problem);
     let upload = file.upload.resolve(dir, &mut problem);
     let pin = file.panel.pin_hash.as_deref().and_then(|text| {
         text.parse()

@@ -93,7 +93,7 @@ fn toml_problem(
     let line = error
         .span()
         .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
-    let mut message = error.message().trim().to_owned();
+    let mut message = plain_types(error.message().trim());
     if let Some(line) = line {
         message = format!("{message} (line {line})");
     }
@@ -104,4 +104,18 @@ fn toml_problem(
             message,
         }],
     }
+}
+
+/// Rust's words for types mean nothing to staff editing a file.
+fn plain_types(message: &str) -> String {
+    [
+        ("unknown variant", "unknown value"),
+        ("expected f64", "expected a number"),
+        ("expected usize", "expected a whole number, 0 or more"),
+        ("expected u32", "expected a whole number, 0 or more"),
+    ]
+    .iter()
+    .fold(message.to_owned(), |message, (rust, plain)| {
+        message.replace(rust, plain)
+    })
 }

@@ -51,6 +51,34 @@ pub struct KioskConfig {
     pub attract: AttractConfig,
 }
 
+/// What reaches the answers already stored: where the buffer is, the time zone its times are
+/// shown in, and the collector. `hetki export`, `status` and `sync` need only this part of the
+/// device file, so a mistake elsewhere (a broken survey file, say) stops the kiosk from
+/// starting but never keeps what it took from being exported or uploaded.
+#[derive(Clone, Debug)]
+pub struct BufferConfig {
+    pub config_file: PathBuf,
+    pub data_dir: PathBuf,
+    pub time_zone: chrono_tz::Tz,
+    pub upload: UploadConfig,
+}
+
+impl BufferConfig {
+    /// Loads and validates only the buffer's fields of the device file at `path`.
+    pub fn load(path: &Path) -> Result<BufferConfig, ConfigError> {
+        device::load_buffer(path)
+    }
+
+    /// The response buffer's file.
+    pub fn database_path(&self) -> PathBuf {
+        database_path(&self.data_dir)
+    }
+}
+
+fn database_path(data_dir: &Path) -> PathBuf {
+    data_dir.join("responses.sqlite3")
+}
+
 /// The attract loop of a library screen: what the idle start screen rotates through.
 #[derive(Clone, Debug, Default)]
 pub struct AttractConfig {
@@ -136,7 +164,17 @@ impl KioskConfig {
 
     /// The response buffer's file.
     pub fn database_path(&self) -> PathBuf {
-        self.data_dir.join("responses.sqlite3")
+        database_path(&self.data_dir)
+    }
+
+    /// The part that reaches the answers stored.
+    pub fn buffer(&self) -> BufferConfig {
+        BufferConfig {
+            config_file: self.config_file.clone(),
+            data_dir: self.data_dir.clone(),
+            time_zone: self.time_zone,
+            upload: self.upload.clone(),
+        }
     }
 
     /// The survey the device file makes active (`load` guarantees there is one).
