@@ -74,8 +74,12 @@ impl From<StorageError> for Refusal {
 /// still sending, gets the 413 instead of a connection reset.
 const DRAIN_LIMIT: usize = 8 * MAX_BODY_BYTES;
 
+/// A body that stops arriving for this long is refused, so a client that sends less than its
+/// Content-Length cannot hold a connection open for ever (nginx's `client_body_timeout`).
+const BODY_STALL: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// A JSON request body of at most `MAX_BODY_BYTES`: 415 without the JSON content type, 413
-/// when larger, 400 when not JSON, 422 when JSON of the wrong shape.
+/// when larger, 400 when not JSON, 422 when JSON of the wrong shape, 408 when it stalls.
 struct JsonBody<T>(T);
 
 impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for JsonBody<T> {
@@ -92,7 +96,17 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for JsonBody
         let mut body = request.into_body();
         let mut bytes = Vec::new();
         let mut size = 0;
-        while let Some(frame) = body.frame().await {
+        loop {
+            let Ok(frame) = tokio::time::timeout(BODY_STALL, body.frame()).await else {
+                return Err(Refusal::new(
+                    StatusCode::REQUEST_TIMEOUT,
+                    format!(
+                        "the body stopped arriving for {} s; send it again",
+                        BODY_STALL.as_secs()
+                    ),
+                ));
+            };
+            let Some(frame) = frame else { break };
             let frame = frame.map_err(|e| {
                 Refusal::new(
                     StatusCode::BAD_REQUEST,
@@ -197,11 +211,13 @@ impl FromRequestParts<Shared> for Device {
             .headers
             .get(header::AUTHORIZATION)
             .ok_or_else(|| unauthorized("missing Authorization: Bearer token"))?;
+        // The scheme's name is case-insensitive (RFC 9110, section 11.1).
         let token = value
             .to_str()
             .ok()
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim)
+            .and_then(|v| v.split_once(' '))
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, token)| token.trim())
             .filter(|t| !t.is_empty())
             .ok_or_else(|| unauthorized("the Authorization header is not a Bearer token"))?;
         let hash = token::hash(token);
@@ -254,4 +270,66 @@ async fn post_survey(
     let received_at = Utc::now();
     let status = blocking(&storage, move |s| s.put_survey(&survey, received_at)).await?;
     Ok(Json(SurveyReceipt { id, hash, status }))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::convert::Infallible;
+    use std::pin::Pin;
+    use std::task::{Context, Poll};
+
+    use axum::body::{Body, Bytes, HttpBody};
+    use axum::http::Request;
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+
+    use super::*;
+    use crate::SqliteStorage;
+
+    /// A body that sends its first part and then nothing more, never ending.
+    struct Stalls(Option<Bytes>);
+
+    impl HttpBody for Stalls {
+        type Data = Bytes;
+        type Error = Infallible;
+
+        fn poll_frame(
+            mut self: Pin<&mut Self>,
+            _: &mut Context<'_>,
+        ) -> Poll<Option<Result<http_body::Frame<Bytes>, Infallible>>> {
+            match self.0.take() {
+                Some(part) => Poll::Ready(Some(Ok(http_body::Frame::data(part)))),
+                None => Poll::Pending,
+            }
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_body_that_stops_arriving_gets_a_408_and_stores_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let storage = SqliteStorage::open(&dir.path().join("c.sqlite3")).unwrap();
+        storage
+            .add_device("kiosk-1", &token::hash("secret"), Utc::now())
+            .unwrap();
+        let storage: Shared = Arc::new(storage);
+        let request = Request::post(RESPONSES_PATH)
+            .header(header::AUTHORIZATION, "Bearer secret")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::CONTENT_LENGTH, "1000")
+            .body(Body::new(Stalls(Some(Bytes::from_static(
+                b"{\"responses\": [",
+            )))))
+            .unwrap();
+        // Paused time runs ahead whenever nothing else can: the minute passes at once.
+        let response = router(storage.clone()).oneshot(request).await.unwrap();
+        assert_eq!(response.status(), StatusCode::REQUEST_TIMEOUT);
+        let body = response.into_body().collect().await.unwrap().to_bytes();
+        let reason: ApiError = serde_json::from_slice(&body).unwrap();
+        assert!(
+            reason.error.contains("stopped arriving"),
+            "{}",
+            reason.error
+        );
+        assert_eq!(storage.for_each_response(None, &mut |_| Ok(())).unwrap(), 0);
+    }
 }

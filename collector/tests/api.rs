@@ -304,6 +304,17 @@ fn tokens_are_checked_and_only_their_hash_is_stored() {
         (StatusCode::UNAUTHORIZED, "unknown token".into())
     );
 
+    // The scheme's name is case-insensitive.
+    let lowercase = api
+        .client
+        .post(format!("{}/api/v1/surveys", api.collector.url()))
+        .header("authorization", format!("bearer {}", api.token))
+        .header("content-type", "application/json")
+        .body(survey().to_string())
+        .send()
+        .unwrap();
+    assert_eq!(lowercase.status(), StatusCode::OK);
+
     let revoke = api.collector.cli(&["device", "revoke", "kiosk-1"]);
     assert!(revoke.status.success());
     let revoked = api.post_raw("/api/v1/responses", &api.token, body.clone());
