@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::Context;
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 
 use crate::clock::SystemClock;
 use crate::config::{BufferConfig, ConfigError, Token, check_endpoint};
@@ -76,12 +76,13 @@ fn no_setting(config: &BufferConfig, field: &str, flag: &str) -> ConfigError {
     )
 }
 
-/// `hetki status`: what is stored, pending and delivered, and how uploading goes.
+/// `hetki status`: what is stored, pending and delivered, and how uploading goes; times in
+/// the device's time zone.
 pub fn print_status(config: &BufferConfig, out: &mut impl Write) -> anyhow::Result<()> {
     let db = Database::open_for_reading(&config.database_path(), &StoreOptions::default())?;
     let status = db.upload_status()?;
     let time = |t: Option<DateTime<Utc>>| {
-        t.map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true))
+        t.map(|t| local_time(t, config.time_zone))
             .unwrap_or_else(|| "never".into())
     };
     writeln!(out, "stored:          {}", status.stored)?;
@@ -108,4 +109,11 @@ pub fn print_status(config: &BufferConfig, out: &mut impl Write) -> anyhow::Resu
         writeln!(out, "rejected {}: {}", rejection.id, rejection.reason)?;
     }
     Ok(())
+}
+
+/// A time as staff read it: the device's time zone, named, e.g. `2026-11-24 14:03:12 EET`.
+pub fn local_time(t: DateTime<Utc>, zone: chrono_tz::Tz) -> String {
+    t.with_timezone(&zone)
+        .format("%Y-%m-%d %H:%M:%S %Z")
+        .to_string()
 }

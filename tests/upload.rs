@@ -183,9 +183,19 @@ fn sync_says_why_it_could_not_upload_and_keeps_everything() {
     assert_eq!((status.pending, status.delivered), (3, 0));
     assert!(status.last_error.unwrap().contains("revoked"));
     assert_eq!(status.last_error_trouble, Some(UploadTrouble::TokenRefused));
-    assert!(status.oldest_pending.is_some());
     let shown = String::from_utf8(fleet.setup.hetki(&["status"]).stdout).unwrap();
     assert!(shown.contains("pending:         3"), "{shown}");
+    // In the device's time zone, as staff read clocks.
+    let oldest =
+        hetki::sync::local_time(status.oldest_pending.unwrap(), chrono_tz::Europe::Helsinki);
+    assert!(
+        oldest.ends_with("EET") || oldest.ends_with("EEST"),
+        "{oldest}"
+    );
+    assert!(
+        shown.contains(&format!("oldest pending:  {oldest}")),
+        "{shown}"
+    );
     assert!(
         shown.contains("last error:") && shown.contains("revoked"),
         "{shown}"
