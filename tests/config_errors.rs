@@ -729,3 +729,13 @@ fn a_question_too_long_for_the_screen_is_refused() {
         ],
     );
 }
+
+#[test]
+fn a_device_id_is_plain_like_the_collectors_device_names() {
+    let setup = Setup::demo();
+    setup.edit("kiosk.toml", "\"demo-kiosk-1\"", "\"Demo kiosk 1\"");
+    assert_mentions(
+        &error_of(&setup),
+        &["device_id", "\"Demo kiosk 1\"", "lowercase letters a-z"],
+    );
+}

@@ -208,13 +208,8 @@ fn device(storage: &SqliteStorage, command: DeviceCommand) -> anyhow::Result<()>
     let time = |t: chrono::DateTime<Utc>| t.to_rfc3339_opts(SecondsFormat::Secs, true);
     match command {
         DeviceCommand::Add { name } => {
-            anyhow::ensure!(
-                !name.is_empty()
-                    && name
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'),
-                "{name:?} is not a valid device id: use letters a-z, digits, '-' or '_'"
-            );
+            // The kiosk's device_id follows the same rule.
+            hetki_protocol::check_id(&name).map_err(anyhow::Error::msg)?;
             let token = token::generate().context("no randomness for a token")?;
             storage.add_device(&name, &token::hash(&token), Utc::now())?;
             eprintln!("device {name} added; its token follows, shown only this once");

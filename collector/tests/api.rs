@@ -490,8 +490,12 @@ fn device_commands_report_mistakes() {
     assert!(!twice.status.success());
     assert!(String::from_utf8_lossy(&twice.stderr).contains("already a device named \"kiosk-1\""));
     assert!(twice.stdout.is_empty(), "no token printed");
-    let bad = collector.cli(&["device", "add", "kiosk 1"]);
-    assert!(!bad.status.success());
+    // The same rule as a kiosk's device_id.
+    for bad in ["kiosk 1", "Kiosk-1", ""] {
+        let bad = collector.cli(&["device", "add", bad]);
+        assert!(!bad.status.success());
+        assert!(String::from_utf8_lossy(&bad.stderr).contains("lowercase letters a-z"));
+    }
     let missing = collector.cli(&["device", "revoke", "kiosk-9"]);
     assert!(!missing.status.success());
     assert!(String::from_utf8_lossy(&missing.stderr).contains("no device named"));

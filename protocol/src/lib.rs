@@ -14,7 +14,7 @@ pub use response::{
 };
 pub use survey::{
     ChoiceOption, DEFAULT_RESULTS_MINIMUM, FaceOption, MAX_CHOICE_OPTIONS, MAX_QUESTIONS,
-    MIN_CHOICE_OPTIONS, Problem, Question, QuestionKind, SurveyDefinition, SurveyKind,
+    MIN_CHOICE_OPTIONS, Problem, Question, QuestionKind, SurveyDefinition, SurveyKind, check_id,
     default_face_labels,
 };
 pub use upload::{

@@ -414,8 +414,9 @@ fn check_url(url: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Ids appear in exports and URLs: keep them short, lowercase and plain.
-fn check_id(id: &str) -> Result<(), String> {
+/// Ids (of surveys, questions, options and devices) appear in exports, file names and URLs:
+/// keep them short, lowercase and plain.
+pub fn check_id(id: &str) -> Result<(), String> {
     let plain = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_';
     if id.is_empty() || id.len() > 64 || !id.chars().all(plain) {
         Err(format!(

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use hetki_protocol::{EventInfo, Language, Text, language_list_problems};
+use hetki_protocol::{EventInfo, Language, Text, check_id, language_list_problems};
 use serde::Deserialize;
 
 use super::error::{ConfigError, ConfigProblem, in_range, parse_toml};
@@ -193,19 +193,8 @@ pub(super) fn load(path: &Path) -> Result<KioskConfig, ConfigError> {
         })
     };
 
-    if file.device_id.is_empty()
-        || !file
-            .device_id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    {
-        problem(
-            "device_id",
-            format!(
-                "{:?} is not a valid device id: use letters a-z, digits, '-' or '_'",
-                file.device_id
-            ),
-        );
+    if let Err(message) = check_id(&file.device_id) {
+        problem("device_id", message);
     }
 
     let languages = file
