@@ -21,7 +21,7 @@ use crate::session::Session;
 use crate::store;
 use crate::ui::{
     AnswerOption, AppWindow, KioskActions, KioskState, LanguageButton, PanelChoice, PanelInfo,
-    ResultBar, ResultQuestion, Screen as UiScreen, Theme, UploadTrouble,
+    ResultBar, ResultPair, ResultQuestion, Screen as UiScreen, Theme, UploadTrouble,
 };
 
 /// Reads the flow's notion of now; the UI tests pass Slint's mock time.
@@ -374,27 +374,38 @@ pub fn present(
                         .collect::<Vec<_>>(),
                 )),
             });
-        // The results screen splits the questions into two columns; a start screen slide
-        // shows one question.
-        let (first, second) = match slide_question {
+        // The results screen shows every question, in rows of two on a landscape screen; a
+        // start screen slide shows one question.
+        let (questions, pairs) = match slide_question {
             Some(q) => (rows.skip(q).take(1).collect(), Vec::new()),
             None => {
-                let mut first: Vec<ResultQuestion> = rows.collect();
-                let second = first.split_off(first.len().div_ceil(2));
-                (first, second)
+                let questions: Vec<ResultQuestion> = rows.collect();
+                let pairs = questions
+                    .chunks(2)
+                    .map(|pair| ResultPair {
+                        first: pair[0].clone(),
+                        second: pair.get(1).cloned().unwrap_or_default(),
+                        paired: pair.len() == 2,
+                    })
+                    .collect();
+                (questions, pairs)
             }
         };
         update_rows(
             state.get_results(),
             |m| state.set_results(m),
-            first,
+            questions,
             same_result,
         );
         update_rows(
-            state.get_results_second(),
-            |m| state.set_results_second(m),
-            second,
-            same_result,
+            state.get_result_pairs(),
+            |m| state.set_result_pairs(m),
+            pairs,
+            |a, b| {
+                a.paired == b.paired
+                    && same_result(&a.first, &b.first)
+                    && same_result(&a.second, &b.second)
+            },
         );
     }
 }

@@ -399,6 +399,60 @@ fn every_screen_fits_every_size_language_and_display_setting() {
     skippable.device_id = "skippable".into();
     let questions = |name: &str| name.starts_with("question");
     check_all(&skippable, questions, &ui, &mut problems);
+    // Four questions (the poll's two twice) are more than the results screen holds: it
+    // scrolls, and says there is more.
+    let mut four = util::demo_config("library-poll.toml");
+    let mut survey = (**four.survey()).clone();
+    let again: Vec<_> = survey
+        .questions
+        .iter()
+        .cloned()
+        .map(|mut q| {
+            q.id = format!("{}-again", q.id);
+            q
+        })
+        .collect();
+    survey.questions.extend(again);
+    four.surveys[0].survey = survey.into();
+    four.device_id = "four".into();
+    check_all(
+        &four,
+        |name| name.starts_with("results"),
+        &ui,
+        &mut problems,
+    );
+    // There the button under the results pages on to their end, and then back to the top.
+    set_size(&ui, (800, 480));
+    let results = screens(&four, Language::En, Display::default())
+        .into_iter()
+        .find(|(name, _)| name == "results")
+        .unwrap();
+    let session = Session::resolve(&four, Overrides::default());
+    let scenery = Scenery::load(&four).unwrap();
+    let sample = sample_results(four.survey());
+    show_screen(
+        &ui,
+        &scenery,
+        &session,
+        &four,
+        (&results.0, &results.1),
+        &sample,
+    );
+    let find = |label: &str| ElementHandle::find_by_accessible_label(&ui, label).next();
+    let mut pages = 0;
+    while let Some(more) = find("More results below") {
+        more.invoke_accessible_default_action();
+        pages += 1;
+        assert!(pages < 10, "the results never reach their end");
+    }
+    assert!(
+        pages >= 2,
+        "four questions fill more than two screens at 800x480"
+    );
+    find("Back to the top")
+        .expect("at the end, a way back")
+        .invoke_accessible_default_action();
+    assert!(find("More results below").is_some());
     if let Ok(path) = std::env::var("HETKI_LAYOUT_REPORT") {
         std::fs::write(path, problems.join("\n")).unwrap();
     }

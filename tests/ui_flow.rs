@@ -434,12 +434,7 @@ fn a_store_that_cannot_write_shows_out_of_order_and_recovers_by_itself() {
 /// The results screen's bars of question `q`, as (label, percent, mine), once they show.
 fn result_bars(kiosk: &TestKiosk, q: usize) -> Option<Vec<(String, i32, bool)>> {
     let state = kiosk.ui.global::<KioskState>();
-    // The questions come in two columns.
-    let question = state
-        .get_results()
-        .iter()
-        .chain(state.get_results_second().iter())
-        .nth(q)?;
+    let question = state.get_results().iter().nth(q)?;
     question.shown.then(|| {
         question
             .bars
