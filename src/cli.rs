@@ -168,7 +168,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     ConfigError::one(&config.config_file, Some(data_field), message).into(),
                 );
             }
-            for problem in config.undrawable_texts() {
+            for problem in config.warnings() {
                 eprintln!("warning: {problem}");
             }
             println!(

@@ -51,6 +51,9 @@ fn unhex(text: &str) -> Option<Vec<u8>> {
         .flatten()
 }
 
+/// The demo device files' hash, of the PIN the README gives to all (2468).
+const DEMO_HASH: &str = "pbkdf2-sha256$200000$18433a9711fd0489995e1dc73ffb3a49$dfd3c04f85ab050c544a75210b620c6ce00029fac4ea9997795f20c2985b2f75";
+
 /// A PIN hash as stored: checked for form when the config loads.
 #[derive(Clone, PartialEq, Eq)]
 pub struct PinHash {
@@ -95,6 +98,11 @@ impl std::str::FromStr for PinHash {
 }
 
 impl PinHash {
+    /// Whether this is the demos' hash, whose PIN anyone can read in the README.
+    pub fn is_the_demos(&self) -> bool {
+        DEMO_HASH.parse().is_ok_and(|demo: PinHash| demo == *self)
+    }
+
     pub fn matches(&self, pin: &str) -> bool {
         let mut key = [0u8; 32];
         pbkdf2::pbkdf2_hmac::<Sha256>(pin.as_bytes(), &self.salt, self.iterations, &mut key);

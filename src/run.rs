@@ -17,8 +17,8 @@ pub fn run(config: &KioskConfig) -> anyhow::Result<()> {
     // Before any thread starts: they all inherit the blocked signals.
     quit_on_termination()?;
     let scenery = Scenery::load(config)?;
-    for problem in config.undrawable_texts() {
-        tracing::warn!(%problem, "a text the kiosk's font cannot draw");
+    for problem in config.warnings() {
+        tracing::warn!(%problem, "configuration");
     }
     let ui = AppWindow::new()?;
     if config.fullscreen {

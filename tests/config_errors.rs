@@ -466,8 +466,17 @@ fn a_results_minimum_belongs_to_polls_only_and_stays_in_range() {
     );
     assert_mentions(
         &error_of(&poll),
-        &["library-poll.toml: results_minimum: 2 is too few: use 3 or more"],
+        &["library-poll.toml: results_minimum: 2 is too few: use 3 to 1000"],
     );
+    // Nought is too few in the same words, once.
+    poll.edit(
+        "surveys/library-poll.toml",
+        "results_minimum = 2",
+        "results_minimum = 0",
+    );
+    let message = error_of(&poll);
+    assert_mentions(&message, &["results_minimum: 0 is too few: use 3 to 1000"]);
+    assert_eq!(message.matches("results_minimum").count(), 1, "{message}");
 }
 
 #[test]
@@ -486,9 +495,18 @@ fn qr_addresses_must_be_web_addresses() {
     assert_mentions(
         &error_of(&setup),
         &[
-            "event-feedback.toml: follow_up_url: \"osallistu.example.fi\" is not a web address: start it with https://",
+            "event-feedback.toml: follow_up_url: \"osallistu.example.fi\" is not a secure web address: start it with https://",
         ],
     );
+    // A phone must not be sent to a page anyone on the way could change.
+    setup.edit(
+        "surveys/event-feedback.toml",
+        "follow_up_url = \"osallistu.example.fi\"",
+        "follow_up_url = \"http://osallistu.example.fi/a b\"",
+    );
+    assert_mentions(&error_of(&setup), &["is not a secure web address"]);
+    setup.edit("surveys/event-feedback.toml", "http://", "https://");
+    assert_mentions(&error_of(&setup), &["has a space in it"]);
 }
 
 #[test]
@@ -556,7 +574,7 @@ fn panel_choices_and_the_time_zone_are_checked() {
         &message,
         &[
             "kiosk.toml",
-            "surveys: the survey \"event-feedback\" is listed twice",
+            "surveys/event-feedback.toml is listed twice",
             "time_zone: \"Europe/Espoo\" is not a time zone",
             "events[1].name: the sv text is missing",
         ],
@@ -655,6 +673,8 @@ fn a_text_the_kiosks_font_cannot_draw_is_a_warning_naming_its_field() {
         "fi = \"Osittain\"",
         "fi = \"Osittain 🙂\"",
     );
+    // A hash of staff's own: the demo's is warned of too.
+    setup.edit("kiosk.toml", "2f75\"", "2f74\"");
     let output = setup.hetki(&["check"]);
     assert!(
         output.status.success(),
@@ -737,5 +757,59 @@ fn a_device_id_is_plain_like_the_collectors_device_names() {
     assert_mentions(
         &error_of(&setup),
         &["device_id", "\"Demo kiosk 1\"", "lowercase letters a-z"],
+    );
+}
+
+#[test]
+fn check_warns_of_a_panel_nobody_can_open_or_everybody_can() {
+    let setup = Setup::demo();
+    let warnings = |setup: &Setup| {
+        let output = setup.hetki(&["check"]);
+        assert!(output.status.success());
+        String::from_utf8_lossy(&output.stderr).into_owned()
+    };
+    assert_mentions(
+        &warnings(&setup),
+        &["warning: ", "kiosk.toml: panel.pin_hash: is the demo's"],
+    );
+    setup.edit("kiosk.toml", "pin_hash = ", "# pin_hash = ");
+    assert_mentions(
+        &warnings(&setup),
+        &["kiosk.toml: panel.pin_hash: not set, so the staff panel cannot be opened"],
+    );
+}
+
+#[test]
+fn a_survey_id_in_two_files_and_blank_groupings_are_named() {
+    let setup = Setup::demo();
+    std::fs::copy(
+        setup.path("surveys/library-poll.toml"),
+        setup.path("surveys/copy.toml"),
+    )
+    .unwrap();
+    setup
+        .edit(
+            "kiosk.toml",
+            "surveys = [\"surveys/library-poll.toml\"]",
+            "surveys = [\"surveys/library-poll.toml\", \"surveys/copy.toml\"]",
+        )
+        .edit("kiosk.toml", "topic = \"", "topic = \" ");
+    let districts = std::fs::read_to_string(setup.config_path()).unwrap();
+    let districts = districts
+        .lines()
+        .find(|l| l.starts_with("districts = "))
+        .unwrap();
+    setup.edit("kiosk.toml", districts, "districts = []");
+    let message = error_of(&setup);
+    assert_mentions(
+        &message,
+        &[
+            "surveys: ",
+            "copy.toml has the id \"library-poll\" of ",
+            "library-poll.toml too: give each survey its own id",
+            "event.topic: \" ",
+            "is blank or has spaces around it",
+            "districts: is empty",
+        ],
     );
 }

@@ -211,14 +211,23 @@ pub(super) fn load(path: &Path) -> Result<KioskConfig, ConfigError> {
     {
         problem("languages", message);
     }
-    let mut ids = std::collections::HashSet::new();
+    // Which file each survey id came from: two files may not share one.
+    let mut ids: Vec<(&str, &Path)> = Vec::new();
     for (i, choice) in survey.iter().chain(others.iter().flatten()).enumerate() {
         let field = if i == 0 { "survey" } else { "surveys" };
-        if !ids.insert(choice.survey.id.clone()) {
-            problem(
+        match ids.iter().find(|(id, _)| *id == choice.survey.id) {
+            Some((_, file)) if *file == choice.file => {
+                problem(field, format!("{} is listed twice", choice.file.display()))
+            }
+            Some((id, file)) => problem(
                 field,
-                format!("the survey {:?} is listed twice", choice.survey.id),
-            );
+                format!(
+                    "{} has the id {id:?} of {} too: give each survey its own id",
+                    choice.file.display(),
+                    file.display()
+                ),
+            ),
+            None => ids.push((&choice.survey.id, &choice.file)),
         }
         for language in languages
             .iter()
@@ -237,7 +246,14 @@ pub(super) fn load(path: &Path) -> Result<KioskConfig, ConfigError> {
     if !languages.contains(&default_language) {
         problem(
             "default_language",
-            format!("{default_language} is not among the languages {languages:?}"),
+            format!(
+                "{default_language} is not among the languages: {}",
+                languages
+                    .iter()
+                    .map(|l| l.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
         );
     }
     for missing in file.privacy_note.missing(&languages) {
@@ -269,6 +285,22 @@ pub(super) fn load(path: &Path) -> Result<KioskConfig, ConfigError> {
         if events[..i].contains(event) {
             problem(&at, "the same event is listed twice".into());
         }
+        // Results are grouped by area and topic: a blank one would be a group of its own.
+        for (field, value) in [("area", &event.area), ("topic", &event.topic)] {
+            if value
+                .as_deref()
+                .is_some_and(|v| v.trim() != v || v.is_empty())
+            {
+                problem(
+                    &format!("{at}.{field}"),
+                    format!(
+                        "{:?} is blank or has spaces around it: remove them, or leave the \
+                         {field} out",
+                        value.as_deref().unwrap_or_default()
+                    ),
+                );
+            }
+        }
         if let (Some(area), Some(districts)) = (&event.area, &file.districts)
             && !districts.contains(area)
         {
@@ -280,6 +312,12 @@ pub(super) fn load(path: &Path) -> Result<KioskConfig, ConfigError> {
                 ),
             );
         }
+    }
+    if file.districts.as_ref().is_some_and(Vec::is_empty) {
+        problem(
+            "districts",
+            "is empty: list the city's districts, or leave districts out".into(),
+        );
     }
     let time_zone = time_zone(file.time_zone.as_deref(), &mut problem);
 

@@ -147,6 +147,29 @@ impl KioskConfig {
         device::load(path)
     }
 
+    /// What `hetki check` warns of: the kiosk runs, but not as staff would want.
+    pub fn warnings(&self) -> Vec<ConfigProblem> {
+        let pin = |message: &str| ConfigProblem {
+            file: self.config_file.clone(),
+            field: Some("panel.pin_hash".into()),
+            message: message.into(),
+        };
+        let mut warnings = Vec::new();
+        match &self.panel.pin {
+            None => warnings.push(pin(
+                "not set, so the staff panel cannot be opened (no export, no event switch, no \
+                 test mode): make one with `hetki pin-hash`",
+            )),
+            Some(hash) if hash.is_the_demos() => warnings.push(pin(
+                "is the demo's, whose PIN the README gives to all: make your own with \
+                 `hetki pin-hash`",
+            )),
+            Some(_) => {}
+        }
+        warnings.extend(self.undrawable_texts());
+        warnings
+    }
+
     /// Texts in the device and survey files that the embedded fonts cannot draw (see
     /// [`font_coverage`]): warnings, not errors.
     pub fn undrawable_texts(&self) -> Vec<ConfigProblem> {

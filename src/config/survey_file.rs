@@ -236,22 +236,26 @@ pub fn load_survey(file: &Path) -> Result<SurveyDefinition, ConfigError> {
     }
     // The collector takes any step from 1 (it shows no running results); a kiosk showing
     // results that move by one or two would let a voter read the vote before theirs.
-    if let Some(n) = survey.results_minimum
-        && (1..LEAST_RESULTS_MINIMUM).contains(&n)
-        && survey.kind == SurveyKind::Poll
-    {
+    let minimum_too_few = survey.kind == SurveyKind::Poll
+        && survey
+            .results_minimum
+            .is_some_and(|n| n < LEAST_RESULTS_MINIMUM);
+    if minimum_too_few {
         problem(
             "results_minimum".into(),
             format!(
-                "{n} is too few: use {LEAST_RESULTS_MINIMUM} or more, or one person's vote \
-                 could be read from how the results change"
+                "{} is too few: use {LEAST_RESULTS_MINIMUM} to 1000, or one person's vote \
+                 could be read from how the results change",
+                survey.results_minimum.unwrap_or_default()
             ),
         );
     }
     for p in survey.problems() {
-        if !broken
-            .iter()
-            .any(|i| p.field.starts_with(&format!("questions[{i}].")))
+        let said = minimum_too_few && p.field == "results_minimum";
+        if !said
+            && !broken
+                .iter()
+                .any(|i| p.field.starts_with(&format!("questions[{i}].")))
         {
             problem(p.field, p.message);
         }
