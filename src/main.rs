@@ -2,21 +2,32 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
-use hetki::cli::{Cli, exit_code, run};
+use hetki::cli::{Cli, Command, exit_code, run};
 
 fn main() -> ExitCode {
+    let cli = Cli::parse();
+    // The kiosk and an upload tell their journal what they do; a one-off command's output is
+    // its answer, and only warnings go beside it.
+    let quiet = !matches!(
+        cli.command,
+        None | Some(Command::Run | Command::Sync { .. })
+    );
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| if quiet { "warn" } else { "info" }.into()),
         )
         .init();
     end_if_a_worker_panics();
-    match run(Cli::parse()) {
+    match run(cli) {
         Ok(code) => code,
         Err(error) => {
-            eprintln!("hetki: {error:#}");
+            // One problem a line, each said to come from here.
+            for line in format!("{error:#}").lines() {
+                eprintln!("hetki: {line}");
+            }
             exit_code(&error)
         }
     }

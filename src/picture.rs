@@ -32,6 +32,14 @@ pub fn load(path: &Path) -> Result<Image, String> {
             MOST_PIXELS / 1_000_000
         ));
     }
+    // Slint prints its decoder's complaint before failing: a file that is no picture at all
+    // gets only this.
+    if !looks_like_a_picture(path) {
+        return Err(format!(
+            "{} is not a picture: save it as PNG, JPEG or SVG",
+            path.display()
+        ));
+    }
     let image = Image::load_from_path(path)
         .map_err(|_| format!("cannot load the image {}", path.display()))?;
     let size = image.size();
@@ -42,6 +50,25 @@ pub fn load(path: &Path) -> Result<Image, String> {
         Some(pixels) => Ok(Image::from_rgba8(shrink_to_fit(&pixels, LARGEST_SIDE))),
         None => Ok(image),
     }
+}
+
+/// Whether the file starts as a picture format does (SVG by its name), or cannot be read:
+/// loading it then says why.
+fn looks_like_a_picture(path: &Path) -> bool {
+    use std::io::Read;
+    let svg = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("svg") || e.eq_ignore_ascii_case("svgz"));
+    let mut head = [0u8; 12];
+    let Ok(read) = std::fs::File::open(path).and_then(|mut f| f.read(&mut head)) else {
+        return true;
+    };
+    let head = &head[..read];
+    svg || head.starts_with(&[0x89, b'P', b'N', b'G'])
+        || head.starts_with(&[0xFF, 0xD8])
+        || head.starts_with(b"GIF8")
+        || head.starts_with(b"BM")
+        || (head.starts_with(b"RIFF") && head.get(8..12) == Some(b"WEBP"))
 }
 
 /// The width and height a PNG or JPEG file's header states, without decoding it; `None` for

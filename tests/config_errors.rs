@@ -156,7 +156,7 @@ fn a_wrong_type_names_the_field_and_line() {
             "kiosk.toml",
             "timing.idle_timeout_seconds",
             "line",
-            "expected a number",
+            "\"soon\" is not a number",
         ],
     );
     setup.edit(
@@ -213,8 +213,53 @@ fn a_missing_survey_file_is_named() {
     );
     assert_mentions(
         &error_of(&setup),
-        &["surveys/nope.toml", "cannot read the file"],
+        &[
+            "kiosk.toml: survey: there is no survey file at ",
+            "surveys/nope.toml",
+        ],
     );
+    // Nor is a survey file a device file.
+    let output = util::hetki_command(&setup.path("surveys/library-poll.toml"), &["check"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(78));
+    assert_mentions(
+        &String::from_utf8_lossy(&output.stderr),
+        &["library-poll.toml: this is a survey file: give --config the device file"],
+    );
+}
+
+#[test]
+fn messages_count_from_one_and_speak_plainly() {
+    let setup = Setup::demo();
+    setup.edit("surveys/event-feedback.toml", "faces = 5", "faces = \"5\"");
+    assert_mentions(
+        &error_of(&setup),
+        &["questions[0].faces (question 1): \"5\" is in quotes: write a whole number without them"],
+    );
+    setup.edit("surveys/event-feedback.toml", "faces = \"5\"", "faces = 5");
+    setup.edit("kiosk.toml", "fullscreen = ", "fullscreen = \"no\"\n# ");
+    assert_mentions(
+        &error_of(&setup),
+        &["fullscreen: \"no\" is not true or false"],
+    );
+    setup.edit("kiosk.toml", "fullscreen = \"no\"\n# ", "fullscreen = ");
+    // Curly quotes from a word processor, and a key given twice.
+    setup.edit(
+        "kiosk.toml",
+        "topic = \"Kaupunkisuunnittelu\"",
+        "topic = “Kaupunkisuunnittelu”",
+    );
+    assert_mentions(
+        &error_of(&setup),
+        &["“ ” are not quotes here, type \" instead"],
+    );
+    setup.edit(
+        "kiosk.toml",
+        "topic = “Kaupunkisuunnittelu”",
+        "topic = \"x\"\ntopic = \"y\"",
+    );
+    assert_mentions(&error_of(&setup), &["topic is given twice (line "]);
 }
 
 #[test]
@@ -326,8 +371,14 @@ fn a_picture_that_is_not_an_image_is_named_in_the_survey_file() {
     assert_eq!(output.status.code(), Some(78));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stderr
-            .contains("event-feedback.toml: questions[1].options[0].image: cannot load the image"),
+        stderr.contains(
+            "event-feedback.toml: questions[1].options[0].image (question 2, option 1): "
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("yes.png is not a picture: save it as PNG, JPEG or SVG")
+            && !stderr.contains("Error loading image"),
         "{stderr}"
     );
 }
@@ -362,7 +413,10 @@ fn the_participation_symbols_must_be_images() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_mentions(
         &stderr,
-        &["kiosk.toml: symbol_high_contrast: cannot load the image"],
+        &[
+            "kiosk.toml: symbol_high_contrast: ",
+            "light.png is not a picture",
+        ],
     );
 
     std::fs::copy(placeholder, setup.path("light.png")).unwrap();
@@ -387,12 +441,18 @@ fn upload_settings_are_checked_with_the_token_file() {
     );
     assert_mentions(
         &with_upload("endpoint = \"https://palaute.example.fi\"\ntoken_file = \"kiosk.token\""),
-        &["kiosk.toml: upload.token_file: cannot read the token file"],
+        &[
+            "kiosk.toml: upload.token_file: ",
+            "kiosk.token: there is no such file: `hetki-collector device add NAME`",
+        ],
     );
     setup.write("kiosk.token", "  \n");
     assert_mentions(
         &with_upload("endpoint = \"https://palaute.example.fi\"\ntoken_file = \"kiosk.token\""),
-        &["upload.token_file: the token file (upload.token_file) must hold one token"],
+        &[
+            "upload.token_file: ",
+            "kiosk.token: the file must hold one token",
+        ],
     );
     assert_mentions(
         &with_upload("endpoint = \"https://palaute.example.fi\""),
@@ -576,7 +636,7 @@ fn panel_choices_and_the_time_zone_are_checked() {
             "kiosk.toml",
             "surveys/event-feedback.toml is listed twice",
             "time_zone: \"Europe/Espoo\" is not a time zone",
-            "events[1].name: the sv text is missing",
+            "events[1].name ([[events]] number 2): the sv text is missing",
         ],
     );
 }
@@ -593,7 +653,7 @@ fn an_event_area_must_be_one_of_the_districts() {
         &error_of(&setup),
         &[
             "kiosk.toml",
-            "events[1].area: \"Suur-Tapiolaa\" is not one of the districts: Suur-Leppävaara, Suur-Tapiola,",
+            "events[1].area ([[events]] number 2): \"Suur-Tapiolaa\" is not one of the districts: Suur-Leppävaara, Suur-Tapiola,",
         ],
     );
     // Without a list of districts any area goes.
@@ -686,7 +746,7 @@ fn a_text_the_kiosks_font_cannot_draw_is_a_warning_naming_its_field() {
         &stderr,
         &[
             "warning: ",
-            "event-feedback.toml: questions[1].options[1].label.fi: '🙂' (U+1F642) is not in the kiosk's font",
+            "event-feedback.toml: questions[1].options[1].label.fi (question 2, option 2): '🙂' (U+1F642) is not in the kiosk's font",
         ],
     );
     // Finnish and Swedish letters, dashes and quotes are all in it.
@@ -745,7 +805,7 @@ fn a_question_too_long_for_the_screen_is_refused() {
     assert_mentions(
         &error_of(&setup),
         &[
-            "event-feedback.toml: questions[0].text: the fi text has 159 characters: keep a question under 120",
+            "event-feedback.toml: questions[0].text (question 1): the fi text has 159 characters: keep a question under 120",
         ],
     );
 }

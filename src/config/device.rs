@@ -109,6 +109,24 @@ fn yes() -> bool {
     true
 }
 
+/// `--config` given a survey file, which fails as a device file: say so, not which of its
+/// fields a device file lacks.
+fn survey_file_instead(path: &Path, error: ConfigError) -> ConfigError {
+    let is_a_survey = std::fs::read_to_string(path)
+        .ok()
+        .and_then(|text| text.parse::<toml::Table>().ok())
+        .is_some_and(|table| table.contains_key("questions") && !table.contains_key("device_id"));
+    if !is_a_survey {
+        return error;
+    }
+    ConfigError::one(
+        path,
+        None,
+        "this is a survey file: give --config the device file (such as config/kiosk.toml), \
+         which names its survey",
+    )
+}
+
 /// The part of the device file [`load_buffer`] reads. Other fields are not looked at, so a
 /// mistake in them cannot keep stored answers from being exported or uploaded.
 #[derive(Deserialize)]
@@ -167,11 +185,20 @@ fn time_zone(name: Option<&str>, problem: &mut dyn FnMut(&str, String)) -> chron
 }
 
 pub(super) fn load(path: &Path) -> Result<KioskConfig, ConfigError> {
-    let file: DeviceFile = parse_toml(path)?;
+    let file: DeviceFile = parse_toml(path).map_err(|error| survey_file_instead(path, error))?;
     let dir = path.parent().unwrap_or(Path::new("."));
+    let device_file = path;
     let mut problems = Vec::new();
-    let mut load = |relative: &PathBuf| {
+    let mut load = |field: String, relative: &PathBuf| {
         let path = dir.join(relative);
+        if !path.is_file() {
+            problems.push(ConfigProblem {
+                file: device_file.to_owned(),
+                field: Some(field),
+                message: format!("there is no survey file at {}", path.display()),
+            });
+            return None;
+        }
         match load_survey(&path) {
             Ok(survey) => Some(SurveyChoice {
                 file: path,
@@ -183,8 +210,13 @@ pub(super) fn load(path: &Path) -> Result<KioskConfig, ConfigError> {
             }
         }
     };
-    let survey = load(&file.survey);
-    let others: Vec<Option<SurveyChoice>> = file.surveys.iter().map(&mut load).collect();
+    let survey = load("survey".into(), &file.survey);
+    let others: Vec<Option<SurveyChoice>> = file
+        .surveys
+        .iter()
+        .enumerate()
+        .map(|(i, relative)| load(format!("surveys[{i}]"), relative))
+        .collect();
     let mut problem = |field: &str, message: String| {
         problems.push(ConfigProblem {
             file: path.to_owned(),

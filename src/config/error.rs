@@ -32,7 +32,11 @@ impl fmt::Display for ConfigProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: ", self.file.display())?;
         if let Some(field) = &self.field {
-            write!(f, "{field}: ")?;
+            write!(f, "{field}")?;
+            if let Some(counted) = counted(field) {
+                write!(f, " ({counted})")?;
+            }
+            f.write_str(": ")?;
         }
         f.write_str(&self.message)
     }
@@ -73,8 +77,8 @@ pub(super) fn in_range<T: PartialOrd + fmt::Display + Copy>(
 
 /// Parses a TOML file into `T`, naming the field a type error is in.
 pub(super) fn parse_toml<T: serde::de::DeserializeOwned>(file: &Path) -> Result<T, ConfigError> {
-    let text = std::fs::read_to_string(file)
-        .map_err(|e| ConfigError::one(file, None, format!("cannot read the file: {e}")))?;
+    let text =
+        std::fs::read_to_string(file).map_err(|e| ConfigError::one(file, None, unreadable(&e)))?;
     let deserializer =
         toml::Deserializer::parse(&text).map_err(|e| toml_problem(file, &text, &e, None))?;
     serde_path_to_error::deserialize(deserializer).map_err(|e| {
@@ -94,6 +98,23 @@ fn toml_problem(
         .span()
         .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
     let mut message = plain_types(error.message().trim());
+    if let Some(span) = error.span() {
+        let start = span.start.min(text.len());
+        let line_text = text[..start]
+            .rsplit('\n')
+            .next()
+            .unwrap_or_default()
+            .to_owned()
+            + text[start..].split('\n').next().unwrap_or_default();
+        if line_text.contains(['“', '”', '„', '‘', '’']) {
+            message.push_str(": “ ” are not quotes here, type \" instead");
+        }
+        if message.starts_with("duplicate key")
+            && let Some(key) = text.get(span.start..span.end)
+        {
+            message = format!("{key} is given twice");
+        }
+    }
     if let Some(line) = line {
         message = format!("{message} (line {line})");
     }
@@ -108,14 +129,57 @@ fn toml_problem(
 
 /// Rust's words for types mean nothing to staff editing a file.
 fn plain_types(message: &str) -> String {
-    [
+    let message = [
         ("unknown variant", "unknown value"),
         ("expected f64", "expected a number"),
-        ("expected usize", "expected a whole number, 0 or more"),
-        ("expected u32", "expected a whole number, 0 or more"),
+        ("expected usize", "expected a whole number"),
+        ("expected u32", "expected a whole number"),
+        ("expected a boolean", "expected true or false"),
     ]
     .iter()
     .fold(message.to_owned(), |message, (rust, plain)| {
         message.replace(rust, plain)
-    })
+    });
+    // `timeout = "30"`: the value may be right but for its quotes.
+    if let Some((value, expected)) = message
+        .strip_prefix("invalid type: string ")
+        .and_then(|rest| rest.split_once(", expected "))
+        && matches!(expected, "a number" | "a whole number" | "true or false")
+    {
+        let unquoted = value.trim_matches('"');
+        return if unquoted.parse::<f64>().is_ok() || matches!(unquoted, "true" | "false") {
+            format!("{value} is in quotes: write {expected} without them")
+        } else {
+            format!("{value} is not {expected}")
+        };
+    }
+    message
+}
+
+/// Why a file could not be read, in plain words where the reason is a common one.
+pub(super) fn unreadable(error: &std::io::Error) -> String {
+    match error.kind() {
+        std::io::ErrorKind::NotFound => "there is no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "this user may not read the file".into(),
+        _ => format!("cannot read the file: {error}"),
+    }
+}
+
+/// The places of a field path counted as people count: `questions[2].options[0].image` is
+/// "question 3, option 1". The path itself counts from 0, as TOML tools do.
+fn counted(field: &str) -> Option<String> {
+    let places: Vec<String> = field
+        .split('.')
+        .filter_map(|part| {
+            let (name, index) = part.strip_suffix(']')?.split_once('[')?;
+            let n: usize = index.parse().ok()?;
+            let name = match name {
+                // `[event]` is the first event: `[[events]]` are the others.
+                "events" => return Some(format!("[[events]] number {}", n + 1)),
+                plural => plural.strip_suffix('s').unwrap_or(plural),
+            };
+            Some(format!("{name} {}", n + 1))
+        })
+        .collect();
+    (!places.is_empty()).then(|| places.join(", "))
 }

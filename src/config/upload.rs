@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use super::error::{ConfigError, in_range};
+use super::error::{ConfigError, in_range, unreadable};
 
 /// How the uploader talks to the collector. Without an endpoint and a token file the kiosk
 /// keeps everything locally and `hetki sync` needs both given as flags.
@@ -64,22 +64,23 @@ impl Token {
     /// path came from, for the error.
     pub fn read(path: &Path, field: &str) -> Result<Token, ConfigError> {
         let text = std::fs::read_to_string(path).map_err(|e| {
-            ConfigError::one(
-                path,
-                None,
-                format!("cannot read the token file ({field}): {e}"),
-            )
+            let hint = match e.kind() {
+                std::io::ErrorKind::NotFound => {
+                    ": `hetki-collector device add NAME` on the collector prints the token to keep in it"
+                }
+                _ => "",
+            };
+            ConfigError::one(path, Some(field), format!("{}{hint}", unreadable(&e)))
         })?;
         let token = text.trim();
         if token.is_empty() || token.contains(char::is_whitespace) || !token.is_ascii() {
             return Err(ConfigError::one(
                 path,
-                None,
-                format!(
-                    "the token file ({field}) must hold one token, as `hetki-collector device add` printed it"
-                ),
+                Some(field),
+                "the file must hold one token, as `hetki-collector device add` printed it",
             ));
         }
+        warn_if_others_can_read(path);
         Ok(Token(token.to_owned()))
     }
 
@@ -152,14 +153,14 @@ impl UploadFile {
             problem("upload.endpoint", message);
         }
         let token_file = self.token_file.map(|f| dir.join(f));
-        if let Some(path) = &token_file {
-            match Token::read(path, "upload.token_file") {
-                Ok(_) => warn_if_others_can_read(path),
-                Err(error) => {
-                    for p in error.problems {
-                        problem("upload.token_file", p.message);
-                    }
-                }
+        if let Some(path) = &token_file
+            && let Err(error) = Token::read(path, "upload.token_file")
+        {
+            for p in error.problems {
+                problem(
+                    "upload.token_file",
+                    format!("{}: {}", path.display(), p.message),
+                );
             }
         }
         if self.endpoint.is_some() != token_file.is_some() {
