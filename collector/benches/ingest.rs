@@ -181,7 +181,10 @@ fn main() {
         &storage,
         &survey.id,
         &versions,
-        hetki_collector::results::GroupBy::Area,
+        (
+            hetki_collector::results::GroupBy::Area,
+            hetki_protocol::Language::Fi,
+        ),
     )
     .unwrap();
     let counted: u64 = results.groups.values().map(|g| g.respondents).sum();

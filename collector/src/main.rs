@@ -170,7 +170,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             format,
         } => {
             let versions = versions_of(&storage, &survey)?;
-            let tallied = results::tally(&storage, &survey, &versions, by)?;
+            let tallied = results::tally(&storage, &survey, &versions, (by, lang))?;
+            let versions = tallied.versions_in_use(&versions);
             results::write(
                 &tallied,
                 &versions,

@@ -79,6 +79,26 @@ pub struct Group {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Results {
     pub groups: BTreeMap<String, Group>,
+    /// Each version (by hash) that was answered, and when last: the place of its newest
+    /// response in the order received.
+    pub last_answered: HashMap<String, u64>,
+}
+
+impl Results {
+    /// The versions answered, the one answered last at the end: the wording results show is
+    /// the wording residents saw last, not that of a version merely sent and never used.
+    /// All of them, as they came, when none was answered.
+    pub fn versions_in_use(&self, versions: &[SurveyDefinition]) -> Vec<SurveyDefinition> {
+        let mut used: Vec<(u64, &SurveyDefinition)> = versions
+            .iter()
+            .filter_map(|v| Some((*self.last_answered.get(&v.content_hash())?, v)))
+            .collect();
+        if used.is_empty() {
+            return versions.to_vec();
+        }
+        used.sort_by_key(|(last, _)| *last);
+        used.into_iter().map(|(_, v)| v.clone()).collect()
+    }
 }
 
 impl Results {
@@ -116,16 +136,16 @@ impl Results {
     }
 }
 
-/// The group a response falls in.
-fn group_of(response: &Response, by: GroupBy) -> String {
+/// The group a response falls in; an event is named in `language`.
+fn group_of(response: &Response, by: GroupBy, language: Language) -> String {
     let or_none = |v: &Option<String>| v.clone().unwrap_or_else(|| "–".into());
     match by {
         GroupBy::All => String::new(),
         // Two events of one name in different places are two events.
         GroupBy::Event => format!(
             "{} – {}",
-            response.event.name.get(Language::Fi),
-            response.event.place.get(Language::Fi)
+            response.event.name.get(language),
+            response.event.place.get(language)
         ),
         GroupBy::Area => or_none(&response.event.area),
         GroupBy::Topic => or_none(&response.event.topic),
@@ -133,21 +153,26 @@ fn group_of(response: &Response, by: GroupBy) -> String {
 }
 
 /// Counts the responses to `survey`, test answers left out; `versions` are its stored
-/// definitions.
+/// definitions. Events are named in `language`.
 pub fn tally(
     storage: &dyn Storage,
     survey: &str,
     versions: &[SurveyDefinition],
-    by: GroupBy,
+    (by, language): (GroupBy, Language),
 ) -> Result<Results, StorageError> {
     let by_hash: HashMap<String, &SurveyDefinition> =
         versions.iter().map(|v| (v.content_hash(), v)).collect();
     let mut results = Results::default();
+    let mut received = 0;
     storage.for_each_response(Some(survey), &mut |stored| {
         let response = &stored.response;
         if !response.test {
             let version = by_hash.get(&response.survey.hash).copied();
-            results.add(group_of(response, by), response, version);
+            results.add(group_of(response, by, language), response, version);
+            received += 1;
+            results
+                .last_answered
+                .insert(response.survey.hash.clone(), received);
         }
         Ok(())
     })?;

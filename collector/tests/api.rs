@@ -697,6 +697,8 @@ fn results_count_each_answer_per_area_across_versions_without_test_answers() {
     let response = |id: &str, area: &str, answers: Value, test: bool| {
         let mut r = api.response(id, answers);
         r["event"]["area"] = json!(area);
+        r["event"]["name"] =
+            json!({"fi": "Asukasilta", "sv": "Invånarkväll", "en": "Residents' evening"});
         r["test"] = json!(test);
         // An incomplete response counts with the answers it has, and is told.
         r["complete"] = json!(id != ID1);
@@ -741,6 +743,14 @@ fn results_count_each_answer_per_area_across_versions_without_test_answers() {
             .iter()
             .all(|r| r["status"] == "stored"),
         "{receipts}"
+    );
+
+    // A version sent but never answered does not name the questions.
+    let mut unused = newer.clone();
+    unused["questions"][0]["text"] = json!("Never asked");
+    assert_eq!(
+        api.post("/api/v1/surveys", &unused).status(),
+        StatusCode::OK
     );
 
     let results = |args: &[&str]| {
@@ -792,6 +802,12 @@ fn results_count_each_answer_per_area_across_versions_without_test_answers() {
         by_event.contains("\nAsukasilta – Sello,3,1,overall,"),
         "an event is its name and place\n{by_event}"
     );
+    let in_english = results(&["--by", "event", "--lang", "en", "--format", "csv"]);
+    assert!(
+        in_english.contains("\nResidents' evening – Sello,3,1,overall,"),
+        "{in_english}"
+    );
+    assert!(!csv.contains("Never asked"), "{csv}");
 
     let unknown = api.collector.cli(&["results", "--survey", "library-poll"]);
     assert!(!unknown.status.success());

@@ -6,6 +6,10 @@ use sha2::{Digest, Sha256};
 
 use crate::{Answer, AnswerValue, Language, SurveyRef, Text, language_list_problems};
 
+/// The longest question, in characters: read standing, at a glance, and leaving the
+/// answers and Back their room on every kiosk screen (checked at 800×480 to 1920×1080, large
+/// text). The collector refuses a longer one too: its results print the text.
+pub const LONGEST_QUESTION: usize = 120;
 /// A survey has at least one and at most this many questions ("light participation").
 pub const MAX_QUESTIONS: usize = 4;
 pub const MIN_CHOICE_OPTIONS: usize = 2;
@@ -299,6 +303,19 @@ impl SurveyDefinition {
         let mut question_ids = HashSet::new();
         for (i, question) in self.questions.iter().enumerate() {
             let at = format!("questions[{i}]");
+            for &language in languages {
+                let length = question.text.get(language).chars().count();
+                if length > LONGEST_QUESTION {
+                    problem(
+                        format!("{at}.text"),
+                        format!(
+                            "the {language} text has {length} characters: keep a question \
+                             under {LONGEST_QUESTION}, so it is read at a glance and leaves the \
+                             answers their room"
+                        ),
+                    );
+                }
+            }
             if let Err(message) = check_id(&question.id) {
                 problem(format!("{at}.id"), message);
             } else if !question_ids.insert(question.id.as_str()) {

@@ -13,10 +13,6 @@ use super::error::{ConfigError, ConfigProblem, parse_toml};
 /// The fewest answers a poll's results on the kiosk may move by.
 pub const LEAST_RESULTS_MINIMUM: u32 = 3;
 
-/// The longest question, in characters: read standing, at a glance, and leaving the
-/// answers and Back their room on every screen (checked at 800×480 to 1920×1080, large text).
-pub const LONGEST_QUESTION: usize = 120;
-
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct SurveyFile {
@@ -215,21 +211,6 @@ pub fn load_survey(file: &Path) -> Result<SurveyDefinition, ConfigError> {
                     "a poll thanks with its results, where no QR code shows: leave this out, \
                      or make the survey kind = \"feedback\""
                         .into(),
-                );
-            }
-        }
-    }
-    for (i, question) in survey.questions.iter().enumerate() {
-        for &language in &survey.languages {
-            let length = question.text.get(language).chars().count();
-            if length > LONGEST_QUESTION {
-                problem(
-                    format!("questions[{i}].text"),
-                    format!(
-                        "the {language} text has {length} characters: keep a question under \
-                         {LONGEST_QUESTION}, so it is read at a glance and leaves the answers \
-                         their room"
-                    ),
                 );
             }
         }
