@@ -132,6 +132,10 @@ fn simulated_respondents_reach_the_collector_exactly_once() {
         (60, 0, 60, 0)
     );
     assert!(status.last_success_at.is_some());
+    // The kiosk's health as the collector shows it is sent once the queue is empty: the
+    // report that went with the batch counted it as pending.
+    let list = String::from_utf8(fleet.collector.cli(&["device", "list"]).stdout).unwrap();
+    assert!(list.contains(", pending 0 ("), "{list}");
 
     // Again: nothing to send, nothing stored twice; new responses go too.
     let more = fleet.simulate(5);
@@ -153,6 +157,7 @@ fn simulated_respondents_reach_the_collector_exactly_once() {
         list.contains("demo-kiosk-1\tactive\tresponses 65"),
         "{list}"
     );
+
     assert!(
         list.contains(&format!("version {}", env!("CARGO_PKG_VERSION"))),
         "{list}"

@@ -93,6 +93,9 @@ pub struct Uploader {
     /// lets through.
     batch_ceiling: usize,
     next_health: Instant,
+    /// The last health report went with responses, so its pending count is already out of
+    /// date: one more goes as soon as nothing is pending.
+    report_when_drained: bool,
     next_prune: Instant,
     failures: u32,
 }
@@ -116,6 +119,7 @@ impl Uploader {
             clock,
             cursor: 0,
             next_health: now,
+            report_when_drained: false,
             next_prune: now,
             failures: 0,
         })
@@ -260,7 +264,7 @@ impl Uploader {
         }
         let health_due = Instant::now() >= self.next_health;
         if batch.is_empty() {
-            if health_due {
+            if health_due || self.report_when_drained {
                 self.send(&[]).await.map_err(Sent::into_failure)?;
             }
             return Ok(None);
@@ -388,7 +392,8 @@ impl Uploader {
     /// Posts `batch` (the stored bodies as they are) with the clock reading, and a health
     /// report when one is due.
     async fn send(&mut self, batch: &[Pending]) -> Result<UploadReceipts, Sent> {
-        let health = if Instant::now() >= self.next_health {
+        let drained = batch.is_empty() && self.report_when_drained;
+        let health = if Instant::now() >= self.next_health || drained {
             Some(self.health().map_err(Sent::Later)?)
         } else {
             None
@@ -419,6 +424,7 @@ impl Uploader {
             Reply::Ok(receipts) => {
                 if health.is_some() {
                     self.next_health = Instant::now() + self.settings.health_interval;
+                    self.report_when_drained = !batch.is_empty();
                 }
                 Ok(receipts)
             }
