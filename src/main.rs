@@ -23,9 +23,11 @@ fn main() -> ExitCode {
     end_if_a_worker_panics();
     match run(cli) {
         Ok(code) => code,
+        // `export | head`: the reader had enough, which is no failure.
+        Err(error) if hetki_protocol::errors::is_broken_pipe(error.as_ref()) => ExitCode::SUCCESS,
         Err(error) => {
             // One problem a line, each said to come from here.
-            for line in format!("{error:#}").lines() {
+            for line in hetki_protocol::errors::one_line(error.as_ref()).lines() {
                 eprintln!("hetki: {line}");
             }
             exit_code(&error)

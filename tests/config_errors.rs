@@ -440,6 +440,14 @@ fn upload_settings_are_checked_with_the_token_file() {
         &["upload.endpoint: \"http://palaute.example.fi\" would send the device token in clear"],
     );
     assert_mentions(
+        &with_upload(
+            "endpoint = \"https://palaute.example.fi/api/v1\"\ntoken_file = \"kiosk.token\"",
+        ),
+        &[
+            "\"https://palaute.example.fi/api/v1\" goes too far: give the collector's own address, without /api/v1",
+        ],
+    );
+    assert_mentions(
         &with_upload("endpoint = \"https://palaute.example.fi\"\ntoken_file = \"kiosk.token\""),
         &[
             "kiosk.toml: upload.token_file: ",

@@ -653,3 +653,30 @@ fn a_first_version_buffer_keeps_its_answers_as_tallies() {
     assert_eq!(db.tally("s", "r").unwrap(), vec![t(Some("yes"), 1)]);
     assert_eq!(db.upload_status().unwrap().pending, 0);
 }
+
+/// `hetki export | head`: the reader leaving early is no failure, and nothing is printed.
+#[test]
+fn an_export_whose_reader_leaves_early_ends_quietly() {
+    use std::io::{BufRead, BufReader};
+    let setup = Setup::demo();
+    // More than a pipe holds: the export is still writing when the reader goes.
+    assert!(
+        setup
+            .hetki(&["simulate", "--count", "600"])
+            .status
+            .success()
+    );
+    let mut export = util::hetki_command(&setup.config_path(), &["export"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut header = String::new();
+    BufReader::new(export.stdout.take().unwrap())
+        .read_line(&mut header)
+        .unwrap();
+    assert!(header.contains("id,"), "{header}");
+    let output = export.wait_with_output().unwrap();
+    assert!(output.status.success());
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+}

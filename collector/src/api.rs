@@ -2,6 +2,7 @@
 //! database is a 503 the kiosk retries. Handlers never panic on input.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::extract::{FromRequest, FromRequestParts, Request, State};
 use axum::http::request::Parts;
@@ -76,7 +77,9 @@ const DRAIN_LIMIT: usize = 8 * MAX_BODY_BYTES;
 
 /// A body that stops arriving for this long is refused, so a client that sends less than its
 /// Content-Length cannot hold a connection open for ever (nginx's `client_body_timeout`).
-const BODY_STALL: std::time::Duration = std::time::Duration::from_secs(60);
+const BODY_STALL: Duration = Duration::from_secs(60);
+/// Nor may a trickle take longer than this in all: a kiosk gives up on a request after 60 s.
+const BODY_DEADLINE: Duration = Duration::from_secs(120);
 
 /// A JSON request body of at most `MAX_BODY_BYTES`: 415 without the JSON content type, 413
 /// when larger, 400 when not JSON, 422 when JSON of the wrong shape, 408 when it stalls.
@@ -86,47 +89,39 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for JsonBody
     type Rejection = Refusal;
 
     async fn from_request(request: Request, _: &S) -> Result<Self, Refusal> {
-        use http_body_util::BodyExt;
         let is_json = request
             .headers()
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.split(';').next())
             .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"));
-        let mut body = request.into_body();
-        let mut bytes = Vec::new();
-        let mut size = 0;
-        loop {
-            let Ok(frame) = tokio::time::timeout(BODY_STALL, body.frame()).await else {
-                return Err(Refusal::new(
-                    StatusCode::REQUEST_TIMEOUT,
-                    format!(
-                        "the body stopped arriving for {} s; send it again",
-                        BODY_STALL.as_secs()
-                    ),
-                ));
-            };
-            let Some(frame) = frame else { break };
-            let frame = frame.map_err(|e| {
-                Refusal::new(
-                    StatusCode::BAD_REQUEST,
-                    format!("cannot read the body: {e}"),
-                )
-            })?;
-            if let Ok(data) = frame.into_data() {
-                size += data.len();
-                if size <= MAX_BODY_BYTES {
-                    bytes.extend_from_slice(&data);
-                } else if size > DRAIN_LIMIT {
-                    break;
-                }
-            }
-        }
-        if size > MAX_BODY_BYTES {
-            return Err(Refusal::new(
+        let too_large = || {
+            Refusal::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 format!("the body is larger than {MAX_BODY_BYTES} bytes; send smaller batches"),
-            ));
+            )
+        };
+        // Said at once when the client says so itself, rather than after reading it all.
+        let declared = request
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+        if declared.is_some_and(|n| n > DRAIN_LIMIT as u64) {
+            return Err(too_large());
+        }
+        let (bytes, size) = tokio::time::timeout(BODY_DEADLINE, read_body(request.into_body()))
+            .await
+            .map_err(|_| {
+                Refusal::new(
+                    StatusCode::REQUEST_TIMEOUT,
+                    format!(
+                        "the body took over {} s to arrive; send smaller batches",
+                        BODY_DEADLINE.as_secs()
+                    ),
+                )
+            })??;
+        if size > MAX_BODY_BYTES {
+            return Err(too_large());
         }
         if !is_json {
             return Err(Refusal::new(
@@ -142,6 +137,41 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for JsonBody
             Refusal::new(status, format!("the body is not a valid request: {e}"))
         })
     }
+}
+
+/// The body's first `MAX_BODY_BYTES`, and its whole size as far as it was read (up to
+/// `DRAIN_LIMIT`).
+async fn read_body(mut body: axum::body::Body) -> Result<(Vec<u8>, usize), Refusal> {
+    use http_body_util::BodyExt;
+    let mut bytes = Vec::new();
+    let mut size = 0;
+    loop {
+        let Ok(frame) = tokio::time::timeout(BODY_STALL, body.frame()).await else {
+            return Err(Refusal::new(
+                StatusCode::REQUEST_TIMEOUT,
+                format!(
+                    "the body stopped arriving for {} s; send it again",
+                    BODY_STALL.as_secs()
+                ),
+            ));
+        };
+        let Some(frame) = frame else { break };
+        let frame = frame.map_err(|e| {
+            Refusal::new(
+                StatusCode::BAD_REQUEST,
+                format!("cannot read the body: {e}"),
+            )
+        })?;
+        if let Ok(data) = frame.into_data() {
+            size += data.len();
+            if size <= MAX_BODY_BYTES {
+                bytes.extend_from_slice(&data);
+            } else if size > DRAIN_LIMIT {
+                break;
+            }
+        }
+    }
+    Ok((bytes, size))
 }
 
 pub fn router(storage: Shared) -> Router {
@@ -275,6 +305,7 @@ async fn post_survey(
 #[cfg(test)]
 mod tests {
     use std::convert::Infallible;
+    use std::future::Future;
     use std::pin::Pin;
     use std::task::{Context, Poll};
 
@@ -304,32 +335,73 @@ mod tests {
         }
     }
 
-    #[tokio::test(start_paused = true)]
-    async fn a_body_that_stops_arriving_gets_a_408_and_stores_nothing() {
-        let dir = tempfile::tempdir().unwrap();
+    /// A body that sends one byte every 59 s, never ending.
+    struct Trickle(Pin<Box<tokio::time::Sleep>>);
+
+    impl HttpBody for Trickle {
+        type Data = Bytes;
+        type Error = Infallible;
+
+        fn poll_frame(
+            mut self: Pin<&mut Self>,
+            context: &mut Context<'_>,
+        ) -> Poll<Option<Result<http_body::Frame<Bytes>, Infallible>>> {
+            if self.0.as_mut().poll(context).is_pending() {
+                return Poll::Pending;
+            }
+            let next = tokio::time::Instant::now() + Duration::from_secs(59);
+            self.0.as_mut().reset(next);
+            Poll::Ready(Some(Ok(http_body::Frame::data(Bytes::from_static(b" ")))))
+        }
+    }
+
+    /// Posts `body` declaring `length`, as kiosk-1; the status and the JSON reason.
+    async fn post(storage: &Shared, length: &str, body: Body) -> (StatusCode, String) {
+        let request = Request::post(RESPONSES_PATH)
+            .header(header::AUTHORIZATION, "Bearer secret")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::CONTENT_LENGTH, length)
+            .body(body)
+            .unwrap();
+        let response = router(storage.clone()).oneshot(request).await.unwrap();
+        let status = response.status();
+        let body = response.into_body().collect().await.unwrap().to_bytes();
+        let reason: ApiError = serde_json::from_slice(&body).unwrap();
+        (status, reason.error)
+    }
+
+    fn storage(dir: &tempfile::TempDir) -> Shared {
         let storage = SqliteStorage::open(&dir.path().join("c.sqlite3")).unwrap();
         storage
             .add_device("kiosk-1", &token::hash("secret"), Utc::now())
             .unwrap();
-        let storage: Shared = Arc::new(storage);
-        let request = Request::post(RESPONSES_PATH)
-            .header(header::AUTHORIZATION, "Bearer secret")
-            .header(header::CONTENT_TYPE, "application/json")
-            .header(header::CONTENT_LENGTH, "1000")
-            .body(Body::new(Stalls(Some(Bytes::from_static(
-                b"{\"responses\": [",
-            )))))
-            .unwrap();
-        // Paused time runs ahead whenever nothing else can: the minute passes at once.
-        let response = router(storage.clone()).oneshot(request).await.unwrap();
-        assert_eq!(response.status(), StatusCode::REQUEST_TIMEOUT);
-        let body = response.into_body().collect().await.unwrap().to_bytes();
-        let reason: ApiError = serde_json::from_slice(&body).unwrap();
-        assert!(
-            reason.error.contains("stopped arriving"),
-            "{}",
-            reason.error
-        );
+        Arc::new(storage)
+    }
+
+    // Paused time runs ahead whenever nothing else can: the minutes pass at once.
+    #[tokio::test(start_paused = true)]
+    async fn a_body_that_stalls_or_trickles_gets_a_408_and_stores_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let storage = storage(&dir);
+        let stalls = Body::new(Stalls(Some(Bytes::from_static(b"{\"responses\": ["))));
+        let (status, reason) = post(&storage, "1000", stalls).await;
+        assert_eq!(status, StatusCode::REQUEST_TIMEOUT);
+        assert!(reason.contains("stopped arriving"), "{reason}");
+        let trickle = Trickle(Box::pin(tokio::time::sleep(Duration::ZERO)));
+        let (status, reason) = post(&storage, "1000", Body::new(trickle)).await;
+        assert_eq!(status, StatusCode::REQUEST_TIMEOUT);
+        assert!(reason.contains("took over 120 s"), "{reason}");
         assert_eq!(storage.for_each_response(None, &mut |_| Ok(())).unwrap(), 0);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_body_declared_too_large_is_refused_before_it_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let storage = storage(&dir);
+        // It would stall: the refusal comes first.
+        let body = Body::new(Stalls(Some(Bytes::from_static(b"{}"))));
+        let (status, reason) = post(&storage, "999999999", body).await;
+        assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+        assert!(reason.contains("send smaller batches"), "{reason}");
     }
 }

@@ -102,8 +102,13 @@ fn main() -> ExitCode {
         .init();
     match run(Cli::parse()) {
         Ok(()) => ExitCode::SUCCESS,
+        // `export | head`: the reader had enough, which is no failure.
+        Err(error) if hetki_protocol::errors::is_broken_pipe(error.as_ref()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("hetki-collector: {error:#}");
+            eprintln!(
+                "hetki-collector: {}",
+                hetki_protocol::errors::one_line(error.as_ref())
+            );
             ExitCode::FAILURE
         }
     }
@@ -134,6 +139,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     .with_context(|| format!("cannot listen on {listen}"))?;
                 let address = listener.local_addr()?;
                 println!("listening on {address}");
+                if !address.ip().is_loopback() {
+                    tracing::warn!(
+                        %address,
+                        "the collector speaks plain HTTP: on an address others reach, device \
+                         tokens cross the network in clear; put nginx in front for TLS \
+                         (deploy/server/README.md)"
+                    );
+                }
                 tracing::info!(%address, db = %cli.db.display(), "serving");
                 hetki_collector::api::serve(Arc::new(storage), listener).await?;
                 anyhow::Ok(())

@@ -3,6 +3,7 @@
 //! the response a kiosk records, and the upload API between kiosk and collector.
 
 pub mod csv;
+pub mod errors;
 mod language;
 mod response;
 mod survey;

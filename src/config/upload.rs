@@ -110,6 +110,10 @@ pub fn check_endpoint(url: &str) -> Result<(), String> {
     };
     match Url::parse(url) {
         Ok(u) if u.host().is_none() => Err(format!("{url:?} has no host")),
+        Ok(u) if u.path().contains("/api/") => Err(format!(
+            "{url:?} goes too far: give the collector's own address, without {}",
+            u.path()
+        )),
         Ok(u) if u.scheme() == "https" => Ok(()),
         Ok(u) if u.scheme() == "http" && on_this_machine(&u) => Ok(()),
         Ok(u) if u.scheme() == "http" => Err(format!(

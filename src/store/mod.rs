@@ -44,7 +44,7 @@ pub enum StoreError {
     #[error(transparent)]
     Sqlite(#[from] rusqlite::Error),
     #[error("cannot write out what is stored: {0}")]
-    Export(std::io::Error),
+    Export(#[source] std::io::Error),
     #[error("a stored response is unreadable: {0}")]
     Corrupt(#[from] serde_json::Error),
 }
