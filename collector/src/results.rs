@@ -4,7 +4,9 @@
 //! with the answers they gave, and how many there were is told. All versions of the survey
 //! are counted together, answers matched by their option id or face score; a face question
 //! whose number of faces changed counts each scale apart (a 3 of three faces is not a 3 of
-//! five).
+//! five). An answer's share is of those who were offered it: an option a later version added
+//! is not a share of respondents who never saw it. The wording shown is that of the version
+//! answered last.
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
@@ -45,6 +47,9 @@ pub struct QuestionTally {
     pub skipped: u64,
     /// Respondents per face score or option id.
     pub counts: HashMap<String, u64>,
+    /// Of `answered`, those per survey version (by hash): an option a version added is a
+    /// share of those who were offered it.
+    pub answered_by_version: HashMap<String, u64>,
 }
 
 /// A question as results count it: its id and, for faces, how many there were.
@@ -118,6 +123,12 @@ impl Results {
                     QuestionKey::of,
                 );
             let tally = group.questions.entry(key).or_default();
+            if !matches!(answer.value, AnswerValue::Skipped) {
+                *tally
+                    .answered_by_version
+                    .entry(response.survey.hash.clone())
+                    .or_default() += 1;
+            }
             match &answer.value {
                 AnswerValue::Skipped => tally.skipped += 1,
                 AnswerValue::Choices { options } => {
@@ -138,7 +149,12 @@ impl Results {
 
 /// The group a response falls in; an event is named in `language`.
 fn group_of(response: &Response, by: GroupBy, language: Language) -> String {
-    let or_none = |v: &Option<String>| v.clone().unwrap_or_else(|| "–".into());
+    // Blank is none: it must not look like the total.
+    let or_none = |v: &Option<String>| {
+        v.clone()
+            .filter(|v| !v.trim().is_empty())
+            .unwrap_or_else(|| "–".into())
+    };
     match by {
         GroupBy::All => String::new(),
         // Two events of one name in different places are two events.
@@ -191,7 +207,11 @@ struct Row<'a> {
     answer: String,
     label: String,
     count: u64,
-    /// Of the respondents who answered the question; none for the skips.
+    /// Who answered the question and were offered this answer: the percentage's base.
+    base: u64,
+    /// Who answered the question, whatever they were offered.
+    answered: u64,
+    /// `count` of `base`; none for the skips.
     percent: Option<f64>,
 }
 
@@ -223,6 +243,28 @@ fn rows<'a>(
             (*q, key, text, answer_labels(key, versions, language))
         })
         .collect();
+    let by_hash: HashMap<String, &SurveyDefinition> =
+        versions.iter().map(|v| (v.content_hash(), v)).collect();
+    // Who answered in versions that offered `value` (and in versions the collector lacks,
+    // which cannot be told apart).
+    let base = |tally: &QuestionTally, key: &QuestionKey, value: &str| -> u64 {
+        let offered = |hash: &String| {
+            by_hash.get(hash).is_none_or(|v| {
+                v.question(&key.id).is_some_and(|q| {
+                    QuestionKey::of(q) == *key
+                        && q.answer_labels(language).iter().any(|(a, _)| a == value)
+                })
+            })
+        };
+        let base: u64 = tally
+            .answered_by_version
+            .iter()
+            .filter(|(hash, _)| offered(hash))
+            .map(|(_, n)| n)
+            .sum();
+        // An answer no known version offers is counted against everyone.
+        if base == 0 { tally.answered } else { base }
+    };
     let mut rows = Vec::new();
     for (group_name, group) in &results.groups {
         for (question, key, question_text, labels) in &labelled {
@@ -244,6 +286,7 @@ fn rows<'a>(
                     .iter()
                     .find(|(known, _)| known == value)
                     .map_or_else(|| value.clone(), |(_, label)| label.clone());
+                let base = base(tally, key, value);
                 rows.push(Row {
                     group: group_name,
                     respondents: group.respondents,
@@ -253,8 +296,9 @@ fn rows<'a>(
                     answer: value.clone(),
                     label,
                     count,
-                    percent: (tally.answered > 0)
-                        .then(|| count as f64 * 100.0 / tally.answered as f64),
+                    base,
+                    answered: tally.answered,
+                    percent: (base > 0).then(|| count as f64 * 100.0 / base as f64),
                 });
             }
             if tally.skipped > 0 {
@@ -267,6 +311,8 @@ fn rows<'a>(
                     answer: String::new(),
                     label: "(skipped)".into(),
                     count: tally.skipped,
+                    base: tally.answered,
+                    answered: tally.answered,
                     percent: None,
                 });
             }
@@ -325,6 +371,7 @@ pub fn write(
                 "answer",
                 "label",
                 "count",
+                "answered",
                 "percent",
             ];
             write_row(out, dialect, header.iter().map(|c| c.to_string()))?;
@@ -339,6 +386,7 @@ pub fn write(
                     row.answer.clone(),
                     row.label.clone(),
                     row.count.to_string(),
+                    row.base.to_string(),
                     percent,
                 ];
                 write_row(out, dialect, cells.into_iter())?;
@@ -394,6 +442,11 @@ fn write_text(
         }
         let line = format!("    {:width$}  {:>6}", row.label, row.count);
         match row.percent {
+            Some(p) if row.base != row.answered => writeln!(
+                out,
+                "{line}  {p:5.1} %  (of the {} who were offered it)",
+                row.base
+            )?,
             Some(p) => writeln!(out, "{line}  {p:5.1} %")?,
             None => writeln!(out, "{line}")?,
         }

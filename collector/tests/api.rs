@@ -669,9 +669,9 @@ fn results_count_a_changed_face_scale_apart() {
     assert!(output.status.success(), "{output:?}");
     let csv = String::from_utf8(output.stdout).unwrap();
     for expected in [
-        ",2,0,overall,Miten meni? (5 faces),3,Niin ja näin,1,100.0",
-        ",2,0,overall,Miten meni? (5 faces),5,Tosi hyvin,0,0.0",
-        ",2,0,overall,Miten meni? (3 faces),3,Hyvin,1,100.0",
+        ",2,0,overall,Miten meni? (5 faces),3,Niin ja näin,1,1,100.0",
+        ",2,0,overall,Miten meni? (5 faces),5,Tosi hyvin,0,1,0.0",
+        ",2,0,overall,Miten meni? (3 faces),3,Hyvin,1,1,100.0",
     ] {
         assert!(csv.contains(expected), "no {expected:?} in\n{csv}");
     }
@@ -764,17 +764,17 @@ fn results_count_each_answer_per_area_across_versions_without_test_answers() {
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(
         lines[0],
-        "group,respondents,incomplete,question_id,question,answer,label,count,percent"
+        "group,respondents,incomplete,question_id,question,answer,label,count,answered,percent"
     );
     for expected in [
-        "Suur-Leppävaara,1,1,overall,Miten meni?,3,Hyvin,1,100.0",
-        "Suur-Leppävaara,1,1,heard,Tuliko kuulluksi?,yes,Kyllä,0,",
-        "Suur-Leppävaara,1,1,heard,Tuliko kuulluksi?,,(skipped),1,",
-        "Suur-Tapiola,2,0,overall,Miten meni?,1,Huonosti,1,50.0",
-        "Suur-Tapiola,2,0,overall,Miten meni?,2,Niin ja näin,0,0.0",
-        "Suur-Tapiola,2,0,heard,Tuliko kuulluksi?,yes,Kyllä,1,50.0",
-        "Suur-Tapiola,2,0,liked,Mikä oli parasta?,talks,Puheet,1,50.0",
-        "Suur-Tapiola,2,0,liked,Mikä oli parasta?,coffee,Kahvi,2,100.0",
+        "Suur-Leppävaara,1,1,overall,Miten meni?,3,Hyvin,1,1,100.0",
+        "Suur-Leppävaara,1,1,heard,Tuliko kuulluksi?,yes,Kyllä,0,0,",
+        "Suur-Leppävaara,1,1,heard,Tuliko kuulluksi?,,(skipped),1,0,",
+        "Suur-Tapiola,2,0,overall,Miten meni?,1,Huonosti,1,2,50.0",
+        "Suur-Tapiola,2,0,overall,Miten meni?,2,Niin ja näin,0,2,0.0",
+        "Suur-Tapiola,2,0,heard,Tuliko kuulluksi?,yes,Kyllä,1,2,50.0",
+        "Suur-Tapiola,2,0,liked,Mikä oli parasta?,talks,Puheet,1,2,50.0",
+        "Suur-Tapiola,2,0,liked,Mikä oli parasta?,coffee,Kahvi,2,2,100.0",
     ] {
         assert!(lines.contains(&expected), "no {expected:?} in\n{csv}");
     }
@@ -788,7 +788,7 @@ fn results_count_each_answer_per_area_across_versions_without_test_answers() {
     let sheet = results(&["--format", "spreadsheet"]);
     assert!(sheet.starts_with("\u{feff}group;respondents;"));
     assert!(
-        sheet.contains(";3;1;overall;Miten meni?;3;Hyvin;2;66,7\r\n"),
+        sheet.contains(";3;1;overall;Miten meni?;3;Hyvin;2;3;66,7\r\n"),
         "{sheet}"
     );
     let text = results(&["--by", "area", "--lang", "en"]);
@@ -808,6 +808,32 @@ fn results_count_each_answer_per_area_across_versions_without_test_answers() {
         "{in_english}"
     );
     assert!(!csv.contains("Never asked"), "{csv}");
+
+    // An option a later version adds is a share of those who were offered it.
+    let mut third = newer.clone();
+    third["questions"][1]["kind"]["options"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"id": "dunno", "label": "En osaa sanoa"}));
+    let third_hash = api.post("/api/v1/surveys", &third).json::<Value>().unwrap()["hash"].clone();
+    let mut unsure = response(
+        "019a0000-0000-7000-8000-000000000005",
+        "Suur-Tapiola",
+        json!([face(3), heard("dunno"), liked(&["talks"])]),
+        false,
+    );
+    unsure["survey"]["hash"] = third_hash;
+    let receipts: Value = api
+        .post("/api/v1/responses", &Api::batch(vec![unsure]))
+        .json()
+        .unwrap();
+    assert_eq!(receipts["receipts"][0]["status"], "stored", "{receipts}");
+    let text = results(&[]);
+    assert!(
+        text.contains("En osaa sanoa       1  100.0 %  (of the 1 who were offered it)"),
+        "{text}"
+    );
+    assert!(text.contains("Kyllä               1   33.3 %\n"), "{text}");
 
     let unknown = api.collector.cli(&["results", "--survey", "library-poll"]);
     assert!(!unknown.status.success());
