@@ -16,7 +16,9 @@ use crate::store::{StoreEvent, StoreOptions};
 const COMMIT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Plays `count` respondents picking pseudo-random answers from `seed`, printing each
-/// response id on its own line once it is committed.
+/// response id on its own line once it is committed. They vary as people do: each picks one
+/// of the device's languages, skips a question that may be skipped now and then, and picks
+/// one to three answers of a multiple choice.
 pub fn simulate(
     config: &KioskConfig,
     count: u64,
@@ -33,15 +35,32 @@ pub fn simulate(
     let mut now = Duration::ZERO;
     for _ in 0..count {
         // Each tap is followed by the moment in which the kiosk takes another for a bounce.
+        let language = config.languages[(random.next() % config.languages.len() as u64) as usize];
+        kiosk.tap(Tap::Language(language), now);
+        now += timing.settle;
         kiosk.tap(Tap::Start, now);
         now += timing.settle;
         let mut submitted = None;
         while let Screen::Question(q) = kiosk.flow().screen() {
-            let options = kiosk.survey().questions[q].option_count() as u64;
-            let pick = (random.next() % options) as usize;
-            submitted = submitted.or(kiosk.tap(Tap::Option(pick), now));
-            now += timing.settle;
-            if kiosk.survey().questions[q].is_multiple() {
+            let question = &kiosk.survey().questions[q];
+            let (options, multiple) = (question.option_count() as u64, question.is_multiple());
+            if question.skippable && random.next() % 8 == 0 {
+                submitted = submitted.or(kiosk.tap(Tap::Skip, now));
+                now += timing.settle;
+                continue;
+            }
+            let picks = if multiple {
+                1 + random.next() % 3.min(options)
+            } else {
+                1
+            };
+            let first = random.next() % options;
+            for i in 0..picks {
+                let pick = ((first + i) % options) as usize;
+                submitted = submitted.or(kiosk.tap(Tap::Option(pick), now));
+                now += timing.settle;
+            }
+            if multiple {
                 submitted = submitted.or(kiosk.tap(Tap::Done, now));
                 now += timing.settle;
                 continue;

@@ -99,10 +99,9 @@ fn choice_options_show_their_pictures_and_a_missing_picture_is_a_config_error() 
     );
     let output = setup.hetki(&["check"]);
     assert_eq!(output.status.code(), Some(78));
-    assert!(
-        String::from_utf8_lossy(&output.stderr)
-            .contains("questions[1].options[0].image: no image file \"gone.png\"")
-    );
+    assert!(String::from_utf8_lossy(&output.stderr).contains(
+        "questions[1].options[0].image (question 2, option 1): no image file \"gone.png\""
+    ));
 }
 
 #[test]
