@@ -44,7 +44,7 @@ pub fn simulate(
         while let Screen::Question(q) = kiosk.flow().screen() {
             let question = &kiosk.survey().questions[q];
             let (options, multiple) = (question.option_count() as u64, question.is_multiple());
-            if question.skippable && random.next() % 8 == 0 {
+            if question.skippable && random.next().is_multiple_of(8) {
                 submitted = submitted.or(kiosk.tap(Tap::Skip, now));
                 now += timing.settle;
                 continue;
