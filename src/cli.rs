@@ -226,8 +226,11 @@ fn run_on_buffer(
             let config = BufferConfig::load(config_file).map_err(|_| whole.clone())?;
             eprintln!(
                 "hetki: warning: the kiosk will not start until this is mended (`hetki check` \
-                 checks it); the answers already stored are not affected:\n{whole}"
+                 checks it); the answers already stored are not affected:"
             );
+            for problem in &whole.problems {
+                eprintln!("hetki: warning: {problem}");
+            }
             config
         }
     };

@@ -97,6 +97,9 @@ pub enum Tap {
     PanelClose,
     /// Anywhere else: keeps the survey alive, and on the attract and thanks screens moves on.
     Elsewhere,
+    /// The results screen's "More results below" (or "Back to the top"): whoever is reading
+    /// gets another results period from now.
+    ReadOn,
 }
 
 /// A finished (or, if partial answers are kept, abandoned) respondent's answers, to be recorded.
@@ -379,6 +382,10 @@ impl Flow {
             (Screen::Question(q), Tap::Back) => self.screen = Screen::Question(q - 1),
             (Screen::Question(_), Tap::Language(language)) => self.set_language(language),
             (Screen::Question(_), _) => {}
+            (Screen::Results, Tap::ReadOn) => {
+                self.thanks_until = self.thanks_until.max(now + self.settings.timing.results);
+            }
+            (_, Tap::ReadOn) => {}
             (Screen::Thanks | Screen::Results, tap) => {
                 self.reset();
                 if let Tap::Language(language) = tap {

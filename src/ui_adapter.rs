@@ -518,6 +518,8 @@ impl KioskUi {
         let tap = tapper();
         actions.on_touched(move || tap(Tap::Elsewhere));
         let tap = tapper();
+        actions.on_read_on(move || tap(Tap::ReadOn));
+        let tap = tapper();
         actions.on_choose_language(move |code| {
             tap(Language::from_code(&code.to_lowercase()).map_or(Tap::Elsewhere, Tap::Language))
         });

@@ -534,16 +534,32 @@ fn a_results_minimum_belongs_to_polls_only_and_stays_in_range() {
     );
     assert_mentions(
         &error_of(&poll),
-        &["library-poll.toml: results_minimum: 2 is too few: use 3 to 1000"],
+        &[
+            "library-poll.toml: results_minimum: 2 is out of range: use 3 to 1000, or one person's vote",
+        ],
     );
-    // Nought is too few in the same words, once.
+    // Nought, or too many, in the same words, once.
     poll.edit(
         "surveys/library-poll.toml",
         "results_minimum = 2",
         "results_minimum = 0",
     );
     let message = error_of(&poll);
-    assert_mentions(&message, &["results_minimum: 0 is too few: use 3 to 1000"]);
+    assert_mentions(
+        &message,
+        &["results_minimum: 0 is out of range: use 3 to 1000"],
+    );
+    assert_eq!(message.matches("results_minimum").count(), 1, "{message}");
+    poll.edit(
+        "surveys/library-poll.toml",
+        "results_minimum = 0",
+        "results_minimum = 5000",
+    );
+    let message = error_of(&poll);
+    assert_mentions(
+        &message,
+        &["results_minimum: 5000 is out of range: use 3 to 1000"],
+    );
     assert_eq!(message.matches("results_minimum").count(), 1, "{message}");
 }
 

@@ -11,6 +11,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 
+use chrono::{DateTime, Utc};
 use hetki_protocol::csv::{Dialect, write_row};
 use hetki_protocol::{AnswerValue, Language, Question, QuestionKind, Response, SurveyDefinition};
 
@@ -84,9 +85,12 @@ pub struct Group {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Results {
     pub groups: BTreeMap<String, Group>,
-    /// Each version (by hash) that was answered, and when last: the place of its newest
-    /// response in the order received.
-    pub last_answered: HashMap<String, u64>,
+    /// Each version (by hash) that was answered, and when last: its newest response as
+    /// placed in time (when it was given, not when it arrived: a kiosk back online after
+    /// days sends an old version's answers late).
+    pub last_answered: HashMap<String, DateTime<Utc>>,
+    /// What groups are called in the language asked for, where that is not their name.
+    pub group_labels: HashMap<String, String>,
 }
 
 impl Results {
@@ -94,7 +98,7 @@ impl Results {
     /// the wording residents saw last, not that of a version merely sent and never used.
     /// All of them, as they came, when none was answered.
     pub fn versions_in_use(&self, versions: &[SurveyDefinition]) -> Vec<SurveyDefinition> {
-        let mut used: Vec<(u64, &SurveyDefinition)> = versions
+        let mut used: Vec<(DateTime<Utc>, &SurveyDefinition)> = versions
             .iter()
             .filter_map(|v| Some((*self.last_answered.get(&v.content_hash())?, v)))
             .collect();
@@ -147,8 +151,18 @@ impl Results {
     }
 }
 
-/// The group a response falls in; an event is named in `language`.
-fn group_of(response: &Response, by: GroupBy, language: Language) -> String {
+/// An event as staff read it: its name and place in `language`.
+fn event_label(response: &Response, language: Language) -> String {
+    format!(
+        "{} – {}",
+        response.event.name.get(language),
+        response.event.place.get(language)
+    )
+}
+
+/// The group a response falls in. Events are told apart by their Finnish name and place, so
+/// the groups are the same whatever language they are shown in.
+fn group_of(response: &Response, by: GroupBy) -> String {
     // Blank is none: it must not look like the total.
     let or_none = |v: &Option<String>| {
         v.clone()
@@ -158,11 +172,7 @@ fn group_of(response: &Response, by: GroupBy, language: Language) -> String {
     match by {
         GroupBy::All => String::new(),
         // Two events of one name in different places are two events.
-        GroupBy::Event => format!(
-            "{} – {}",
-            response.event.name.get(language),
-            response.event.place.get(language)
-        ),
+        GroupBy::Event => event_label(response, Language::Fi),
         GroupBy::Area => or_none(&response.event.area),
         GroupBy::Topic => or_none(&response.event.topic),
     }
@@ -179,16 +189,24 @@ pub fn tally(
     let by_hash: HashMap<String, &SurveyDefinition> =
         versions.iter().map(|v| (v.content_hash(), v)).collect();
     let mut results = Results::default();
-    let mut received = 0;
     storage.for_each_response(Some(survey), &mut |stored| {
         let response = &stored.response;
         if !response.test {
             let version = by_hash.get(&response.survey.hash).copied();
-            results.add(group_of(response, by, language), response, version);
-            received += 1;
-            results
+            let group = group_of(response, by);
+            if by == GroupBy::Event {
+                results
+                    .group_labels
+                    .entry(group.clone())
+                    .or_insert_with(|| event_label(response, language));
+            }
+            results.add(group, response, version);
+            let given = stored.placement.placed_at.unwrap_or(stored.received_at);
+            let last = results
                 .last_answered
-                .insert(response.survey.hash.clone(), received);
+                .entry(response.survey.hash.clone())
+                .or_insert(given);
+            *last = (*last).max(given);
         }
         Ok(())
     })?;
@@ -256,17 +274,16 @@ fn rows<'a>(
                 })
             })
         };
-        let base: u64 = tally
+        tally
             .answered_by_version
             .iter()
             .filter(|(hash, _)| offered(hash))
             .map(|(_, n)| n)
-            .sum();
-        // An answer no known version offers is counted against everyone.
-        if base == 0 { tally.answered } else { base }
+            .sum()
     };
     let mut rows = Vec::new();
     for (group_name, group) in &results.groups {
+        let group_name = results.group_labels.get(group_name).unwrap_or(group_name);
         for (question, key, question_text, labels) in &labelled {
             let question = *question;
             let Some(tally) = group.questions.get(*key) else {

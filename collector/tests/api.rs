@@ -835,6 +835,32 @@ fn results_count_each_answer_per_area_across_versions_without_test_answers() {
     );
     assert!(text.contains("Kyllä               1   33.3 %\n"), "{text}");
 
+    // A version's answers that arrive late (a kiosk back online after days) do not make its
+    // wording the one shown: answered last means given last.
+    let mut reworded = third.clone();
+    reworded["questions"][0]["text"] = json!("Miten meni silloin?");
+    let reworded_hash = api
+        .post("/api/v1/surveys", &reworded)
+        .json::<Value>()
+        .unwrap()["hash"]
+        .clone();
+    let mut late = response(
+        "019a0000-0000-7000-8000-000000000006",
+        "Suur-Tapiola",
+        json!([face(3), heard("yes"), liked(&["talks"])]),
+        false,
+    );
+    late["survey"]["hash"] = reworded_hash;
+    late["recorded_at"] = json!("2026-11-01T10:00:00Z");
+    late["clock"]["synchronized"] = json!(true);
+    let receipts: Value = api
+        .post("/api/v1/responses", &Api::batch(vec![late]))
+        .json()
+        .unwrap();
+    assert_eq!(receipts["receipts"][0]["status"], "stored", "{receipts}");
+    let text = results(&[]);
+    assert!(!text.contains("Miten meni silloin?"), "{text}");
+
     let unknown = api.collector.cli(&["results", "--survey", "library-poll"]);
     assert!(!unknown.status.success());
     assert!(

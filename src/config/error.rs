@@ -106,7 +106,8 @@ fn toml_problem(
             .unwrap_or_default()
             .to_owned()
             + text[start..].split('\n').next().unwrap_or_default();
-        if line_text.contains(['“', '”', '„', '‘', '’']) {
+        // Only where the file does not parse: Finnish writes ”…” inside a proper string.
+        if field.is_none() && line_text.contains(['“', '”', '„', '‘', '’']) {
             message.push_str(": “ ” are not quotes here, type \" instead");
         }
         if message.starts_with("duplicate key")
@@ -176,6 +177,8 @@ fn counted(field: &str) -> Option<String> {
             let name = match name {
                 // `[event]` is the first event: `[[events]]` are the others.
                 "events" => return Some(format!("[[events]] number {}", n + 1)),
+                // `survey` is the first survey: `surveys` lists the others.
+                "surveys" => return Some(format!("other survey {}", n + 1)),
                 plural => plural.strip_suffix('s').unwrap_or(plural),
             };
             Some(format!("{name} {}", n + 1))

@@ -215,24 +215,40 @@ pub fn load_survey(file: &Path) -> Result<SurveyDefinition, ConfigError> {
             }
         }
     }
+    // A resident's phone must not be sent to a page anyone on the way could change.
+    for (field, url) in [
+        ("follow_up_url", &survey.follow_up_url),
+        ("phone_url", &survey.phone_url),
+    ] {
+        if let Some(url) = url
+            && url.starts_with("http://")
+        {
+            problem(
+                field.into(),
+                format!("{url:?} is not a secure web address: start it with https://"),
+            );
+        }
+    }
     // The collector takes any step from 1 (it shows no running results); a kiosk showing
     // results that move by one or two would let a voter read the vote before theirs.
-    let minimum_too_few = survey.kind == SurveyKind::Poll
+    let minimum_out_of_range = survey.kind == SurveyKind::Poll
         && survey
             .results_minimum
-            .is_some_and(|n| n < LEAST_RESULTS_MINIMUM);
-    if minimum_too_few {
+            .is_some_and(|n| !(LEAST_RESULTS_MINIMUM..=1000).contains(&n));
+    if minimum_out_of_range {
+        let n = survey.results_minimum.unwrap_or_default();
+        let why = if n < LEAST_RESULTS_MINIMUM {
+            ", or one person's vote could be read from how the results change"
+        } else {
+            ""
+        };
         problem(
             "results_minimum".into(),
-            format!(
-                "{} is too few: use {LEAST_RESULTS_MINIMUM} to 1000, or one person's vote \
-                 could be read from how the results change",
-                survey.results_minimum.unwrap_or_default()
-            ),
+            format!("{n} is out of range: use {LEAST_RESULTS_MINIMUM} to 1000{why}"),
         );
     }
     for p in survey.problems() {
-        let said = minimum_too_few && p.field == "results_minimum";
+        let said = minimum_out_of_range && p.field == "results_minimum";
         if !said
             && !broken
                 .iter()

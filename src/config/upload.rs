@@ -110,7 +110,7 @@ pub fn check_endpoint(url: &str) -> Result<(), String> {
     };
     match Url::parse(url) {
         Ok(u) if u.host().is_none() => Err(format!("{url:?} has no host")),
-        Ok(u) if u.path().contains("/api/") => Err(format!(
+        Ok(u) if u.path().trim_end_matches('/').ends_with("/api/v1") => Err(format!(
             "{url:?} goes too far: give the collector's own address, without {}",
             u.path()
         )),

@@ -570,3 +570,25 @@ fn the_idle_start_screen_rotates_through_its_slides_and_starts_over_after_a_resp
     assert_eq!(flow.screen(), Screen::Attract);
     assert_eq!(slide(&flow), Invitation);
 }
+
+#[test]
+fn paging_through_a_polls_results_keeps_them_up_for_another_while() {
+    let mut poll = (*survey(false)).clone();
+    poll.kind = hetki_protocol::SurveyKind::Poll;
+    let mut flow = Flow::new(Arc::new(poll), settings(true));
+    flow.tap(Tap::Start, ms(0));
+    answer(&mut flow, 0, 1000);
+    answer(&mut flow, 0, 2000);
+    answer(&mut flow, 0, 3000).expect("the last answer submits");
+    assert_eq!(flow.screen(), Screen::Results);
+    assert_eq!(flow.next_deadline(), Some(ms(3400 + 10_000)));
+    // After the cooldown, 9 s in: another 10 s from then.
+    flow.tap(Tap::ReadOn, ms(12_400));
+    assert_eq!(flow.screen(), Screen::Results);
+    assert_eq!(flow.next_deadline(), Some(ms(22_400)));
+    flow.tick(ms(22_400));
+    assert_eq!(flow.screen(), Screen::Attract);
+    // Elsewhere it does nothing.
+    flow.tap(Tap::ReadOn, ms(30_000));
+    assert_eq!(flow.screen(), Screen::Attract);
+}
