@@ -100,12 +100,12 @@ fn toml_problem(
     let mut message = plain_types(error.message().trim());
     if let Some(span) = error.span() {
         let start = span.start.min(text.len());
-        let line_text = text[..start]
-            .rsplit('\n')
-            .next()
-            .unwrap_or_default()
-            .to_owned()
-            + text[start..].split('\n').next().unwrap_or_default();
+        let (before, after) = (
+            text.get(..start).unwrap_or_default(),
+            text.get(start..).unwrap_or_default(),
+        );
+        let line_text = before.rsplit('\n').next().unwrap_or_default().to_owned()
+            + after.split('\n').next().unwrap_or_default();
         // Only where the file does not parse: Finnish writes ”…” inside a proper string.
         if field.is_none() && line_text.contains(['“', '”', '„', '‘', '’']) {
             message.push_str(": “ ” are not quotes here, type \" instead");
