@@ -22,7 +22,8 @@ pub const MOST_PIXELS: u64 = 25_000_000;
 pub fn load(path: &Path) -> Result<Image, String> {
     // Told before decoding: a photo too large would have the kiosk killed for its memory at
     // every start, and `hetki check` with it.
-    if let Some((width, height)) = stated_size(path)
+    let stated = stated_size(path);
+    if let Some((width, height)) = stated
         && u64::from(width) * u64::from(height) > MOST_PIXELS
     {
         return Err(format!(
@@ -33,8 +34,8 @@ pub fn load(path: &Path) -> Result<Image, String> {
         ));
     }
     // Slint prints its decoder's complaint before failing: a file that is no picture at all
-    // gets only this.
-    if !looks_like_a_picture(path) {
+    // gets only this. (A PNG or JPEG whose size was read is one already.)
+    if stated.is_none() && !looks_like_a_picture(path) {
         return Err(format!(
             "{} is not a picture: save it as PNG, JPEG or SVG",
             path.display()

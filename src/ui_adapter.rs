@@ -71,15 +71,9 @@ pub mod notice {
 /// Shows on the panel that a write failed: which notice, why in words staff can act on, and
 /// the error's own text with its causes ("export: cannot create …: No such file").
 fn show_failure(state: &KioskState, which: i32, error: &(dyn std::error::Error + 'static)) {
-    let mut detail = error.to_string();
-    let mut cause = error.source();
-    while let Some(error) = cause {
-        detail = format!("{detail}: {error}");
-        cause = error.source();
-    }
     state.set_panel_notice(which);
     state.set_panel_notice_reason(notice::reason(error));
-    state.set_panel_notice_detail(detail.into());
+    state.set_panel_notice_detail(hetki_protocol::errors::one_line(error).into());
 }
 
 /// What the screens show besides the flow's state: the privacy note, pictures, QR codes.

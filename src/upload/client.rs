@@ -141,13 +141,5 @@ impl CollectorClient {
 
 /// The error's text without the URL (which is in the config anyway) and its inner causes.
 fn without_url(error: reqwest::Error) -> String {
-    let error = error.without_url();
-    let mut text = error.to_string();
-    let mut source = std::error::Error::source(&error);
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
+    hetki_protocol::errors::one_line(&error.without_url())
 }
