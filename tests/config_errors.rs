@@ -273,6 +273,34 @@ fn broken_toml_syntax_gives_the_line() {
     assert_mentions(&error_of(&setup), &["event-feedback.toml", "line 3"]);
 }
 
+/// The parser stops where a missing quote or brace confuses it, often further on and calling
+/// it a missing comma: the message also points at the line that left it open.
+#[test]
+fn a_missing_quote_or_brace_is_traced_to_its_line() {
+    let setup = Setup::demo();
+    // The next `"` then opens a string, and "city's" an unclosed literal string.
+    setup.edit(
+        "kiosk.toml",
+        "osallisuustiimi.\", sv",
+        "osallisuustiimi., sv",
+    );
+    assert_mentions(
+        &error_of(&setup),
+        &["kiosk.toml", "(line 18): line 18 has a \" without its pair"],
+    );
+    setup.edit(
+        "kiosk.toml",
+        "osallisuustiimi., sv",
+        "osallisuustiimi.\", sv",
+    );
+    // Inline tables may span lines, so the parser reads on to the next key.
+    setup.edit("kiosk.toml", "participation team.\" }", "participation team.\"");
+    assert_mentions(
+        &error_of(&setup),
+        &["kiosk.toml", "is the { on line 18 closed with }?"],
+    );
+}
+
 #[test]
 fn every_problem_is_reported_at_once() {
     let setup = Setup::demo();

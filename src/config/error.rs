@@ -118,6 +118,11 @@ fn toml_problem(
     }
     if let Some(line) = line {
         message = format!("{message} (line {line})");
+        if field.is_none()
+            && let Some(cause) = first_unclosed(text, line)
+        {
+            message = format!("{message}: {cause}");
+        }
     }
     ConfigError {
         problems: vec![ConfigProblem {
@@ -126,6 +131,57 @@ fn toml_problem(
             message,
         }],
     }
+}
+
+/// A guess at the cause where the parser stopped later than the mistake: the first line, up to
+/// the one it stopped at, with a quote mark without its pair, or an inline table still open
+/// there. A missing closing quote reads to the parser as a missing comma further on, where the
+/// next quote mark begins a string by mistake.
+fn first_unclosed(text: &str, up_to_line: usize) -> Option<String> {
+    let mut open_table = None;
+    for (number, line) in (1..=up_to_line).zip(text.lines()) {
+        // Multi-line strings span lines by design; say nothing rather than guess.
+        if line.contains("\"\"\"") || line.contains("'''") {
+            return None;
+        }
+        // `'` is also an apostrophe in text whose `"` went missing: count `"` alone first.
+        let (unpaired, _) = unpaired_quote_and_braces(line, &['"']);
+        let (unpaired, braces) = match unpaired {
+            Some(quote) => (Some(quote), 0),
+            None => unpaired_quote_and_braces(line, &['"', '\'']),
+        };
+        if let Some(quote) = unpaired {
+            return Some(format!("line {number} has a {quote} without its pair"));
+        }
+        // Inline tables may span lines (TOML 1.1): only the outermost opening is news.
+        let depth = open_table.map_or(0, |(_, depth)| depth) + braces;
+        open_table = match open_table {
+            _ if depth <= 0 => None,
+            Some((opened, _)) => Some((opened, depth)),
+            None => Some((number, depth)),
+        };
+    }
+    open_table.map(|(opened, _)| format!("is the {{ on line {opened} closed with }}?"))
+}
+
+/// The quote mark a line leaves open, if any, and how many more `{` than `}` it has outside
+/// strings and comments.
+fn unpaired_quote_and_braces(line: &str, quotes: &[char]) -> (Option<char>, i32) {
+    let (mut open, mut escaped, mut braces) = (None, false, 0);
+    for c in line.chars() {
+        match open {
+            Some('"') if escaped => escaped = false,
+            Some('"') if c == '\\' => escaped = true,
+            Some(quote) if c == quote => open = None,
+            Some(_) => {}
+            None if quotes.contains(&c) => open = Some(c),
+            None if c == '{' => braces += 1,
+            None if c == '}' => braces -= 1,
+            None if c == '#' => break,
+            None => {}
+        }
+    }
+    (open, braces)
 }
 
 /// Rust's words for types mean nothing to staff editing a file.
