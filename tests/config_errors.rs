@@ -294,7 +294,11 @@ fn a_missing_quote_or_brace_is_traced_to_its_line() {
         "osallisuustiimi.\", sv",
     );
     // Inline tables may span lines, so the parser reads on to the next key.
-    setup.edit("kiosk.toml", "participation team.\" }", "participation team.\"");
+    setup.edit(
+        "kiosk.toml",
+        "participation team.\" }",
+        "participation team.\"",
+    );
     assert_mentions(
         &error_of(&setup),
         &["kiosk.toml", "is the { on line 18 closed with }?"],
