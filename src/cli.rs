@@ -169,7 +169,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 );
             }
             for problem in config.warnings() {
-                eprintln!("warning: {problem}");
+                eprintln!("hetki: warning: {problem}");
             }
             println!(
                 "{}: ok (survey {} version {}, {} questions)",

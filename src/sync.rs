@@ -7,7 +7,7 @@ use anyhow::Context;
 use chrono::{DateTime, Utc};
 
 use crate::clock::SystemClock;
-use crate::config::{BufferConfig, ConfigError, Token, check_endpoint};
+use crate::config::{BufferConfig, ConfigError, Token, check_endpoint, token_file_warning};
 use crate::store::{Database, StoreOptions};
 use crate::upload::Uploader;
 
@@ -37,6 +37,9 @@ pub fn sync_once(
         ),
     };
     let token = Token::read(&token_file, field)?;
+    if let Some(warning) = token_file_warning(&token_file) {
+        eprintln!("hetki: warning: {field}: {warning}");
+    }
     if retry_rejected {
         // Only once the settings hold: a command that stops on them leaves the buffer as it was.
         let mut db = Database::open_existing(&config.database_path(), &StoreOptions::default())?;

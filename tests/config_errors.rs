@@ -535,11 +535,19 @@ fn upload_settings_are_checked_with_the_token_file() {
         )
         .unwrap()
     };
-    let warning = "the token file is readable by other users: chmod 600 it";
+    let warning = "the token file is readable by other users (mode 644): chmod 600 it";
     set_mode(0o644);
     let output = setup.hetki(&["check"]);
     assert!(output.status.success());
-    assert_mentions(&String::from_utf8_lossy(&output.stderr), &[warning]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_mentions(
+        &stderr,
+        &["hetki: warning: ", "upload.token_file: ", warning],
+    );
+    assert_eq!(stderr.matches(warning).count(), 1, "{stderr}");
+    // Reading what is stored needs no token, so it says nothing of it.
+    let output = setup.hetki(&["status"]);
+    assert!(!String::from_utf8_lossy(&output.stderr).contains(warning));
     set_mode(0o600);
     let output = setup.hetki(&["check"]);
     assert!(output.status.success());

@@ -16,7 +16,7 @@ use hetki_protocol::{EventInfo, Language, SurveyDefinition, Text};
 pub use device::DEFAULT_CONFIG_PATH;
 pub use error::{ConfigError, ConfigProblem};
 pub use survey_file::load_survey;
-pub use upload::{Token, UploadConfig, check_endpoint};
+pub use upload::{Token, UploadConfig, check_endpoint, token_file_warning};
 
 /// A kiosk's whole configuration, validated.
 #[derive(Clone, Debug)]
@@ -165,6 +165,15 @@ impl KioskConfig {
                  `hetki pin-hash`",
             )),
             Some(_) => {}
+        }
+        if let Some(path) = &self.upload.token_file
+            && let Some(message) = upload::token_file_warning(path)
+        {
+            warnings.push(ConfigProblem {
+                file: self.config_file.clone(),
+                field: Some("upload.token_file".into()),
+                message,
+            });
         }
         warnings.extend(self.undrawable_texts());
         warnings

@@ -80,7 +80,6 @@ impl Token {
                 "the file must hold one token, as `hetki-collector device add` printed it",
             ));
         }
-        warn_if_others_can_read(path);
         Ok(Token(token.to_owned()))
     }
 
@@ -128,22 +127,25 @@ pub fn check_endpoint(url: &str) -> Result<(), String> {
     }
 }
 
-/// Whoever reads the token can upload as this device; say so if the file is open to others
-/// (a warning, as `chmod 600` is the fix and the kiosk can still run).
-fn warn_if_others_can_read(path: &Path) {
+/// Whoever reads the token can upload as this device: what to say if the file is open to
+/// others (a warning, as `chmod 600` is the fix and the kiosk can still run).
+pub fn token_file_warning(path: &Path) -> Option<String> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        if let Ok(meta) = std::fs::metadata(path) {
-            let mode = meta.permissions().mode();
-            if mode & 0o077 != 0 {
-                tracing::warn!(
-                    file = %path.display(),
-                    mode = format!("{:o}", mode & 0o777),
-                    "the token file is readable by other users: chmod 600 it"
-                );
-            }
-        }
+        let mode = std::fs::metadata(path).ok()?.permissions().mode();
+        (mode & 0o077 != 0).then(|| {
+            format!(
+                "{}: the token file is readable by other users (mode {:o}): chmod 600 it",
+                path.display(),
+                mode & 0o777
+            )
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
     }
 }
 
