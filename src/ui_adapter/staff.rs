@@ -1,0 +1,176 @@
+//! The staff panel's side of the globals: its facts, its choices and its notices.
+
+use hetki_protocol::{EventInfo, Language};
+use slint::ComponentHandle;
+
+use super::present::update_rows;
+use crate::config::SurveyChoice;
+use crate::panel::{PanelPlace, PanelStatus};
+use crate::session::Session;
+use crate::store;
+use crate::ui::{AppWindow, KioskState, PanelChoice, PanelInfo, UploadTrouble};
+
+/// What the panel's notice line says (`KioskState.panel-notice`).
+pub mod notice {
+    pub const UPLOADING: i32 = 1;
+    pub const NO_COLLECTOR: i32 = 2;
+    pub const EXPORTED: i32 = 3;
+    pub const EXPORT_FAILED: i32 = 4;
+    pub const NOT_SAVED: i32 = 5;
+    pub const EXPORTING: i32 = 6;
+
+    /// Why a write failed (`KioskState.panel-notice-reason`), in words staff can act on; 0 shows
+    /// the error's own text.
+    pub fn reason(error: &(dyn std::error::Error + 'static)) -> i32 {
+        use std::io::ErrorKind;
+        let mut cause = Some(error);
+        while let Some(error) = cause {
+            if let Some(io) = error.downcast_ref::<std::io::Error>() {
+                match io.kind() {
+                    ErrorKind::StorageFull | ErrorKind::QuotaExceeded => return 1,
+                    ErrorKind::ReadOnlyFilesystem => return 2,
+                    ErrorKind::PermissionDenied => return 3,
+                    ErrorKind::NotFound => return 4,
+                    // An automounted folder with no stick in it: no such device.
+                    _ if io.raw_os_error() == Some(libc::ENODEV) => return 4,
+                    // A wrapper (`io::Error::other`): the kind may be in what it wraps.
+                    ErrorKind::Other => {}
+                    _ => return 0,
+                }
+            }
+            cause = error.source();
+        }
+        0
+    }
+}
+
+/// Shows on the panel that a write failed: which notice, why in words staff can act on, and
+/// the error's own text with its causes ("export: cannot create …: No such file").
+pub(super) fn show_failure(
+    state: &KioskState,
+    which: i32,
+    error: &(dyn std::error::Error + 'static),
+) {
+    state.set_panel_notice(which);
+    state.set_panel_notice_reason(notice::reason(error));
+    state.set_panel_notice_detail(hetki_protocol::errors::one_line(error).into());
+}
+
+/// What the kiosk runs, and what staff may choose from (`surveys`, `events`), into the panel.
+pub fn show_session(
+    ui: &AppWindow,
+    session: &Session,
+    (surveys, events): (&[SurveyChoice], &[EventInfo]),
+    config_file_name: &str,
+) {
+    let state = ui.global::<KioskState>();
+    let language = Language::from_code(&state.get_language()).unwrap_or(Language::Fi);
+    let surveys = surveys
+        .iter()
+        .map(|SurveyChoice { survey, .. }| PanelChoice {
+            label: survey.title.get(language).into(),
+            detail: survey.id.clone().into(),
+            current: survey.id == session.survey.id,
+        });
+    let events = events.iter().map(|event| {
+        // Place, area and topic: what tells two evenings at the same hall apart.
+        let place = event.place.get(language);
+        let detail = std::iter::once(place)
+            .chain(event.area.as_deref())
+            .chain(event.topic.as_deref())
+            .filter(|part| !part.is_empty())
+            .collect::<Vec<_>>()
+            .join(" · ");
+        PanelChoice {
+            label: event.name.get(language).into(),
+            detail: detail.into(),
+            current: *event == session.event,
+        }
+    });
+    update_rows(
+        state.get_panel_surveys(),
+        |m| state.set_panel_surveys(m),
+        surveys,
+        PartialEq::eq,
+    );
+    update_rows(
+        state.get_panel_events(),
+        |m| state.set_panel_events(m),
+        events,
+        PartialEq::eq,
+    );
+    state.set_test_mode(session.test_mode());
+    state.set_panel_overridden(!session.overrides.is_empty());
+    state.set_config_file_name(config_file_name.into());
+}
+
+/// Reads the device's state into the panel (only while staff look at it).
+pub fn show_panel(ui: &AppWindow, place: &PanelPlace) {
+    let status = place.status(chrono::Utc::now());
+    ui.global::<KioskState>()
+        .set_panel(panel_info(&status, place.time_zone));
+}
+
+fn ui_trouble(trouble: store::UploadTrouble) -> UploadTrouble {
+    match trouble {
+        store::UploadTrouble::Unreachable => UploadTrouble::Unreachable,
+        store::UploadTrouble::TokenRefused => UploadTrouble::TokenRefused,
+        store::UploadTrouble::Busy => UploadTrouble::Busy,
+        store::UploadTrouble::CollectorFault => UploadTrouble::CollectorFault,
+        store::UploadTrouble::Refused => UploadTrouble::Refused,
+        store::UploadTrouble::Buffer => UploadTrouble::Buffer,
+        store::UploadTrouble::Other => UploadTrouble::Other,
+    }
+}
+
+/// The panel's facts as text.
+pub fn panel_info(status: &PanelStatus, zone: chrono_tz::Tz) -> PanelInfo {
+    let time = |at| crate::panel::time(at, zone);
+    let u = &status.upload;
+    PanelInfo {
+        device_id: status.device_id.clone().into(),
+        version: status.version.clone().into(),
+        today: status.today.to_string().into(),
+        total: status.total.to_string().into(),
+        pending: u.pending.to_string().into(),
+        oldest_pending: time(u.oldest_pending).into(),
+        last_upload: time(u.last_success_at).into(),
+        last_error_at: match &u.last_error {
+            Some(_) => time(u.last_error_at).into(),
+            None => "".into(),
+        },
+        last_error_trouble: u
+            .last_error_trouble
+            .map_or(UploadTrouble::Other, ui_trouble),
+        last_error_detail: u.last_error.clone().unwrap_or_default().into(),
+        clock_synchronized: status.clock_synchronized,
+        free_disk: status
+            .free_disk_bytes
+            .map(|b| format!("{} MiB", b / (1024 * 1024)))
+            .unwrap_or_else(|| "–".into())
+            .into(),
+        disk_low: status.disk_low,
+        upload_overdue: status.upload_overdue,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::{Error, ErrorKind};
+
+    use super::notice::reason;
+
+    #[test]
+    fn a_failed_write_is_told_by_its_cause_however_deep() {
+        assert_eq!(reason(&Error::from(ErrorKind::StorageFull)), 1);
+        assert_eq!(reason(&Error::from(ErrorKind::ReadOnlyFilesystem)), 2);
+        let wrapped = anyhow::Error::from(Error::from(ErrorKind::NotFound)).context("export");
+        assert_eq!(reason(wrapped.as_ref()), 4);
+        assert_eq!(reason(&Error::other("odd")), 0, "shown as it is");
+        let wrapped = Error::other(crate::export::ExportError::Write(Error::from(
+            ErrorKind::StorageFull,
+        )));
+        assert_eq!(reason(&wrapped), 1, "through io::Error::other");
+        assert_eq!(reason(&Error::from_raw_os_error(libc::ENODEV)), 4);
+    }
+}
