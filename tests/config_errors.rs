@@ -348,6 +348,28 @@ fn a_broken_survey_stops_the_kiosk_but_not_export_or_status() {
     let status = setup.hetki(&["status"]);
     assert!(status.status.success());
     assert!(String::from_utf8_lossy(&status.stdout).contains("stored:          3"));
+    // A token file not yet installed keeps the kiosk from starting, but reading out what is
+    // stored needs no token; `sync` does, and says which file it lacks.
+    let device = std::fs::read_to_string(setup.config_path()).unwrap();
+    setup.write(
+        "kiosk.toml",
+        &format!("{device}\n[upload]\nendpoint = \"https://palaute.example.fi\"\ntoken_file = \"kiosk.token\"\n"),
+    );
+    let exported = setup.hetki(&["export"]);
+    let stderr = String::from_utf8_lossy(&exported.stderr);
+    assert!(exported.status.success(), "{stderr}");
+    assert_mentions(
+        &stderr,
+        &["will not start", "upload.token_file", "no such file"],
+    );
+    assert!(setup.hetki(&["status"]).status.success());
+    let synced = setup.hetki(&["sync", "--once"]);
+    assert_eq!(synced.status.code(), Some(78));
+    assert_mentions(
+        &String::from_utf8_lossy(&synced.stderr),
+        &["kiosk.token", "upload.token_file", "there is no such file"],
+    );
+    setup.write("kiosk.toml", &device);
     // Unless the buffer's own fields are wrong too: then every problem is shown.
     setup.edit("kiosk.toml", "Europe/Helsinki", "Europe/Hesa");
     let output = setup.hetki(&["export"]);

@@ -150,7 +150,7 @@ pub(super) fn load_buffer(path: &Path) -> Result<BufferConfig, ConfigError> {
     };
     check_data_dir(&file.data_dir, &mut problem);
     let time_zone = time_zone(file.time_zone.as_deref(), &mut problem);
-    let upload = file.upload.resolve(dir, &mut problem);
+    let upload = file.upload.resolve(dir, false, &mut problem);
     if !problems.is_empty() {
         return Err(ConfigError { problems });
     }
@@ -428,7 +428,7 @@ pub(super) fn load(path: &Path) -> Result<KioskConfig, ConfigError> {
     }
     let attract = AttractConfig { rotate, notes };
     check_data_dir(&file.data_dir, &mut problem);
-    let upload = file.upload.resolve(dir, &mut problem);
+    let upload = file.upload.resolve(dir, true, &mut problem);
     let pin = file.panel.pin_hash.as_deref().and_then(|text| {
         text.parse()
             .map_err(|message| problem("panel.pin_hash", message))

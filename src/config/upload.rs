@@ -151,7 +151,14 @@ pub fn token_file_warning(path: &Path) -> Option<String> {
 
 impl UploadFile {
     /// Resolves the table against its file's directory; `problem` collects what is wrong.
-    pub(super) fn resolve(self, dir: &Path, problem: &mut dyn FnMut(&str, String)) -> UploadConfig {
+    /// `read_token`: whether the token file must be readable now (the kiosk's start-up and
+    /// `check`); reading or exporting what is stored needs no token, and `sync` reads it itself.
+    pub(super) fn resolve(
+        self,
+        dir: &Path,
+        read_token: bool,
+        problem: &mut dyn FnMut(&str, String),
+    ) -> UploadConfig {
         let d = UploadConfig::default();
         if let Some(endpoint) = &self.endpoint
             && let Err(message) = check_endpoint(endpoint)
@@ -160,6 +167,7 @@ impl UploadFile {
         }
         let token_file = self.token_file.map(|f| dir.join(f));
         if let Some(path) = &token_file
+            && read_token
             && let Err(error) = Token::read(path, "upload.token_file")
         {
             for p in error.problems {
