@@ -81,6 +81,7 @@ fn main() {
         database.clone(),
         &endpoint,
         &Token::read(&token_file, "bench").unwrap(),
+        None,
         UploadConfig::default(),
         Box::new(SystemClock::new()),
     )

@@ -37,6 +37,7 @@ pub fn run(config: &KioskConfig) -> anyhow::Result<()> {
                 config.database_path(),
                 endpoint.clone(),
                 token,
+                Some(config.device_id.clone()),
                 config.upload.clone(),
                 Box::new(SystemClock::new()),
             )?);

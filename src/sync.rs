@@ -53,6 +53,7 @@ pub fn sync_once(
         config.database_path(),
         &endpoint,
         &token,
+        config.device_id.clone(),
         config.upload.clone(),
         Box::new(SystemClock::new()),
     )

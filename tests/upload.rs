@@ -95,6 +95,7 @@ impl Fleet {
             self.setup.database(),
             endpoint.to_owned(),
             token,
+            Some(self.setup.config().device_id),
             settings,
             Box::new(SystemClock::new()),
         )
@@ -177,6 +178,27 @@ fn sync_says_why_it_could_not_upload_and_keeps_everything() {
         fleet.status().last_error_trouble,
         Some(UploadTrouble::Unreachable)
     );
+
+    // Another kiosk's token (here: this one's, with the device renamed) files nothing.
+    fleet
+        .setup
+        .edit("kiosk.toml", "\"demo-kiosk-1\"", "\"demo-kiosk-2\"");
+    let mismatched = fleet.sync(&fleet.collector.url());
+    assert!(!mismatched.status.success());
+    let stderr = String::from_utf8_lossy(&mismatched.stderr);
+    assert!(
+        stderr
+            .contains("issued for device demo-kiosk-1, but the kiosk's device_id is demo-kiosk-2"),
+        "{stderr}"
+    );
+    assert_eq!(
+        fleet.status().last_error_trouble,
+        Some(UploadTrouble::TokenRefused)
+    );
+    assert!(fleet.collector.exported_ids().is_empty());
+    fleet
+        .setup
+        .edit("kiosk.toml", "\"demo-kiosk-2\"", "\"demo-kiosk-1\"");
 
     let revoked = fleet.collector.cli(&["device", "revoke", "demo-kiosk-1"]);
     assert!(revoked.status.success());

@@ -229,7 +229,7 @@ async fn blocking<T: Send + 'static>(
 }
 
 /// The device the request's bearer token belongs to, checked before the body is looked at.
-/// Nobody but the token is asked: the body never names a device.
+/// The token alone decides: a name in the body is only checked against it.
 struct Device(String);
 
 impl FromRequestParts<Shared> for Device {
@@ -266,6 +266,18 @@ async fn post_responses(
     Device(device): Device,
     JsonBody(batch): JsonBody<UploadBatch>,
 ) -> Result<Json<UploadReceipts>, Refusal> {
+    if let Some(claimed) = &batch.device_id
+        && *claimed != device
+    {
+        return Err(Refusal::new(
+            StatusCode::FORBIDDEN,
+            format!(
+                "this token was issued for device {device}, but the kiosk's device_id is \
+                 {claimed}: give that kiosk a token of its own (hetki-collector device add \
+                 {claimed}), or set its device_id to {device}"
+            ),
+        ));
+    }
     if batch.responses.len() > MAX_BATCH_RESPONSES {
         return Err(Refusal::new(
             StatusCode::PAYLOAD_TOO_LARGE,

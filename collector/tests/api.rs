@@ -315,6 +315,24 @@ fn tokens_are_checked_and_only_their_hash_is_stored() {
         .unwrap();
     assert_eq!(lowercase.status(), StatusCode::OK);
 
+    // A batch may say which device it comes from: only the token's own name is taken, so a
+    // token copied to another kiosk does not file its answers under this one.
+    let mut claimed = Api::batch(vec![api.good(ID1)]);
+    claimed["device_id"] = json!("kiosk-2");
+    let (status, reason) = refusal(api.post("/api/v1/responses", &claimed));
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(
+        reason.contains("issued for device kiosk-1, but the kiosk's device_id is kiosk-2"),
+        "{reason}"
+    );
+    assert_eq!(api.stored(), 0);
+    claimed["device_id"] = json!("kiosk-1");
+    assert_eq!(
+        api.post("/api/v1/responses", &claimed).status(),
+        StatusCode::OK
+    );
+    assert_eq!(api.stored(), 1);
+
     let revoke = api.collector.cli(&["device", "revoke", "kiosk-1"]);
     assert!(revoke.status.success());
     let revoked = api.post_raw("/api/v1/responses", &api.token, body.clone());
@@ -323,7 +341,7 @@ fn tokens_are_checked_and_only_their_hash_is_stored() {
     assert!(reason.contains("revoked"), "{reason}");
     let survey = api.post_raw("/api/v1/surveys", &api.token, survey().to_string());
     assert_eq!(refusal(survey).0, StatusCode::UNAUTHORIZED);
-    assert_eq!(api.stored(), 0);
+    assert_eq!(api.stored(), 1, "nothing more after the revocation");
 
     let db = rusqlite::Connection::open(&api.collector.db).unwrap();
     let hash: String = db

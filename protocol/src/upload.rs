@@ -17,13 +17,18 @@ pub const MAX_BATCH_RESPONSES: usize = 1000;
 pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 
 /// `POST /api/v1/responses`: responses of one device, oldest first. The device is the one
-/// the bearer token belongs to; nothing in the body names it.
+/// the bearer token belongs to; the body may only say which it believes it is.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UploadBatch {
     /// The device's clock when it sent the batch: with the time the collector received it,
     /// this places responses recorded earlier in the same boot while the clock was wrong.
     pub sent: ClockReading,
+    /// What the device calls itself (its `device_id`), when it says. The collector refuses the
+    /// batch with 403 unless the token was issued for that name: a token copied to another
+    /// kiosk is caught, instead of filing that kiosk's answers under the wrong device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_id: Option<String>,
     /// The device's state, kept by the collector as its last report from this device.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub health: Option<HealthReport>,

@@ -131,6 +131,7 @@ fn survey_file_instead(path: &Path, error: ConfigError) -> ConfigError {
 /// mistake in them cannot keep stored answers from being exported or uploaded.
 #[derive(Deserialize)]
 struct BufferFile {
+    device_id: Option<String>,
     data_dir: PathBuf,
     time_zone: Option<String>,
     #[serde(default)]
@@ -156,6 +157,8 @@ pub(super) fn load_buffer(path: &Path) -> Result<BufferConfig, ConfigError> {
     }
     Ok(BufferConfig {
         config_file: path.to_owned(),
+        // Only told to the collector, which checks it: a broken one is left unsaid.
+        device_id: file.device_id.filter(|id| check_id(id).is_ok()),
         data_dir: dir.join(file.data_dir),
         time_zone,
         upload,

@@ -58,6 +58,8 @@ pub struct KioskConfig {
 #[derive(Clone, Debug)]
 pub struct BufferConfig {
     pub config_file: PathBuf,
+    /// What the uploader tells the collector this device is; `None` where the file's is broken.
+    pub device_id: Option<String>,
     pub data_dir: PathBuf,
     pub time_zone: chrono_tz::Tz,
     pub upload: UploadConfig,
@@ -203,6 +205,7 @@ impl KioskConfig {
     pub fn buffer(&self) -> BufferConfig {
         BufferConfig {
             config_file: self.config_file.clone(),
+            device_id: Some(self.device_id.clone()),
             data_dir: self.data_dir.clone(),
             time_zone: self.time_zone,
             upload: self.upload.clone(),

@@ -83,6 +83,9 @@ pub struct Uploader {
     client: CollectorClient,
     settings: UploadConfig,
     clock: Box<dyn ClockSource>,
+    /// What this device calls itself, told to the collector with each batch (see
+    /// [`hetki_protocol::UploadBatch::device_id`]).
+    device_id: Option<String>,
     /// Every response numbered up to here has been answered for in this run, so the next
     /// batch is read from after it instead of from the start of the buffer.
     cursor: u64,
@@ -105,6 +108,7 @@ impl Uploader {
         database: PathBuf,
         endpoint: &str,
         token: &Token,
+        device_id: Option<String>,
         settings: UploadConfig,
         clock: Box<dyn ClockSource>,
     ) -> Result<Uploader, reqwest::Error> {
@@ -117,6 +121,7 @@ impl Uploader {
             batch_ceiling: settings.batch_responses,
             settings,
             clock,
+            device_id,
             cursor: 0,
             next_health: now,
             report_when_drained: false,
@@ -407,6 +412,11 @@ impl Uploader {
         body.extend_from_slice(b"{\"sent\":");
         serde_json::to_writer(&mut body, &sent)
             .map_err(|e| Sent::Later(Failure::new(UploadTrouble::Other, e.to_string())))?;
+        if let Some(device_id) = &self.device_id {
+            body.extend_from_slice(b",\"device_id\":");
+            serde_json::to_writer(&mut body, device_id)
+                .map_err(|e| Sent::Later(Failure::new(UploadTrouble::Other, e.to_string())))?;
+        }
         if let Some(health) = &health {
             body.extend_from_slice(b",\"health\":");
             serde_json::to_writer(&mut body, health)

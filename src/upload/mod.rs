@@ -40,11 +40,12 @@ pub fn spawn(
     database: PathBuf,
     endpoint: String,
     token: Token,
+    device_id: Option<String>,
     settings: UploadConfig,
     clock: Box<dyn ClockSource>,
 ) -> std::io::Result<UploaderHandle> {
     // Set up here, so a mistake in it stops the kiosk's start where it can be seen.
-    let uploader = Uploader::new(database, &endpoint, &token, settings, clock)
+    let uploader = Uploader::new(database, &endpoint, &token, device_id, settings, clock)
         .map_err(std::io::Error::other)?;
     let (signals, inbox) = unbounded_channel();
     let thread = std::thread::Builder::new()
