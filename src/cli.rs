@@ -64,6 +64,11 @@ pub enum Command {
         /// Seed for the answers picked.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Store them as real answers, counted in results and uploaded as such. Without it
+        /// they are test answers, as if staff had switched test mode on: a trial on a kiosk in
+        /// service then counts nowhere.
+        #[arg(long)]
+        real: bool,
     },
     /// Print the hash of a staff PIN (read from standard input) for the device file's
     /// `[panel] pin_hash`.
@@ -201,8 +206,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 println!("{}", path.display());
             }
         }
-        Command::Simulate { count, seed } => {
-            crate::simulate::simulate(&config, count, seed, &mut std::io::stdout().lock())?;
+        Command::Simulate { count, seed, real } => {
+            let test = !real;
+            crate::simulate::simulate(&config, count, seed, test, &mut std::io::stdout().lock())?;
         }
         Command::PinHash | Command::Sync { .. } | Command::Status | Command::Export { .. } => {
             unreachable!("handled before the config is loaded")

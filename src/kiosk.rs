@@ -149,6 +149,12 @@ impl Kiosk {
         self.keep_overrides()
     }
 
+    /// Flags what is answered from now on as test answers, as test mode does, without keeping
+    /// it as staff's setting (`hetki simulate`).
+    pub fn answer_as_test(&mut self) {
+        self.session.overrides.test_mode = true;
+    }
+
     /// Staff: back to exactly what the device file says.
     pub fn forget_overrides(&mut self) -> std::io::Result<()> {
         tracing::info!("staff went back to the device file's settings");

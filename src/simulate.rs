@@ -18,11 +18,12 @@ const COMMIT_TIMEOUT: Duration = Duration::from_secs(30);
 /// Plays `count` respondents picking pseudo-random answers from `seed`, printing each
 /// response id on its own line once it is committed. They vary as people do: each picks one
 /// of the device's languages, skips a question that may be skipped now and then, and picks
-/// one to three answers of a multiple choice.
+/// one to three answers of a multiple choice. `test`: they are test answers.
 pub fn simulate(
     config: &KioskConfig,
     count: u64,
     seed: u64,
+    test: bool,
     out: &mut impl Write,
 ) -> anyhow::Result<()> {
     let mut kiosk = Kiosk::start(
@@ -30,6 +31,9 @@ pub fn simulate(
         Box::new(SystemClock::new()),
         StoreOptions::default(),
     );
+    if test {
+        kiosk.answer_as_test();
+    }
     let mut random = SplitMix64(seed);
     let timing = config.timing;
     let mut now = Duration::ZERO;

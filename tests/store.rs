@@ -463,8 +463,8 @@ fn simulate_then_export(setup: &Setup) {
     assert_eq!(printed.len(), 5);
     let exported = setup.hetki(&["export", "--format", "jsonl"]);
     assert!(exported.status.success());
-    let ids: Vec<String> = String::from_utf8(exported.stdout)
-        .unwrap()
+    let exported = String::from_utf8(exported.stdout).unwrap();
+    let ids: Vec<String> = exported
         .lines()
         .map(|l| {
             serde_json::from_str::<serde_json::Value>(l).unwrap()["id"]
@@ -474,6 +474,13 @@ fn simulate_then_export(setup: &Setup) {
         })
         .collect();
     assert_eq!(ids, printed);
+    // A trial on a kiosk in service counts nowhere: test answers, unless --real, and test
+    // mode is not left on for the residents who come after.
+    assert!(
+        exported.lines().all(|l| l.contains("\"test\":true")),
+        "{exported}"
+    );
+    assert!(!setup.config().data_dir.join("panel-overrides.json").exists());
     let csv = setup.hetki(&["export"]);
     assert_eq!(
         String::from_utf8(csv.stdout).unwrap().lines().count(),

@@ -740,7 +740,7 @@ fn staff_open_the_panel_with_a_long_press_and_the_pin_and_export_from_it() {
     assert!(kiosk.has(&format!("Laite: demo-kiosk-1 · Hetki {version}")));
     assert!(kiosk.has("Viimeisin virhe: –"));
     // While the panel is open its facts are read again, on a thread of their own.
-    let simulated = kiosk.setup.hetki(&["simulate", "--count", "1"]);
+    let simulated = kiosk.setup.hetki(&["simulate", "--real", "--count", "1"]);
     assert!(simulated.status.success(), "{simulated:?}");
     let buffer =
         Database::open_existing(&kiosk.setup.config().database_path(), &Default::default());

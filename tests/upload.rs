@@ -38,7 +38,7 @@ impl Fleet {
     fn simulate(&self, count: u32) -> Vec<String> {
         let output = self
             .setup
-            .hetki(&["simulate", "--count", &count.to_string()]);
+            .hetki(&["simulate", "--real", "--count", &count.to_string()]);
         assert!(output.status.success(), "{output:?}");
         let ids: Vec<String> = String::from_utf8(output.stdout)
             .unwrap()
