@@ -480,7 +480,13 @@ fn simulate_then_export(setup: &Setup) {
         exported.lines().all(|l| l.contains("\"test\":true")),
         "{exported}"
     );
-    assert!(!setup.config().data_dir.join("panel-overrides.json").exists());
+    assert!(
+        !setup
+            .config()
+            .data_dir
+            .join("panel-overrides.json")
+            .exists()
+    );
     let csv = setup.hetki(&["export"]);
     assert_eq!(
         String::from_utf8(csv.stdout).unwrap().lines().count(),

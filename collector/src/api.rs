@@ -209,8 +209,11 @@ async fn shutdown_signal() {
     let _ = ctrl_c.await;
 }
 
-async fn healthz() -> Json<serde_json::Value> {
-    Json(serde_json::json!({ "status": "ok" }))
+/// 200 only while responses could be stored: 503 (as an upload would get) while the database
+/// cannot be written.
+async fn healthz(State(storage): State<Shared>) -> Result<Json<serde_json::Value>, Refusal> {
+    blocking(&storage, |s| s.can_write()).await?;
+    Ok(Json(serde_json::json!({ "status": "ok" })))
 }
 
 /// Runs a storage call on a blocking thread: SQLite waits for the disk.

@@ -168,6 +168,12 @@ fn migrate(conn: &mut Connection) -> Result<(), StorageError> {
 }
 
 impl Storage for SqliteStorage {
+    fn can_write(&self) -> Result<(), StorageError> {
+        // Takes the write lock (waiting as an upload would) and lets it go, writing nothing.
+        self.conn().execute_batch("BEGIN IMMEDIATE; ROLLBACK;")?;
+        Ok(())
+    }
+
     fn token_owner(&self, token_hash: &str) -> Result<Option<TokenOwner>, StorageError> {
         let row: Option<(String, Option<String>)> = self
             .conn()

@@ -62,6 +62,10 @@ pub struct StoredResponse {
 }
 
 pub trait Storage: Send + Sync + 'static {
+    /// Whether a write could begin now (the health check): a collector that answers but cannot
+    /// store is not healthy.
+    fn can_write(&self) -> Result<(), StorageError>;
+
     fn token_owner(&self, token_hash: &str) -> Result<Option<TokenOwner>, StorageError>;
 
     /// Keeps a survey version (already validated); sending it again changes nothing.

@@ -478,6 +478,26 @@ fn a_survey_definition_that_is_not_valid_is_refused() {
 }
 
 #[test]
+fn health_is_ok_only_while_responses_could_be_stored() {
+    let api = Api::new();
+    let health = || {
+        Client::new()
+            .get(format!("{}/healthz", api.collector.url()))
+            .send()
+            .unwrap()
+    };
+    assert_eq!(health().status(), StatusCode::OK);
+    // Another process holds the write lock (a backup, a stuck tool) past the wait for it.
+    let db = rusqlite::Connection::open(&api.collector.db).unwrap();
+    db.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    let locked = health();
+    assert!(locked.headers().contains_key("retry-after"));
+    assert_eq!(refusal(locked).0, StatusCode::SERVICE_UNAVAILABLE);
+    db.execute_batch("ROLLBACK").unwrap();
+    assert_eq!(health().status(), StatusCode::OK);
+}
+
+#[test]
 fn unknown_paths_and_methods_get_json_reasons() {
     let api = Api::new();
     let client = Client::new();
