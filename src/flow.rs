@@ -165,6 +165,9 @@ pub struct Flow {
     own: Vec<Option<AnswerValue>>,
     /// Taps before this are ignored (the cooldown after a submit).
     quiet_until: Now,
+    /// The last option picked or unpicked on a multiple-choice question, and when: the same
+    /// option again within the settle time is a bounce, not a change of mind.
+    last_pick: Option<(usize, Now)>,
     pin: String,
     pin_gate: PinGate,
     pin_message: Option<PinMessage>,
@@ -191,6 +194,7 @@ impl Flow {
             thanks_until: Duration::ZERO,
             own: Vec::new(),
             quiet_until: Duration::ZERO,
+            last_pick: None,
             pin: String::new(),
             pin_gate: PinGate::default(),
             pin_message: None,
@@ -342,6 +346,12 @@ impl Flow {
             // A second tap while the answer is highlighted does nothing.
             (Screen::Question(_), _) if self.highlight_until.is_some() => {}
             (Screen::Question(q), Tap::Option(index)) if self.survey.questions[q].is_multiple() => {
+                if self.last_pick.is_some_and(|(picked, at)| {
+                    picked == index && now < at + self.settings.timing.settle
+                }) {
+                    return None;
+                }
+                self.last_pick = Some((index, now));
                 let question = &self.survey.questions[q];
                 let mut picked = self.answers[q]
                     .as_ref()
@@ -363,9 +373,14 @@ impl Flow {
                 if let Some(answer) = self.survey.questions[q].answer_at(index) {
                     self.answers[q] = Some(answer);
                     self.highlight_until = Some(now + self.settings.timing.highlight);
+                    // The last answer finishes the respondent: stored at once, not when its
+                    // highlight ends, so a power cut in between loses nothing.
+                    let finished =
+                        (q + 1 == self.survey.questions.len()).then(|| self.finished_submission());
                     if self.settings.timing.highlight.is_zero() {
-                        return self.tick(now);
+                        self.end_highlight(q, now);
                     }
+                    return finished;
                 }
             }
             (Screen::Question(q), Tap::Skip) if self.survey.questions[q].skippable => {
@@ -404,8 +419,8 @@ impl Flow {
         match self.screen {
             Screen::Question(q) => {
                 if self.highlight_until.is_some_and(|until| now >= until) {
-                    self.highlight_until = None;
-                    return self.advance(q, now);
+                    self.end_highlight(q, now);
+                    return None;
                 }
                 if now >= self.last_touch + self.settings.timing.idle_timeout {
                     return self.walk_away();
@@ -484,21 +499,16 @@ impl Flow {
         submission
     }
 
-    /// A respondent caught on a question: one who has tapped their last answer has finished,
-    /// though its highlight has not ended; one mid-survey is treated as walking away (their
-    /// partial answer, if kept, is returned).
+    /// A respondent caught on a question: one who has tapped their last answer has finished
+    /// and was submitted then, though its highlight has not ended; one mid-survey is treated
+    /// as walking away (their partial answer, if kept, is returned).
     fn interrupted(&mut self) -> Option<Submission> {
         let Screen::Question(q) = self.screen else {
             return None;
         };
         let finished = self.highlight_until.is_some() && q + 1 == self.survey.questions.len();
         let submission = if finished {
-            Some(Submission {
-                language: self.language,
-                display: self.display,
-                complete: true,
-                answers: self.given_answers(),
-            })
+            None
         } else {
             self.partial_submission()
         };
@@ -575,22 +585,48 @@ impl Flow {
         }
     }
 
+    /// On from question `q` by a tap (Done, Skip): to the next question, or to the thanks
+    /// with the respondent's answers.
     fn advance(&mut self, q: usize, now: Now) -> Option<Submission> {
         if q + 1 < self.survey.questions.len() {
             self.screen = Screen::Question(q + 1);
             return None;
         }
-        let submission = Submission {
+        let submission = self.finished_submission();
+        self.thank(now);
+        Some(submission)
+    }
+
+    /// The tapped answer has been shown: on to the next question, or to the thanks after the
+    /// last (whose answers went to the store at its tap).
+    fn end_highlight(&mut self, q: usize, now: Now) {
+        self.highlight_until = None;
+        if q + 1 < self.survey.questions.len() {
+            self.screen = Screen::Question(q + 1);
+            // The second tap of a double tap must not answer the question now under the finger.
+            self.quiet_until = self.quiet_until.max(now + self.settings.timing.settle);
+        } else {
+            self.thank(now);
+        }
+    }
+
+    fn finished_submission(&self) -> Submission {
+        Submission {
             language: self.language,
             display: self.display,
             complete: true,
             answers: self.given_answers(),
-        };
+        }
+    }
+
+    /// The thank-you (or a poll's results) for the respondent who just finished.
+    fn thank(&mut self, now: Now) {
         let own = self.answers.clone();
+        let (language, display) = (self.language, self.display);
         self.reset();
         // Thanked in the language (and look) they answered in; the next person gets the defaults.
-        self.language = submission.language;
-        self.display = submission.display;
+        self.language = language;
+        self.display = display;
         if self.survey.results_step().is_some() {
             self.screen = Screen::Results;
             self.thanks_until = now + self.settings.timing.results;
@@ -606,7 +642,6 @@ impl Flow {
                 };
         }
         self.quiet_until = now + self.settings.timing.cooldown;
-        Some(submission)
     }
 
     /// The respondent left mid-survey: back to the start, with their partial answer if kept.
@@ -650,6 +685,7 @@ impl Flow {
         self.answers.iter_mut().for_each(|a| *a = None);
         self.own.clear();
         self.highlight_until = None;
+        self.last_pick = None;
     }
 }
 

@@ -138,7 +138,7 @@ impl Default for Timing {
             thanks: Duration::from_secs(5),
             results: Duration::from_secs(10),
             highlight: Duration::from_millis(400),
-            settle: Duration::from_millis(300),
+            settle: Duration::from_millis(500),
         }
     }
 }

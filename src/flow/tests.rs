@@ -85,10 +85,16 @@ fn flow() -> Flow {
     Flow::new(survey(true), settings(true))
 }
 
-/// Taps option `index` at `at` and lets the highlight run out; returns what was submitted.
+/// Taps option `index` at `at` and lets the highlight run out; returns what was submitted
+/// (the last answer submits at its tap, not when its highlight ends).
 fn answer(flow: &mut Flow, index: usize, at: u64) -> Option<Submission> {
-    assert_eq!(flow.tap(Tap::Option(index), ms(at)), None);
-    flow.tick(ms(at + 400))
+    let submitted = flow.tap(Tap::Option(index), ms(at));
+    assert_eq!(
+        flow.tick(ms(at + 400)),
+        None,
+        "nothing when the highlight ends"
+    );
+    submitted
 }
 
 #[test]
@@ -180,6 +186,55 @@ fn a_double_tap_that_changes_the_screen_acts_once() {
 }
 
 #[test]
+fn a_second_tap_just_after_the_next_question_appears_answers_nothing() {
+    let mut s = settings(true);
+    s.timing.settle = ms(500);
+    let mut flow = Flow::new(survey(true), s);
+    flow.tap(Tap::Start, ms(0));
+    // A slow double tap: the first answers, the second lands on the next question.
+    flow.tap(Tap::Option(1), ms(1000));
+    flow.tick(ms(1400));
+    assert_eq!(flow.screen(), Screen::Question(1));
+    flow.tap(Tap::Option(0), ms(1450));
+    flow.tap(Tap::Option(0), ms(1899));
+    assert!(
+        flow.view().selected.is_empty(),
+        "the double tap answered nothing"
+    );
+    // A moment later a tap is meant.
+    flow.tap(Tap::Option(0), ms(1900));
+    assert_eq!(flow.view().selected, [0]);
+}
+
+#[test]
+fn a_bounced_pick_on_a_multiple_choice_stays_picked() {
+    let mut s = settings(true);
+    s.timing.settle = ms(500);
+    let mut survey = (*survey(false)).clone();
+    let QuestionKind::Choice { multiple, .. } = &mut survey.questions[1].kind else {
+        unreachable!()
+    };
+    *multiple = true;
+    let mut flow = Flow::new(Arc::new(survey), s);
+    flow.tap(Tap::Start, ms(0));
+    flow.tap(Tap::Option(0), ms(1000));
+    flow.tick(ms(1400));
+    assert_eq!(flow.screen(), Screen::Question(1));
+    flow.tap(Tap::Option(1), ms(2000));
+    flow.tap(Tap::Option(1), ms(2100));
+    assert_eq!(
+        flow.view().selected,
+        [1],
+        "one pick, not a pick and its undoing"
+    );
+    // Another option at once is another pick; the same one later takes it back.
+    flow.tap(Tap::Option(2), ms(2150));
+    assert_eq!(flow.view().selected, [1, 2]);
+    flow.tap(Tap::Option(1), ms(2600));
+    assert_eq!(flow.view().selected, [2]);
+}
+
+#[test]
 fn idle_reset_keeps_the_partial_answer_flagged_incomplete() {
     let mut flow = flow();
     flow.tap(Tap::Start, ms(0));
@@ -209,15 +264,18 @@ fn idle_reset_drops_the_partial_answer_when_so_configured() {
 }
 
 #[test]
-fn a_last_answer_still_highlighted_at_shutdown_is_submitted_complete() {
+fn the_last_answer_is_submitted_at_its_tap_and_not_again_at_shutdown() {
     let mut flow = flow();
     flow.tap(Tap::Start, ms(0));
     answer(&mut flow, 4, 1000);
     answer(&mut flow, 0, 2000);
-    assert_eq!(flow.tap(Tap::Option(2), ms(3000)), None);
-    let finished = flow.shut_down().expect("the respondent had finished");
+    // A power cut while it is still highlighted must not lose this respondent.
+    let finished = flow
+        .tap(Tap::Option(2), ms(3000))
+        .expect("the respondent has finished");
     assert!(finished.complete);
     assert_eq!(finished.answers.len(), 3);
+    assert!(flow.view().highlighted, "the answer is still shown picked");
     assert_eq!(flow.shut_down(), None, "submitted once");
 }
 
@@ -391,16 +449,15 @@ fn skip_only_where_the_question_allows_it() {
 }
 
 #[test]
-fn a_last_answer_still_highlighted_when_the_store_fails_is_submitted_complete() {
+fn a_last_answer_still_highlighted_when_the_store_fails_is_not_submitted_twice() {
     // Even where partial answers are dropped: this respondent has finished.
     let mut flow = Flow::new(survey(true), settings(false));
     flow.tap(Tap::Start, ms(0));
     answer(&mut flow, 4, 1000);
     answer(&mut flow, 0, 2000);
-    assert_eq!(flow.tap(Tap::Option(2), ms(3000)), None);
-    let finished = flow.store_failed().expect("the respondent had finished");
+    let finished = flow.tap(Tap::Option(2), ms(3000)).expect("finished");
     assert!(finished.complete);
-    assert_eq!(finished.answers.len(), 3);
+    assert_eq!(flow.store_failed(), None, "submitted at the tap");
     assert_eq!(flow.screen(), Screen::OutOfOrder);
     assert_eq!(flow.tick(ms(4000)), None, "submitted once");
 }
