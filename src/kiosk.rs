@@ -36,6 +36,7 @@ pub struct Kiosk {
     results: Option<PollResults>,
     /// What staff should be warned of, as the store last reported.
     warnings: Warnings,
+    store_failure: Option<String>,
 }
 
 impl Drop for Kiosk {
@@ -96,6 +97,7 @@ impl Kiosk {
             uploader: None,
             results: None,
             warnings: Warnings::default(),
+            store_failure: None,
         };
         if stale {
             // Logged on failure; the settings in force are right either way.
@@ -108,6 +110,11 @@ impl Kiosk {
     /// What staff should be warned of: the start screen shows a mark for it.
     pub fn warnings(&self) -> Warnings {
         self.warnings
+    }
+
+    /// Why the store cannot write, while it cannot (the kiosk is out of order meanwhile).
+    pub fn store_failure(&self) -> Option<&str> {
+        self.store_failure.as_deref()
     }
 
     pub fn session(&self) -> &Session {
@@ -272,7 +279,8 @@ impl Kiosk {
                     uploader.nudge();
                 }
             }
-            StoreEvent::Unavailable { .. } => {
+            StoreEvent::Unavailable { reason } => {
+                self.store_failure = Some(reason.clone());
                 // The store holds what it is given until it can write: a respondent caught
                 // mid-survey keeps their partial answer as at an idle reset.
                 if let Some(partial) = self.flow.store_failed() {
@@ -281,7 +289,10 @@ impl Kiosk {
             }
             StoreEvent::Results { survey, results } => self.keep_results(survey, results),
             StoreEvent::Warnings(warnings) => self.warnings = *warnings,
-            StoreEvent::Recovered => self.flow.store_recovered(),
+            StoreEvent::Recovered => {
+                self.store_failure = None;
+                self.flow.store_recovered();
+            }
         }
     }
 

@@ -164,11 +164,18 @@ pub fn show_screen(
 }
 
 /// Fills the staff panel with a sample state and the configured choices, on the tab the
-/// screen `name` shows ("panel" the state, "panel-session" the survey and event).
+/// screen `name` shows ("panel" the state, with the store failing, "panel-session" the
+/// survey and event).
 fn prepare_staff_screen(ui: &AppWindow, config: &KioskConfig, session: &Session, name: &str) {
     let state = ui.global::<KioskState>();
     state.set_panel(panel_info(&sample_status(config), config.time_zone));
     state.set_panel_tab(i32::from(name == "panel-session"));
+    // The state tab with its longest warning too: the card that answers cannot be written to.
+    state.set_store_failure(if name == "panel" {
+        "attempt to write a readonly database".into()
+    } else {
+        Default::default()
+    });
     show_session(ui, session, (&config.surveys, &config.events), "kiosk.toml");
     // The notice line with the longest texts it takes: an export's file, a failed save.
     let (notice, detail) = if name == "panel-session" {

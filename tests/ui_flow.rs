@@ -58,7 +58,24 @@ impl TestKiosk {
         let ui = AppWindow::new().unwrap();
         ui.window().set_size(slint::PhysicalSize::new(1280, 800));
         ui.show().unwrap();
-        let kiosk = Kiosk::start(&config, Box::new(SystemClock::new()), store_options());
+        let mut kiosk = Kiosk::start(&config, Box::new(SystemClock::new()), store_options());
+        // As `hetki run` does: an uploader where the device file names a collector.
+        if let (Some(endpoint), Some(token_file)) =
+            (&config.upload.endpoint, &config.upload.token_file)
+        {
+            let token = hetki::config::Token::read(token_file, "test").unwrap();
+            kiosk.set_uploader(
+                hetki::upload::spawn(
+                    config.database_path(),
+                    endpoint.clone(),
+                    token,
+                    Some(config.device_id.clone()),
+                    config.upload.clone(),
+                    Box::new(SystemClock::new()),
+                )
+                .unwrap(),
+            );
+        }
         let clock: Clock = Rc::new(|| Duration::from_millis(get_mocked_time()));
         let attached = KioskUi::attach(&ui, kiosk, Scenery::load(&config).unwrap(), clock);
         TestKiosk {
@@ -148,10 +165,12 @@ impl TestKiosk {
             .collect()
     }
 
-    /// Answers by label and lets the highlight pass.
+    /// Answers by label, lets the highlight pass, and the moment in which the next question
+    /// takes a tap for the second of a double tap.
     fn answer(&self, label: &str) {
-        self.tap(label);
+        self.tap_at_once(label);
         self.wait(400);
+        self.settle();
     }
 
     /// Lets mock time and real time pass until the screen is `screen` (the store thread
@@ -247,10 +266,12 @@ fn a_tapped_answer_is_highlighted_and_a_second_tap_does_nothing() {
     kiosk.tap_at_once("Hyvä");
     assert_eq!(kiosk.selected(), [false, false, false, true, false]);
     assert!(kiosk.ui.global::<KioskState>().get_highlighting());
-    kiosk.tap("Huono");
+    kiosk.tap_at_once("Huono");
+    kiosk.wait(100);
     assert_eq!(kiosk.question().0, 1, "still showing the highlight");
-    kiosk.wait(400);
+    kiosk.wait(300);
     assert_eq!(kiosk.question().0, 2, "moved on once");
+    kiosk.settle();
     kiosk.tap("Takaisin");
     assert_eq!(
         kiosk.selected(),
@@ -283,7 +304,7 @@ fn a_last_answer_given_as_the_kiosk_stops_is_stored_complete() {
     kiosk.answer("Hyvä");
     kiosk.answer("Osittain");
     // Stopped while the last answer is still highlighted, before the thank-you screen.
-    kiosk.tap("En");
+    kiosk.tap_at_once("En");
     assert_eq!(kiosk.screen(), Screen::Question);
     let setup = kiosk.stop();
 
@@ -327,16 +348,17 @@ fn the_cooldown_ignores_taps_right_after_a_submit() {
     kiosk.answer("Kyllä");
     kiosk.answer("Kyllä");
     assert_eq!(kiosk.screen(), Screen::Thanks);
-    kiosk.tap_background("ThanksPage");
-    kiosk.wait(1000);
-    kiosk.tap_background("ThanksPage");
+    // The thank-you came 400 ms after the last tap, and the cooldown runs 2 s from then.
+    kiosk.tap_background("ThanksPage"); // 0.9 s after the last tap
+    kiosk.wait(400);
+    kiosk.tap_background("ThanksPage"); // 1.8 s
     assert_eq!(
         kiosk.screen(),
         Screen::Thanks,
         "taps within the 2 s cooldown do nothing"
     );
-    kiosk.wait(1000);
-    kiosk.tap_background("ThanksPage");
+    kiosk.wait(200);
+    kiosk.tap_background("ThanksPage"); // 2.5 s
     assert_eq!(
         kiosk.screen(),
         Screen::Attract,
@@ -421,9 +443,20 @@ fn a_store_that_cannot_write_shows_out_of_order_and_recovers_by_itself() {
     respond();
     kiosk.wait_for_screen(Screen::OutOfOrder);
     assert!(!kiosk.has("Napauta ja vastaa"), "no answers are taken");
+    // Staff called over read why on the panel, before anything else.
+    open_panel(&kiosk);
+    let failure = kiosk.ui.global::<KioskState>().get_store_failure();
+    assert!(failure.contains("locked"), "{failure}");
+    let warning = format!(
+        "Vastauksia ei voi tallentaa: {failure}. Asukkaat näkevät ”Tilapäisesti poissa \
+         käytöstä”; annetut vastaukset pidetään muistissa, kunnes tallennus taas onnistuu."
+    );
+    assert!(kiosk.has(&warning), "the panel does not say: {warning}");
+    kiosk.tap("Sulje");
 
     blocker.execute_batch("ROLLBACK").unwrap();
     kiosk.wait_for_screen(Screen::Attract);
+    assert_eq!(kiosk.ui.global::<KioskState>().get_store_failure(), "");
     let rows = kiosk.stored(2);
     assert!(
         rows[1].response.complete,
@@ -988,4 +1021,26 @@ fn the_start_screen_shows_staff_a_health_mark() {
         kiosk.has("Laite: tarvitsee huoltoa")
     });
     assert!(kiosk.ui.global::<KioskState>().get_needs_staff());
+}
+
+#[test]
+fn staff_who_ask_for_an_upload_are_told_how_it_went() {
+    let setup = Setup::demo();
+    setup.write("kiosk.token", "token\n");
+    let device = std::fs::read_to_string(setup.config_path()).unwrap();
+    // Nothing listens there: every try fails at once.
+    setup.write(
+        "kiosk.toml",
+        &format!(
+            "{device}\n[upload]\nendpoint = \"http://127.0.0.1:9\"\ntoken_file = \"kiosk.token\"\n"
+        ),
+    );
+    let kiosk = TestKiosk::start_with(setup);
+    open_panel(&kiosk);
+    kiosk.tap("Lähetä nyt");
+    assert!(kiosk.has("Lähetetään nyt."));
+    wait_until("the panel says the upload failed", || {
+        kiosk.wait(1000);
+        kiosk.has("Lähetys epäonnistui: ei yhteyttä keräyspalvelimeen: toimiiko verkko?")
+    });
 }

@@ -54,6 +54,8 @@ struct Inner {
     export: Background<anyhow::Result<crate::panel::Exported>>,
     /// When the panel's facts were last read.
     panel_read_at: std::cell::Cell<Now>,
+    /// When staff last asked for an upload, until the panel has told them how it went.
+    upload_asked_at: std::cell::Cell<Option<chrono::DateTime<chrono::Utc>>>,
     /// The panel's facts being read afresh on their own thread.
     panel_facts: Background<PanelStatus>,
 }
@@ -69,6 +71,7 @@ impl KioskUi {
             deadline: Timer::default(),
             export: Background::default(),
             panel_read_at: Default::default(),
+            upload_asked_at: Default::default(),
             panel_facts: Background::default(),
         });
         let actions = ui.global::<KioskActions>();
@@ -175,6 +178,7 @@ impl Inner {
             PanelAction::Sync => {
                 let started = self.kiosk.borrow().sync_now();
                 tracing::info!(started, "staff asked for an upload");
+                self.upload_asked_at.set(started.then(chrono::Utc::now));
                 state.set_panel_notice(if started {
                     notice::UPLOADING
                 } else {
@@ -260,8 +264,15 @@ impl Inner {
             && self.panel_shown()
             && let Some(ui) = self.ui.upgrade()
         {
-            ui.global::<KioskState>()
-                .set_panel(panel_info(&status, self.scenery.panel.time_zone));
+            let state = ui.global::<KioskState>();
+            state.set_panel(panel_info(&status, self.scenery.panel.time_zone));
+            if state.get_panel_notice() == notice::UPLOADING
+                && let Some(asked) = self.upload_asked_at.get()
+                && let Some(outcome) = staff::upload_outcome(&status.upload, asked)
+            {
+                state.set_panel_notice(outcome);
+                self.upload_asked_at.set(None);
+            }
         }
         let now = (self.clock)();
         if self.panel_shown()
@@ -321,6 +332,10 @@ impl Inner {
             let needs_staff = kiosk.warnings().any();
             if state.get_needs_staff() != needs_staff {
                 state.set_needs_staff(needs_staff);
+            }
+            let store_failure = kiosk.store_failure().unwrap_or_default();
+            if state.get_store_failure() != store_failure {
+                state.set_store_failure(store_failure.into());
             }
         }
         match kiosk.flow().next_deadline() {

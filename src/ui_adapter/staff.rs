@@ -1,5 +1,6 @@
 //! The staff panel's side of the globals: its facts, its choices and its notices.
 
+use chrono::{DateTime, TimeDelta, Utc};
 use hetki_protocol::{EventInfo, Language};
 use slint::ComponentHandle;
 
@@ -18,6 +19,10 @@ pub mod notice {
     pub const EXPORT_FAILED: i32 = 4;
     pub const NOT_SAVED: i32 = 5;
     pub const EXPORTING: i32 = 6;
+    /// The upload staff asked for went through ([`super::upload_outcome`]).
+    pub const UPLOADED: i32 = 7;
+    /// It failed: the panel's last error says why.
+    pub const UPLOAD_FAILED: i32 = 8;
 
     /// Why a write failed (`KioskState.panel-notice-reason`), in words staff can act on; 0 shows
     /// the error's own text.
@@ -123,6 +128,20 @@ fn ui_trouble(trouble: store::UploadTrouble) -> UploadTrouble {
     }
 }
 
+/// What became of the upload staff asked for at `asked` (a notice), once the buffer records
+/// an outcome after it; `None` while it is under way. Times are kept to the millisecond.
+pub(super) fn upload_outcome(upload: &store::UploadStatus, asked: DateTime<Utc>) -> Option<i32> {
+    let since_asked =
+        |at: Option<DateTime<Utc>>| at.is_some_and(|at| at > asked - TimeDelta::milliseconds(1));
+    if upload.last_error.is_some() && since_asked(upload.last_error_at) {
+        Some(notice::UPLOAD_FAILED)
+    } else if since_asked(upload.last_success_at) {
+        Some(notice::UPLOADED)
+    } else {
+        None
+    }
+}
+
 /// The panel's facts as text.
 pub fn panel_info(status: &PanelStatus, zone: chrono_tz::Tz) -> PanelInfo {
     let time = |at| crate::panel::time(at, zone);
@@ -158,7 +177,40 @@ pub fn panel_info(status: &PanelStatus, zone: chrono_tz::Tz) -> PanelInfo {
 mod tests {
     use std::io::{Error, ErrorKind};
 
-    use super::notice::reason;
+    use chrono::{TimeDelta, Utc};
+
+    use super::notice::{self, reason};
+    use super::upload_outcome;
+    use crate::store::UploadStatus;
+
+    #[test]
+    fn an_upload_asked_for_is_told_by_what_the_buffer_records_after_it() {
+        let asked = Utc::now();
+        let before = asked - TimeDelta::seconds(5);
+        let after = asked + TimeDelta::milliseconds(300);
+        let failed = |at| UploadStatus {
+            last_error: Some("connection refused".into()),
+            last_error_at: Some(at),
+            last_success_at: Some(before),
+            ..Default::default()
+        };
+        assert_eq!(
+            upload_outcome(&failed(before), asked),
+            None,
+            "an older failure"
+        );
+        assert_eq!(
+            upload_outcome(&failed(after), asked),
+            Some(notice::UPLOAD_FAILED)
+        );
+        // Kept to the millisecond: a success in the same millisecond is this one.
+        let succeeded = UploadStatus {
+            last_success_at: Some(asked - TimeDelta::microseconds(500)),
+            ..Default::default()
+        };
+        assert_eq!(upload_outcome(&succeeded, asked), Some(notice::UPLOADED));
+        assert_eq!(upload_outcome(&UploadStatus::default(), asked), None);
+    }
 
     #[test]
     fn a_failed_write_is_told_by_its_cause_however_deep() {
