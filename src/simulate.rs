@@ -71,6 +71,8 @@ pub fn simulate(
             }
             now += timing.highlight;
             submitted = submitted.or(kiosk.tick(now));
+            // The next question takes a tap once the moment for a double tap has passed.
+            now += timing.settle;
         }
         let Some(id) = submitted else {
             bail!("the flow ended without a response")

@@ -550,9 +550,11 @@ fn a_kiosk_dropped_right_after_a_submit_still_commits_it() {
     now += config.timing.settle;
     let mut submitted = None;
     for _ in 0..3 {
-        kiosk.tap(Tap::Option(0), now);
+        // The last answer submits at its tap; the next question takes taps once settled.
+        submitted = submitted.or(kiosk.tap(Tap::Option(0), now));
         now += config.timing.highlight;
         submitted = submitted.or(kiosk.tick(now));
+        now += config.timing.settle;
     }
     let id = submitted.expect("three answers submit");
     drop(kiosk);
