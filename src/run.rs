@@ -12,6 +12,26 @@ use crate::store::StoreOptions;
 use crate::ui::AppWindow;
 use crate::ui_adapter::{KioskUi, Scenery};
 
+/// Gives the kiosk the uploader its device file asks for, if it names a collector.
+pub fn start_uploader(kiosk: &mut Kiosk, config: &KioskConfig) -> anyhow::Result<()> {
+    match (&config.upload.endpoint, &config.upload.token_file) {
+        (Some(endpoint), Some(token_file)) => {
+            let token = Token::read(token_file, "upload.token_file")?;
+            kiosk.set_uploader(crate::upload::spawn(
+                config.database_path(),
+                endpoint.clone(),
+                token,
+                Some(config.device_id.clone()),
+                config.upload.clone(),
+                Box::new(SystemClock::new()),
+            )?);
+            tracing::info!(endpoint, "uploading to the collector");
+        }
+        _ => tracing::info!("no collector configured: answers stay on this device"),
+    }
+    Ok(())
+}
+
 pub fn run(config: &KioskConfig) -> anyhow::Result<()> {
     let started = Instant::now();
     // Before any thread starts: they all inherit the blocked signals.
@@ -30,21 +50,7 @@ pub fn run(config: &KioskConfig) -> anyhow::Result<()> {
         Box::new(SystemClock::new()),
         StoreOptions::default(),
     );
-    match (&config.upload.endpoint, &config.upload.token_file) {
-        (Some(endpoint), Some(token_file)) => {
-            let token = Token::read(token_file, "upload.token_file")?;
-            kiosk.set_uploader(crate::upload::spawn(
-                config.database_path(),
-                endpoint.clone(),
-                token,
-                Some(config.device_id.clone()),
-                config.upload.clone(),
-                Box::new(SystemClock::new()),
-            )?);
-            tracing::info!(endpoint, "uploading to the collector");
-        }
-        _ => tracing::info!("no collector configured: answers stay on this device"),
-    }
+    start_uploader(&mut kiosk, config)?;
     let origin = Instant::now();
     let attached = KioskUi::attach(&ui, kiosk, scenery, Rc::new(move || origin.elapsed()));
     tracing::info!(

@@ -60,22 +60,7 @@ impl TestKiosk {
         ui.show().unwrap();
         let mut kiosk = Kiosk::start(&config, Box::new(SystemClock::new()), store_options());
         // As `hetki run` does: an uploader where the device file names a collector.
-        if let (Some(endpoint), Some(token_file)) =
-            (&config.upload.endpoint, &config.upload.token_file)
-        {
-            let token = hetki::config::Token::read(token_file, "test").unwrap();
-            kiosk.set_uploader(
-                hetki::upload::spawn(
-                    config.database_path(),
-                    endpoint.clone(),
-                    token,
-                    Some(config.device_id.clone()),
-                    config.upload.clone(),
-                    Box::new(SystemClock::new()),
-                )
-                .unwrap(),
-            );
-        }
+        hetki::run::start_uploader(&mut kiosk, &config).unwrap();
         let clock: Clock = Rc::new(|| Duration::from_millis(get_mocked_time()));
         let attached = KioskUi::attach(&ui, kiosk, Scenery::load(&config).unwrap(), clock);
         TestKiosk {
@@ -1007,14 +992,7 @@ fn the_start_screen_shows_staff_a_health_mark() {
 
     // With a collector configured, two days without an upload need staff.
     let TestKiosk { setup, .. } = kiosk;
-    setup.write("kiosk.token", "token\n");
-    let device = std::fs::read_to_string(setup.config_path()).unwrap();
-    setup.write(
-        "kiosk.toml",
-        &format!(
-            "{device}\n[upload]\nendpoint = \"http://127.0.0.1:9\"\ntoken_file = \"kiosk.token\"\n"
-        ),
-    );
+    upload_to_nobody(&setup);
     let kiosk = TestKiosk::restart_with(setup);
     wait_until("the overdue upload is marked", || {
         kiosk.wait(200);
@@ -1026,15 +1004,7 @@ fn the_start_screen_shows_staff_a_health_mark() {
 #[test]
 fn staff_who_ask_for_an_upload_are_told_how_it_went() {
     let setup = Setup::demo();
-    setup.write("kiosk.token", "token\n");
-    let device = std::fs::read_to_string(setup.config_path()).unwrap();
-    // Nothing listens there: every try fails at once.
-    setup.write(
-        "kiosk.toml",
-        &format!(
-            "{device}\n[upload]\nendpoint = \"http://127.0.0.1:9\"\ntoken_file = \"kiosk.token\"\n"
-        ),
-    );
+    upload_to_nobody(&setup);
     let kiosk = TestKiosk::start_with(setup);
     open_panel(&kiosk);
     kiosk.tap("Lähetä nyt");
@@ -1043,4 +1013,16 @@ fn staff_who_ask_for_an_upload_are_told_how_it_went() {
         kiosk.wait(1000);
         kiosk.has("Lähetys epäonnistui: ei yhteyttä keräyspalvelimeen: toimiiko verkko?")
     });
+}
+
+/// Points the device file at a collector that is not there: every upload fails at once.
+fn upload_to_nobody(setup: &Setup) {
+    setup.write("kiosk.token", "token\n");
+    let device = std::fs::read_to_string(setup.config_path()).unwrap();
+    setup.write(
+        "kiosk.toml",
+        &format!(
+            "{device}\n[upload]\nendpoint = \"http://127.0.0.1:9\"\ntoken_file = \"kiosk.token\"\n"
+        ),
+    );
 }
