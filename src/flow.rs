@@ -299,7 +299,8 @@ impl Flow {
             {
                 self.last_touch = now;
                 self.pin.clear();
-                self.pin_message = None;
+                // Still locked from wrong tries: said at once, not after a PIN typed in vain.
+                self.pin_message = self.pin_gate.locked_until(now).map(|_| PinMessage::Locked);
                 // Staff screens have one look, laid out for the standard text size.
                 self.display = Display::default();
                 self.screen = Screen::Pin;
@@ -431,6 +432,13 @@ impl Flow {
             Screen::Pin if now >= self.last_touch + self.settings.timing.idle_timeout => {
                 self.leave_panel()
             }
+            // The lock has run out: the pad takes a PIN again.
+            Screen::Pin
+                if self.pin_message == Some(PinMessage::Locked)
+                    && self.pin_gate.locked_until(now).is_none() =>
+            {
+                self.pin_message = None
+            }
             Screen::Panel if now >= self.last_touch + PANEL_IDLE => {
                 tracing::info!("staff panel closed, left untouched");
                 self.leave_panel()
@@ -466,7 +474,12 @@ impl Flow {
         match self.screen {
             Screen::Question(_) => Some(self.highlight_until.map_or(idle, |h| h.min(idle))),
             Screen::Thanks | Screen::Results => Some(self.thanks_until),
-            Screen::Pin => Some(idle),
+            Screen::Pin => Some(match self.pin_gate.locked_until(self.last_touch) {
+                Some(unlocked) if self.pin_message == Some(PinMessage::Locked) => {
+                    idle.min(unlocked)
+                }
+                _ => idle,
+            }),
             Screen::Panel => Some(self.last_touch + PANEL_IDLE),
             Screen::Attract => {
                 let slide = self
@@ -526,6 +539,9 @@ impl Flow {
 
     fn staff_tap(&mut self, tap: Tap, now: Now) {
         match (self.screen, tap) {
+            // The keys rest while the pad is locked.
+            (Screen::Pin, Tap::Digit(_) | Tap::PinErase | Tap::PinEnter)
+                if self.pin_message == Some(PinMessage::Locked) => {}
             (Screen::Pin, Tap::Digit(d)) if d <= 9 && self.pin.len() < 12 => {
                 self.pin.push(char::from(b'0' + d))
             }

@@ -26,7 +26,7 @@ pub fn hash_pin(pin: &str) -> Result<String, getrandom::Error> {
     Ok(hash_with(pin, &salt, ITERATIONS))
 }
 
-fn hash_with(pin: &str, salt: &[u8], iterations: u32) -> String {
+pub(crate) fn hash_with(pin: &str, salt: &[u8], iterations: u32) -> String {
     let mut key = [0u8; 32];
     pbkdf2::pbkdf2_hmac::<Sha256>(pin.as_bytes(), salt, iterations, &mut key);
     format!("{PREFIX}${iterations}${}${}", hex(salt), hex(&key))

@@ -4,7 +4,7 @@ mod util;
 
 use util::Setup;
 
-const SCREENS: [&str; 8] = [
+const SCREENS: [&str; 9] = [
     "attract",
     "question-1",
     "question-2",
@@ -12,6 +12,7 @@ const SCREENS: [&str; 8] = [
     "thanks",
     "out-of-order",
     "pin",
+    "pin-locked",
     "panel",
 ];
 
@@ -139,6 +140,7 @@ fn a_poll_renders_its_results_screen_with_bars_and_before_it_has_enough_answers(
             "results-too-few.png",
             "out-of-order.png",
             "pin.png",
+            "pin-locked.png",
             "panel.png",
             "panel-session.png"
         ]

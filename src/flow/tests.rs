@@ -649,3 +649,41 @@ fn paging_through_a_polls_results_keeps_them_up_for_another_while() {
     flow.tap(Tap::ReadOn, ms(30_000));
     assert_eq!(flow.screen(), Screen::Attract);
 }
+
+#[test]
+fn a_locked_pin_pad_says_so_at_once_rests_its_keys_and_opens_when_the_lock_ends() {
+    let mut s = settings(true);
+    s.pin = Some(
+        crate::pin::hash_with("2468", b"0123456789abcdef", 10_000)
+            .parse()
+            .unwrap(),
+    );
+    let mut flow = Flow::new(survey(true), s);
+    let enter = |flow: &mut Flow, pin: &str, at: u64| {
+        for digit in pin.bytes() {
+            flow.tap(Tap::Digit(digit - b'0'), ms(at));
+        }
+        flow.tap(Tap::PinEnter, ms(at));
+    };
+    flow.tap(Tap::PanelGesture, ms(0));
+    for (i, pin) in ["1111", "1234", "0000"].into_iter().enumerate() {
+        enter(&mut flow, pin, 1000 * (i as u64 + 1));
+    }
+    // Locked at 3 s, for a minute.
+    assert_eq!(flow.view().pin_message, Some(PinMessage::Locked));
+    flow.tap(Tap::Digit(2), ms(4000));
+    assert_eq!(flow.view().pin_digits, 0, "the keys rest");
+    // Cancelled and opened again: the lock is said at once.
+    flow.tap(Tap::PanelClose, ms(5000));
+    flow.tap(Tap::PanelGesture, ms(6000));
+    assert_eq!(flow.view().pin_message, Some(PinMessage::Locked));
+    // Kept open past the lock's end: the pad takes a PIN again.
+    for at in (10_000..=60_000).step_by(10_000) {
+        flow.tap(Tap::Elsewhere, ms(at));
+    }
+    assert_eq!(flow.next_deadline(), Some(ms(63_000)));
+    flow.tick(ms(63_000));
+    assert_eq!(flow.view().pin_message, None);
+    enter(&mut flow, "2468", 64_000);
+    assert_eq!(flow.screen(), Screen::Panel);
+}
