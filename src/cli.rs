@@ -14,10 +14,18 @@ use crate::store::{Database, StoreOptions};
 /// EX_CONFIG from sysexits.h: the configuration is wrong (a usage error exits with 2).
 pub const EXIT_CONFIG: u8 = 78;
 
+/// `hetki --version`: also which display back-end is built in, as a binary built without
+/// `kms` cannot draw on a Pi with no desktop.
+const VERSION: &str = if cfg!(feature = "kms") {
+    concat!(env!("CARGO_PKG_VERSION"), " (kms and winit)")
+} else {
+    concat!(env!("CARGO_PKG_VERSION"), " (winit; no kms)")
+};
+
 #[derive(Parser, Debug)]
 #[command(
     name = "hetki",
-    version,
+    version = VERSION,
     about = "On-site feedback kiosk: touch surveys stored durably, offline first"
 )]
 pub struct Cli {

@@ -12,8 +12,8 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::Utc;
 use hetki_protocol::{
-    ApiError, HEALTH_PATH, MAX_BATCH_RESPONSES, MAX_BODY_BYTES, RESPONSES_PATH, SURVEYS_PATH,
-    SurveyDefinition, SurveyReceipt, UploadBatch, UploadReceipts,
+    ApiError, HEALTH_PATH, MAX_BATCH_RESPONSES, MAX_BODY_BYTES, Outcome, RESPONSES_PATH,
+    SURVEYS_PATH, SurveyDefinition, SurveyReceipt, UploadBatch, UploadReceipts,
 };
 
 use crate::storage::{Storage, StorageError, TokenOwner};
@@ -46,6 +46,8 @@ impl Refusal {
 
 impl IntoResponse for Refusal {
     fn into_response(self) -> Response {
+        // Who asked is not logged: the collector keeps no client addresses.
+        tracing::info!(status = self.status.as_u16(), reason = %self.reason, "request refused");
         let mut response = (self.status, Json(ApiError { error: self.reason })).into_response();
         match self.status {
             StatusCode::UNAUTHORIZED => {
@@ -291,15 +293,24 @@ async fn post_responses(
         ));
     }
     let received_at = Utc::now();
-    let count = batch.responses.len();
-    let receipts = blocking(&storage, move |s| s.ingest(&device, &batch, received_at)).await?;
-    tracing::debug!(count, "batch received");
+    let name = device.clone();
+    let receipts = blocking(&storage, move |s| s.ingest(&name, &batch, received_at)).await?;
+    let count =
+        |outcome: fn(&Outcome) -> bool| receipts.iter().filter(|r| outcome(&r.outcome)).count();
+    tracing::info!(
+        device,
+        stored = count(|o| matches!(o, Outcome::Stored)),
+        already_had = count(|o| matches!(o, Outcome::AlreadyHad)),
+        rejected = count(|o| matches!(o, Outcome::Rejected { .. })),
+        unknown_survey = count(|o| matches!(o, Outcome::UnknownSurvey)),
+        "batch received"
+    );
     Ok(Json(UploadReceipts { receipts }))
 }
 
 async fn post_survey(
     State(storage): State<Shared>,
-    _device: Device,
+    Device(device): Device,
     JsonBody(survey): JsonBody<SurveyDefinition>,
 ) -> Result<Json<SurveyReceipt>, Refusal> {
     let problems = survey.problems();
@@ -314,6 +325,13 @@ async fn post_survey(
     let id = survey.id.clone();
     let received_at = Utc::now();
     let status = blocking(&storage, move |s| s.put_survey(&survey, received_at)).await?;
+    tracing::info!(
+        device,
+        survey = id,
+        hash,
+        ?status,
+        "survey definition received"
+    );
     Ok(Json(SurveyReceipt { id, hash, status }))
 }
 
