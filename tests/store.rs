@@ -208,13 +208,22 @@ fn pending_responses_are_found_above_those_settled_and_retried_ones_below() {
             .map(|&i| (recorded[i].0, delivery.clone()))
             .collect()
     };
-    db.record_deliveries(&outcomes(&[0, 1, 3], Delivery::Delivered), Utc::now())
-        .unwrap();
+    let first = Utc::now();
+    let newly = db.record_deliveries(&outcomes(&[0, 1, 3], Delivery::Delivered), first);
+    assert_eq!(newly.unwrap(), 3);
     db.record_deliveries(
         &outcomes(&[2], Delivery::Rejected("refused".into())),
         Utc::now(),
     )
     .unwrap();
+    // A `hetki sync` beside the kiosk's uploader sent two of them again: the collector had
+    // them, and they are not counted as delivered twice.
+    let again = db.record_deliveries(
+        &outcomes(&[0, 1], Delivery::Delivered),
+        first + chrono::TimeDelta::seconds(5),
+    );
+    assert_eq!(again.unwrap(), 0);
+    assert_eq!(db.upload_status().unwrap().delivered, 3);
     assert_eq!(pending(&db), [recorded[4].0, recorded[5].0]);
     assert_eq!(oldest(&db), Some(recorded[4].1));
 

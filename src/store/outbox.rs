@@ -185,19 +185,26 @@ impl Database {
     }
 
     /// Records what the collector said of a batch, and that an upload succeeded at `now`,
-    /// in one transaction.
+    /// in one transaction. Returns how many of them this marked delivered: a response another
+    /// uploader (a `hetki sync` beside the kiosk's own) marked first keeps its time and is not
+    /// counted twice.
     pub fn record_deliveries(
         &mut self,
         outcomes: &[(u64, Delivery)],
         now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
+    ) -> Result<u64, StoreError> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut newly_delivered = 0;
         {
             let mut insert = tx.prepare_cached(
-                "INSERT OR REPLACE INTO deliveries (response_seq, delivered_at, rejected_reason)
-                 VALUES (?1, ?2, ?3)",
+                "INSERT INTO deliveries (response_seq, delivered_at, rejected_reason)
+                 VALUES (?1, ?2, ?3)
+                 ON CONFLICT (response_seq) DO UPDATE
+                 SET delivered_at = excluded.delivered_at,
+                     rejected_reason = excluded.rejected_reason
+                 WHERE deliveries.delivered_at IS NULL",
             )?;
             let now = timestamp(now);
             for (seq, delivery) in outcomes {
@@ -205,7 +212,10 @@ impl Database {
                     Delivery::Delivered => (Some(now.as_str()), None),
                     Delivery::Rejected(reason) => (None, Some(reason.as_str())),
                 };
-                insert.execute(params![*seq as i64, delivered, rejected])?;
+                let changed = insert.execute(params![*seq as i64, delivered, rejected])?;
+                if delivered.is_some() {
+                    newly_delivered += changed as u64;
+                }
             }
         }
         // Past what now has an outcome: usually the batch just sent, a short read.
@@ -227,7 +237,7 @@ impl Database {
             [LAST_ERROR, LAST_ERROR_AT, LAST_ERROR_TROUBLE],
         )?;
         tx.commit()?;
-        Ok(())
+        Ok(newly_delivered)
     }
 
     /// Remembers why the last upload failed, for `hetki status` and the staff panel.

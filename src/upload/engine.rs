@@ -471,7 +471,6 @@ impl Uploader {
             match by_id.remove(&pending.id) {
                 Some(Outcome::Stored | Outcome::AlreadyHad) => {
                     outcomes.push((pending.seq, Delivery::Delivered));
-                    progress.delivered += 1;
                 }
                 Some(Outcome::Rejected { reason }) => {
                     tracing::warn!(id = pending.id, reason, "the collector rejected a response");
@@ -488,7 +487,8 @@ impl Uploader {
             }
         }
         let db = self.db()?;
-        db.record_deliveries(&outcomes, Utc::now())
+        progress.delivered = db
+            .record_deliveries(&outcomes, Utc::now())
             .map_err(buffer_failure)?;
         for survey in &unknown_surveys {
             db.set_survey_sent(survey, None).map_err(buffer_failure)?;
