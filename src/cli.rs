@@ -72,9 +72,9 @@ pub enum Command {
         /// Seed for the answers picked.
         #[arg(long, default_value_t = 1)]
         seed: u64,
-        /// Store them as real answers, counted in results and uploaded as such. Without it
-        /// they are test answers, as if staff had switched test mode on: a trial on a kiosk in
-        /// service then counts nowhere.
+        /// Store them as real answers, counted in results and uploaded as such, even when staff
+        /// have test mode on. Without it they are test answers: a trial on a kiosk in service
+        /// then counts nowhere.
         #[arg(long)]
         real: bool,
     },

@@ -163,7 +163,8 @@ pub struct Flow {
     thanks_until: Now,
     /// A poll respondent's answers, shown marked on the results screen until it closes.
     own: Vec<Option<AnswerValue>>,
-    /// Taps before this are ignored (the cooldown after a submit).
+    /// Taps before this are ignored: the cooldown after a submit, and the settle time after
+    /// any change of screen.
     quiet_until: Now,
     /// The last option picked or unpicked on a multiple-choice question, and when: the same
     /// option again within the settle time is a bounce, not a change of mind.
@@ -432,13 +433,7 @@ impl Flow {
             Screen::Pin if now >= self.last_touch + self.settings.timing.idle_timeout => {
                 self.leave_panel()
             }
-            // The lock has run out: the pad takes a PIN again.
-            Screen::Pin
-                if self.pin_message == Some(PinMessage::Locked)
-                    && self.pin_gate.locked_until(now).is_none() =>
-            {
-                self.pin_message = None
-            }
+            Screen::Pin => self.clear_lapsed_lock(now),
             Screen::Panel if now >= self.last_touch + PANEL_IDLE => {
                 tracing::info!("staff panel closed, left untouched");
                 self.leave_panel()
@@ -474,7 +469,7 @@ impl Flow {
         match self.screen {
             Screen::Question(_) => Some(self.highlight_until.map_or(idle, |h| h.min(idle))),
             Screen::Thanks | Screen::Results => Some(self.thanks_until),
-            Screen::Pin => Some(match self.pin_gate.locked_until(self.last_touch) {
+            Screen::Pin => Some(match self.pin_gate.lock_ends() {
                 Some(unlocked) if self.pin_message == Some(PinMessage::Locked) => {
                     idle.min(unlocked)
                 }
@@ -538,10 +533,11 @@ impl Flow {
     }
 
     fn staff_tap(&mut self, tap: Tap, now: Now) {
+        self.clear_lapsed_lock(now);
         match (self.screen, tap) {
             // The keys rest while the pad is locked.
             (Screen::Pin, Tap::Digit(_) | Tap::PinErase | Tap::PinEnter)
-                if self.pin_message == Some(PinMessage::Locked) => {}
+                if self.pin_gate.locked_until(now).is_some() => {}
             (Screen::Pin, Tap::Digit(d)) if d <= 9 && self.pin.len() < 12 => {
                 self.pin.push(char::from(b'0' + d))
             }
@@ -577,6 +573,14 @@ impl Flow {
                 self.leave_panel();
             }
             _ => {}
+        }
+    }
+
+    /// The lock has run out: the pad says so no more, and takes a PIN again.
+    fn clear_lapsed_lock(&mut self, now: Now) {
+        if self.pin_message == Some(PinMessage::Locked) && self.pin_gate.locked_until(now).is_none()
+        {
+            self.pin_message = None;
         }
     }
 
@@ -619,11 +623,12 @@ impl Flow {
         self.highlight_until = None;
         if q + 1 < self.survey.questions.len() {
             self.screen = Screen::Question(q + 1);
-            // The second tap of a double tap must not answer the question now under the finger.
-            self.quiet_until = self.quiet_until.max(now + self.settings.timing.settle);
         } else {
             self.thank(now);
         }
+        // The second tap of a double tap must not act on the screen now under the finger
+        // (a cooldown may be configured shorter).
+        self.quiet_until = self.quiet_until.max(now + self.settings.timing.settle);
     }
 
     fn finished_submission(&self) -> Submission {

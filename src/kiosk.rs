@@ -156,10 +156,10 @@ impl Kiosk {
         self.keep_overrides()
     }
 
-    /// Flags what is answered from now on as test answers, as test mode does, without keeping
-    /// it as staff's setting (`hetki simulate`).
-    pub fn answer_as_test(&mut self) {
-        self.session.overrides.test_mode = true;
+    /// Whether what is answered from now on is flagged as test answers, as test mode does,
+    /// for this run only: staff's setting is neither kept nor changed (`hetki simulate`).
+    pub fn set_test_answers(&mut self, test: bool) {
+        self.session.overrides.test_mode = test;
     }
 
     /// Staff: back to exactly what the device file says.
@@ -236,8 +236,8 @@ impl Kiosk {
         Some(self.submit(submission))
     }
 
-    /// Lets time pass; returns the id of a response this submitted (a finished highlight on
-    /// the last question, or a partial answer kept at an idle reset).
+    /// Lets time pass; returns the id of a response this submitted (a partial answer kept at
+    /// an idle reset: a finished one goes at the tap of its last answer).
     pub fn tick(&mut self, now: Now) -> Option<Uuid> {
         let submission = self.flow.tick(now)?;
         Some(self.submit(submission))

@@ -137,6 +137,11 @@ impl PinGate {
         self.locked_until.filter(|&until| now < until)
     }
 
+    /// When the last lock ends (or ended): a deadline for the pad to open again.
+    pub fn lock_ends(&self) -> Option<Now> {
+        self.locked_until
+    }
+
     pub fn try_pin(&mut self, hash: &PinHash, pin: &str, now: Now) -> PinResult {
         if let Some(until) = self.locked_until(now) {
             return PinResult::Locked { until };

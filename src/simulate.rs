@@ -31,9 +31,7 @@ pub fn simulate(
         Box::new(SystemClock::new()),
         StoreOptions::default(),
     );
-    if test {
-        kiosk.answer_as_test();
-    }
+    kiosk.set_test_answers(test);
     let mut random = SplitMix64(seed);
     let timing = config.timing;
     let mut now = Duration::ZERO;

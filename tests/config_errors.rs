@@ -293,6 +293,19 @@ fn a_missing_quote_or_brace_is_traced_to_its_line() {
         "osallisuustiimi., sv",
         "osallisuustiimi.\", sv",
     );
+    // A `"` inside a literal string is text, not a quote left open.
+    setup.edit(
+        "kiosk.toml",
+        "fullscreen = false",
+        "fullscreen = false\nscreen = '10\" touch'\nbroken =",
+    );
+    let message = error_of(&setup);
+    assert!(!message.contains("without its pair"), "{message}");
+    setup.edit(
+        "kiosk.toml",
+        "fullscreen = false\nscreen = '10\" touch'\nbroken =",
+        "fullscreen = false",
+    );
     // Inline tables may span lines, so the parser reads on to the next key.
     setup.edit(
         "kiosk.toml",

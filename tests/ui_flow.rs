@@ -2,6 +2,8 @@
 //! targets by accessible label (as a screen reader would), and what they do is checked in
 //! the UI's state and in the real SQLite buffer.
 
+#[path = "../collector/tests/support/mod.rs"]
+mod collector_support;
 mod util;
 
 use std::rc::Rc;
@@ -19,7 +21,7 @@ use i_slint_backend_testing::{
 };
 use slint::platform::PointerEventButton;
 use slint::{ComponentHandle, Model};
-use util::{Setup, stored_rows, wait_until};
+use util::{Setup, collector_bin, stored_rows, wait_until};
 
 struct TestKiosk {
     setup: Setup,
@@ -1019,6 +1021,28 @@ fn staff_who_ask_for_an_upload_are_told_how_it_went() {
     wait_until("the panel says the upload failed", || {
         kiosk.wait(1000);
         kiosk.has("Lähetys epäonnistui: ei yhteyttä keräyspalvelimeen: toimiiko verkko?")
+    });
+
+    // A collector there, and nothing to send: asking checks the way to it all the same.
+    let collector = collector_support::Collector::start(&collector_bin());
+    let TestKiosk { setup, .. } = kiosk;
+    setup.write(
+        "kiosk.token",
+        &format!("{}\n", collector.add_device("demo-kiosk-1")),
+    );
+    setup.edit("kiosk.toml", "http://127.0.0.1:9", &collector.url());
+    let kiosk = TestKiosk::restart_with(setup);
+    // Its first report on starting makes the last error an old one.
+    wait_until("the uploader has reported", || {
+        kiosk.wait(200);
+        let list = collector.cli(&["device", "list"]).stdout;
+        String::from_utf8_lossy(&list).contains(&format!("version {}", env!("CARGO_PKG_VERSION")))
+    });
+    open_panel(&kiosk);
+    kiosk.tap("Lähetä nyt");
+    wait_until("the panel says the upload went through", || {
+        kiosk.wait(1000);
+        kiosk.has("Lähetetty. Odottaa lähetystä: 0.")
     });
 }
 

@@ -144,12 +144,11 @@ fn first_unclosed(text: &str, up_to_line: usize) -> Option<String> {
         if line.contains("\"\"\"") || line.contains("'''") {
             return None;
         }
-        // `'` is also an apostrophe in text whose `"` went missing: count `"` alone first.
-        let (unpaired, _) = unpaired_quote_and_braces(line, &['"']);
-        let (unpaired, braces) = match unpaired {
-            Some(quote) => (Some(quote), 0),
-            None => unpaired_quote_and_braces(line, &['"', '\'']),
-        };
+        let (mut unpaired, braces) = unpaired_quote_and_braces(line, &['"', '\'']);
+        // A `'` left open may be an apostrophe in text whose `"` went missing before it.
+        if unpaired == Some('\'') && unpaired_quote_and_braces(line, &['"']).0.is_some() {
+            unpaired = Some('"');
+        }
         if let Some(quote) = unpaired {
             return Some(format!("line {number} has a {quote} without its pair"));
         }

@@ -124,9 +124,9 @@ pub struct Timing {
     pub results: Duration,
     /// How long a tapped answer stays highlighted before the next question.
     pub highlight: Duration,
-    /// After a tap that changes the screen, taps are ignored this long: longer than a
-    /// bouncing finger or an accidental double tap, shorter than anyone reads the next
-    /// screen. Not in the device file.
+    /// After any change of screen (by a tap, or at the end of a highlight), taps are ignored
+    /// this long: longer than a bouncing finger or an accidental double tap, shorter than
+    /// anyone reads the next screen. Not in the device file.
     pub settle: Duration,
 }
 

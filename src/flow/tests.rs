@@ -650,8 +650,16 @@ fn paging_through_a_polls_results_keeps_them_up_for_another_while() {
     assert_eq!(flow.screen(), Screen::Attract);
 }
 
-#[test]
-fn a_locked_pin_pad_says_so_at_once_rests_its_keys_and_opens_when_the_lock_ends() {
+/// Types `pin` and OK at `at`.
+fn enter_pin(flow: &mut Flow, pin: &str, at: u64) {
+    for digit in pin.bytes() {
+        flow.tap(Tap::Digit(digit - b'0'), ms(at));
+    }
+    flow.tap(Tap::PinEnter, ms(at));
+}
+
+/// A PIN pad locked at 3 s by three wrong PINs (the right one is 2468).
+fn locked_pin_pad() -> Flow {
     let mut s = settings(true);
     s.pin = Some(
         crate::pin::hash_with("2468", b"0123456789abcdef", 10_000)
@@ -659,18 +667,17 @@ fn a_locked_pin_pad_says_so_at_once_rests_its_keys_and_opens_when_the_lock_ends(
             .unwrap(),
     );
     let mut flow = Flow::new(survey(true), s);
-    let enter = |flow: &mut Flow, pin: &str, at: u64| {
-        for digit in pin.bytes() {
-            flow.tap(Tap::Digit(digit - b'0'), ms(at));
-        }
-        flow.tap(Tap::PinEnter, ms(at));
-    };
     flow.tap(Tap::PanelGesture, ms(0));
     for (i, pin) in ["1111", "1234", "0000"].into_iter().enumerate() {
-        enter(&mut flow, pin, 1000 * (i as u64 + 1));
+        enter_pin(&mut flow, pin, 1000 * (i as u64 + 1));
     }
-    // Locked at 3 s, for a minute.
     assert_eq!(flow.view().pin_message, Some(PinMessage::Locked));
+    flow
+}
+
+#[test]
+fn a_locked_pin_pad_says_so_at_once_rests_its_keys_and_opens_when_the_lock_ends() {
+    let mut flow = locked_pin_pad();
     flow.tap(Tap::Digit(2), ms(4000));
     assert_eq!(flow.view().pin_digits, 0, "the keys rest");
     // Cancelled and opened again: the lock is said at once.
@@ -682,8 +689,39 @@ fn a_locked_pin_pad_says_so_at_once_rests_its_keys_and_opens_when_the_lock_ends(
         flow.tap(Tap::Elsewhere, ms(at));
     }
     assert_eq!(flow.next_deadline(), Some(ms(63_000)));
+    flow.tick(ms(62_999));
+    assert_eq!(flow.view().pin_message, Some(PinMessage::Locked));
     flow.tick(ms(63_000));
     assert_eq!(flow.view().pin_message, None);
-    enter(&mut flow, "2468", 64_000);
+    enter_pin(&mut flow, "2468", 64_000);
     assert_eq!(flow.screen(), Screen::Panel);
+
+    // A key at the lock's end, before any tick, is taken too.
+    let mut keyed = locked_pin_pad();
+    for at in (10_000..=60_000).step_by(10_000) {
+        keyed.tap(Tap::Elsewhere, ms(at));
+    }
+    enter_pin(&mut keyed, "2468", 63_000);
+    assert_eq!(keyed.screen(), Screen::Panel);
+}
+
+#[test]
+fn a_double_tap_on_the_last_answer_does_not_close_the_thanks() {
+    let mut s = settings(true);
+    (s.timing.settle, s.timing.cooldown) = (ms(500), Duration::ZERO);
+    let mut flow = Flow::new(survey(true), s);
+    flow.tap(Tap::Start, ms(0));
+    answer(&mut flow, 1, 1000);
+    answer(&mut flow, 1, 2000);
+    flow.tap(Tap::Option(1), ms(3000));
+    flow.tick(ms(3400));
+    assert_eq!(flow.screen(), Screen::Thanks);
+    flow.tap(Tap::Elsewhere, ms(3899));
+    assert_eq!(
+        flow.screen(),
+        Screen::Thanks,
+        "the second tap of a double tap"
+    );
+    flow.tap(Tap::Elsewhere, ms(3900));
+    assert_eq!(flow.screen(), Screen::Attract);
 }

@@ -54,7 +54,7 @@ struct Inner {
     export: Background<anyhow::Result<crate::panel::Exported>>,
     /// When the panel's facts were last read.
     panel_read_at: std::cell::Cell<Now>,
-    /// When staff last asked for an upload, until the panel has told them how it went.
+    /// When staff last asked for an upload: the panel's notice tells how it went.
     upload_asked_at: std::cell::Cell<Option<chrono::DateTime<chrono::Utc>>>,
     /// The panel's facts being read afresh on their own thread.
     panel_facts: Background<PanelStatus>,
@@ -266,12 +266,15 @@ impl Inner {
         {
             let state = ui.global::<KioskState>();
             state.set_panel(panel_info(&status, self.scenery.panel.time_zone));
-            if state.get_panel_notice() == notice::UPLOADING
-                && let Some(asked) = self.upload_asked_at.get()
+            // Told again at each read until it went through: a failure's words are the last
+            // error's, and a retry that then succeeds turns it into "Uploaded".
+            if matches!(
+                state.get_panel_notice(),
+                notice::UPLOADING | notice::UPLOAD_FAILED
+            ) && let Some(asked) = self.upload_asked_at.get()
                 && let Some(outcome) = staff::upload_outcome(&status.upload, asked)
             {
                 state.set_panel_notice(outcome);
-                self.upload_asked_at.set(None);
             }
         }
         let now = (self.clock)();

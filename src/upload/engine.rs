@@ -190,7 +190,7 @@ impl Uploader {
     /// Waits until `deadline`. A new response cuts it (to now when idle, to at most 10 s in
     /// a retry wait); staff asking ends it at once. Returns false when the handle is gone.
     async fn wait(
-        &self,
+        &mut self,
         signals: &mut UnboundedReceiver<Signal>,
         mut deadline: Instant,
         cut: bool,
@@ -201,7 +201,12 @@ impl Uploader {
                 _ = tokio::time::sleep_until(deadline) => return true,
                 signal = signals.recv() => match signal {
                     None => return false,
-                    Some(Signal::StaffAsked) => return true,
+                    Some(Signal::StaffAsked) => {
+                        // With nothing pending a health report goes, so staff learn whether
+                        // the collector can be reached.
+                        self.next_health = Instant::now();
+                        return true;
+                    }
                     Some(Signal::Committed) if idle => return true,
                     Some(Signal::Committed) if cut => {
                         deadline = deadline.min(Instant::now() + NUDGE_WAIT)
@@ -271,6 +276,10 @@ impl Uploader {
         if batch.is_empty() {
             if health_due || self.report_when_drained {
                 self.send(&[]).await.map_err(Sent::into_failure)?;
+                // The way to the collector works: staff asking with nothing to send see so.
+                self.db()?
+                    .record_deliveries(&[], Utc::now())
+                    .map_err(buffer_failure)?;
             }
             return Ok(None);
         }
