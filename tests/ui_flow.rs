@@ -861,6 +861,10 @@ fn staff_switch_survey_event_and_test_mode_and_the_choices_outlive_a_restart() {
     kiosk.tap("Testitila");
     assert!(kiosk.has("Asetettu tässä; korvaa tiedoston kiosk.toml asetukset."));
     kiosk.tap("Sulje");
+    // Opened again, the panel starts from the device's state, where the warnings are.
+    open_panel(&kiosk);
+    assert_eq!(kiosk.ui.global::<KioskState>().get_panel_tab(), 0);
+    kiosk.tap("Sulje");
 
     // Residents now get the poll, told that answers are not counted.
     assert!(kiosk.has("TESTITILA: vastauksia ei lasketa"));

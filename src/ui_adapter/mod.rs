@@ -322,6 +322,8 @@ impl Inner {
             let was_panel = self.panel_shown();
             if let Some(ui) = self.ui.upgrade() {
                 if now_showing.0.screen == Screen::Panel && !was_panel {
+                    // Opened afresh on the device's state, where the warnings are.
+                    ui.global::<KioskState>().set_panel_tab(0);
                     ui.global::<KioskState>().set_panel_notice(0);
                     self.show_staff(&ui, &kiosk);
                 }
