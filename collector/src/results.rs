@@ -178,6 +178,11 @@ fn group_of(response: &Response, by: GroupBy) -> String {
     }
 }
 
+/// The versions by their content hash, as responses name them.
+fn by_hash(versions: &[SurveyDefinition]) -> HashMap<String, &SurveyDefinition> {
+    versions.iter().map(|v| (v.content_hash(), v)).collect()
+}
+
 /// Counts the responses to `survey`, test answers left out; `versions` are its stored
 /// definitions. Events are named in `language`.
 pub fn tally(
@@ -186,8 +191,7 @@ pub fn tally(
     versions: &[SurveyDefinition],
     (by, language): (GroupBy, Language),
 ) -> Result<Results, StorageError> {
-    let by_hash: HashMap<String, &SurveyDefinition> =
-        versions.iter().map(|v| (v.content_hash(), v)).collect();
+    let by_hash = by_hash(versions);
     let mut results = Results::default();
     storage.for_each_response(Some(survey), &mut |stored| {
         let response = &stored.response;
@@ -261,8 +265,7 @@ fn rows<'a>(
             (*q, key, text, answer_labels(key, versions, language))
         })
         .collect();
-    let by_hash: HashMap<String, &SurveyDefinition> =
-        versions.iter().map(|v| (v.content_hash(), v)).collect();
+    let by_hash = by_hash(versions);
     // Who answered in versions that offered `value` (and in versions the collector lacks,
     // which cannot be told apart).
     let base = |tally: &QuestionTally, key: &QuestionKey, value: &str| -> u64 {

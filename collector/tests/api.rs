@@ -58,6 +58,12 @@ impl Api {
         api
     }
 
+    /// Sends a survey version's definition; returns its hash, for responses to refer to it.
+    fn post_version(&self, survey: &Value) -> Value {
+        let reply = self.post("/api/v1/surveys", survey);
+        reply.json::<Value>().unwrap()["hash"].clone()
+    }
+
     fn post(&self, path: &str, body: &Value) -> Response {
         self.post_raw(path, &self.token, body.to_string())
     }
@@ -691,8 +697,7 @@ fn results_count_a_changed_face_scale_apart() {
         {"score": 1, "label": "Tosi huonosti"}, {"score": 2, "label": "Huonosti"},
         {"score": 3, "label": "Niin ja näin"}, {"score": 4, "label": "Hyvin"},
         {"score": 5, "label": "Tosi hyvin"}]);
-    let reply = api.post("/api/v1/surveys", &five);
-    let five_hash = reply.json::<Value>().unwrap()["hash"].clone();
+    let five_hash = api.post_version(&five);
     let mut on_five = api.good(ID2);
     on_five["survey"]["hash"] = five_hash;
     let reply = api.post(
@@ -730,8 +735,7 @@ fn results_count_each_answer_per_area_across_versions_without_test_answers() {
          "kind": {"type": "choice", "multiple": true, "options": [
             {"id": "talks", "label": "Puheet"}, {"id": "coffee", "label": "Kahvi"}]}}
     ));
-    let reply = api.post("/api/v1/surveys", &newer);
-    let newer_hash = reply.json::<Value>().unwrap()["hash"].clone();
+    let newer_hash = api.post_version(&newer);
     let response = |id: &str, area: &str, answers: Value, test: bool| {
         let mut r = api.response(id, answers);
         r["event"]["area"] = json!(area);
@@ -853,7 +857,7 @@ fn results_count_each_answer_per_area_across_versions_without_test_answers() {
         .as_array_mut()
         .unwrap()
         .push(json!({"id": "dunno", "label": "En osaa sanoa"}));
-    let third_hash = api.post("/api/v1/surveys", &third).json::<Value>().unwrap()["hash"].clone();
+    let third_hash = api.post_version(&third);
     let mut unsure = response(
         "019a0000-0000-7000-8000-000000000005",
         "Suur-Tapiola",
@@ -877,11 +881,7 @@ fn results_count_each_answer_per_area_across_versions_without_test_answers() {
     // wording the one shown: answered last means given last.
     let mut reworded = third.clone();
     reworded["questions"][0]["text"] = json!("Miten meni silloin?");
-    let reworded_hash = api
-        .post("/api/v1/surveys", &reworded)
-        .json::<Value>()
-        .unwrap()["hash"]
-        .clone();
+    let reworded_hash = api.post_version(&reworded);
     let mut late = response(
         "019a0000-0000-7000-8000-000000000006",
         "Suur-Tapiola",

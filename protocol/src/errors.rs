@@ -2,35 +2,35 @@
 
 use std::error::Error;
 
+/// The error, then its cause, that one's cause, and so on.
+pub fn causes<'a>(
+    error: &'a (dyn Error + 'static),
+) -> impl Iterator<Item = &'a (dyn Error + 'static)> {
+    std::iter::successors(Some(error), |&error| error.source())
+}
+
 /// An error and its causes on one line, "a: b: c". A cause is left out where the message
 /// before it already ends with it: many messages quote their cause.
 pub fn one_line(error: &(dyn Error + 'static)) -> String {
-    let mut line = error.to_string();
-    let mut cause = error.source();
-    while let Some(error) = cause {
-        let said = error.to_string();
-        if !line.ends_with(&said) {
-            line = format!("{line}: {said}");
+    let mut said = causes(error).map(|error| error.to_string());
+    let first = said.next().unwrap_or_default();
+    said.fold(first, |line, cause| {
+        if line.ends_with(&cause) {
+            line
+        } else {
+            format!("{line}: {cause}")
         }
-        cause = error.source();
-    }
-    line
+    })
 }
 
 /// Whether writing out stopped because the reader went away (`export | head`): an io error
 /// of that kind anywhere in the chain of causes.
 pub fn is_broken_pipe(error: &(dyn Error + 'static)) -> bool {
-    let mut cause = Some(error);
-    while let Some(error) = cause {
-        if error
+    causes(error).any(|error| {
+        error
             .downcast_ref::<std::io::Error>()
             .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
-        {
-            return true;
-        }
-        cause = error.source();
-    }
-    false
+    })
 }
 
 #[cfg(test)]

@@ -151,31 +151,30 @@ impl KioskConfig {
 
     /// What `hetki check` warns of: the kiosk runs, but not as staff would want.
     pub fn warnings(&self) -> Vec<ConfigProblem> {
-        let pin = |message: &str| ConfigProblem {
+        let warning = |field: &str, message: String| ConfigProblem {
             file: self.config_file.clone(),
-            field: Some("panel.pin_hash".into()),
-            message: message.into(),
+            field: Some(field.into()),
+            message,
         };
         let mut warnings = Vec::new();
         match &self.panel.pin {
-            None => warnings.push(pin(
+            None => warnings.push(warning(
+                "panel.pin_hash",
                 "not set, so the staff panel cannot be opened (no export, no event switch, no \
-                 test mode): make one with `hetki pin-hash`",
+                 test mode): make one with `hetki pin-hash`"
+                    .into(),
             )),
-            Some(hash) if hash.is_the_demos() => warnings.push(pin(
+            Some(hash) if hash.is_the_demos() => warnings.push(warning(
+                "panel.pin_hash",
                 "is the demo's, whose PIN the README gives to all: make your own with \
-                 `hetki pin-hash`",
+                 `hetki pin-hash`"
+                    .into(),
             )),
             Some(_) => {}
         }
-        if let Some(path) = &self.upload.token_file
-            && let Some(message) = upload::token_file_warning(path)
-        {
-            warnings.push(ConfigProblem {
-                file: self.config_file.clone(),
-                field: Some("upload.token_file".into()),
-                message,
-            });
+        let token_file = self.upload.token_file.as_deref();
+        if let Some(message) = token_file.and_then(upload::token_file_warning) {
+            warnings.push(warning("upload.token_file", message));
         }
         warnings.extend(self.undrawable_texts());
         warnings

@@ -107,6 +107,16 @@ const PRUNED_TEST: &str = "pruned_test_responses";
 /// pending ones starts above it, instead of reading through every response kept.
 const SETTLED_THROUGH: &str = "settled_through";
 
+/// The last upload succeeded at `now`: no error stands.
+fn record_success(tx: &rusqlite::Transaction, now: DateTime<Utc>) -> Result<(), StoreError> {
+    set_state(tx, LAST_SUCCESS, &timestamp(now))?;
+    tx.execute(
+        "DELETE FROM upload_state WHERE key IN (?1, ?2, ?3)",
+        [LAST_ERROR, LAST_ERROR_AT, LAST_ERROR_TROUBLE],
+    )?;
+    Ok(())
+}
+
 fn timestamp(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
@@ -231,13 +241,18 @@ impl Database {
             |row| row.get(0),
         )?;
         set_state(&tx, SETTLED_THROUGH, &settled.to_string())?;
-        set_state(&tx, LAST_SUCCESS, &timestamp(now))?;
-        tx.execute(
-            "DELETE FROM upload_state WHERE key IN (?1, ?2, ?3)",
-            [LAST_ERROR, LAST_ERROR_AT, LAST_ERROR_TROUBLE],
-        )?;
+        record_success(&tx, now)?;
         tx.commit()?;
         Ok(newly_delivered)
+    }
+
+    /// Remembers that the collector answered at `now` though nothing was sent but the health
+    /// report: the way to it works, and the last error is past.
+    pub fn record_contact(&self, now: DateTime<Utc>) -> Result<(), StoreError> {
+        let tx = self.conn.unchecked_transaction()?;
+        record_success(&tx, now)?;
+        tx.commit()?;
+        Ok(())
     }
 
     /// Remembers why the last upload failed, for `hetki status` and the staff panel.

@@ -28,22 +28,20 @@ pub mod notice {
     /// the error's own text.
     pub fn reason(error: &(dyn std::error::Error + 'static)) -> i32 {
         use std::io::ErrorKind;
-        let mut cause = Some(error);
-        while let Some(error) = cause {
-            if let Some(io) = error.downcast_ref::<std::io::Error>() {
-                match io.kind() {
-                    ErrorKind::StorageFull | ErrorKind::QuotaExceeded => return 1,
-                    ErrorKind::ReadOnlyFilesystem => return 2,
-                    ErrorKind::PermissionDenied => return 3,
-                    ErrorKind::NotFound => return 4,
-                    // An automounted folder with no stick in it: no such device.
-                    _ if io.raw_os_error() == Some(libc::ENODEV) => return 4,
-                    // A wrapper (`io::Error::other`): the kind may be in what it wraps.
-                    ErrorKind::Other => {}
-                    _ => return 0,
-                }
+        let io_errors = hetki_protocol::errors::causes(error)
+            .filter_map(|error| error.downcast_ref::<std::io::Error>());
+        for io in io_errors {
+            match io.kind() {
+                ErrorKind::StorageFull | ErrorKind::QuotaExceeded => return 1,
+                ErrorKind::ReadOnlyFilesystem => return 2,
+                ErrorKind::PermissionDenied => return 3,
+                ErrorKind::NotFound => return 4,
+                // An automounted folder with no stick in it: no such device.
+                _ if io.raw_os_error() == Some(libc::ENODEV) => return 4,
+                // A wrapper (`io::Error::other`): the kind may be in what it wraps.
+                ErrorKind::Other => {}
+                _ => return 0,
             }
-            cause = error.source();
         }
         0
     }

@@ -278,7 +278,7 @@ impl Uploader {
                 self.send(&[]).await.map_err(Sent::into_failure)?;
                 // The way to the collector works: staff asking with nothing to send see so.
                 self.db()?
-                    .record_deliveries(&[], Utc::now())
+                    .record_contact(Utc::now())
                     .map_err(buffer_failure)?;
             }
             return Ok(None);
@@ -418,20 +418,15 @@ impl Uploader {
         };
         let mut body =
             Vec::with_capacity(batch.iter().map(|p| p.body.len() + 1).sum::<usize>() + 512);
-        body.extend_from_slice(b"{\"sent\":");
-        serde_json::to_writer(&mut body, &sent)
-            .map_err(|e| Sent::Later(Failure::new(UploadTrouble::Other, e.to_string())))?;
+        body.push(b'{');
+        push_field(&mut body, "sent", &sent)?;
         if let Some(device_id) = &self.device_id {
-            body.extend_from_slice(b",\"device_id\":");
-            serde_json::to_writer(&mut body, device_id)
-                .map_err(|e| Sent::Later(Failure::new(UploadTrouble::Other, e.to_string())))?;
+            push_field(&mut body, "device_id", device_id)?;
         }
         if let Some(health) = &health {
-            body.extend_from_slice(b",\"health\":");
-            serde_json::to_writer(&mut body, health)
-                .map_err(|e| Sent::Later(Failure::new(UploadTrouble::Other, e.to_string())))?;
+            push_field(&mut body, "health", health)?;
         }
-        body.extend_from_slice(b",\"responses\":[");
+        body.extend_from_slice(b"\"responses\":[");
         for (i, pending) in batch.iter().enumerate() {
             if i > 0 {
                 body.push(b',');
@@ -532,6 +527,15 @@ impl Uploader {
             free_disk_bytes: free_disk_bytes(&dir),
         })
     }
+}
+
+/// Writes `"name":value,` into the envelope being built.
+fn push_field(body: &mut Vec<u8>, name: &str, value: &impl serde::Serialize) -> Result<(), Sent> {
+    body.extend_from_slice(format!("\"{name}\":").as_bytes());
+    serde_json::to_writer(&mut *body, value)
+        .map_err(|e| Sent::Later(Failure::new(UploadTrouble::Other, e.to_string())))?;
+    body.push(b',');
+    Ok(())
 }
 
 /// Whether a refusal is the collector's verdict on what was sent (malformed, too large,
