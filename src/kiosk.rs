@@ -15,7 +15,7 @@ use crate::flow::{Flow, FlowSettings, Now, Submission, Tap};
 use crate::panel::Warnings;
 use crate::results::PollResults;
 use crate::session::{Overrides, Session};
-use crate::store::{self, StoreEvent, StoreHandle, StoreOptions};
+use crate::store::{self, FailureCause, StoreEvent, StoreHandle, StoreOptions};
 use crate::upload::UploaderHandle;
 
 pub struct Kiosk {
@@ -36,7 +36,7 @@ pub struct Kiosk {
     results: Option<PollResults>,
     /// What staff should be warned of, as the store last reported.
     warnings: Warnings,
-    store_failure: Option<String>,
+    store_failure: Option<(String, FailureCause)>,
 }
 
 impl Drop for Kiosk {
@@ -113,8 +113,10 @@ impl Kiosk {
     }
 
     /// Why the store cannot write, while it cannot (the kiosk is out of order meanwhile).
-    pub fn store_failure(&self) -> Option<&str> {
-        self.store_failure.as_deref()
+    pub fn store_failure(&self) -> Option<(&str, FailureCause)> {
+        self.store_failure
+            .as_ref()
+            .map(|(reason, cause)| (reason.as_str(), *cause))
     }
 
     pub fn session(&self) -> &Session {
@@ -279,8 +281,8 @@ impl Kiosk {
                     uploader.nudge();
                 }
             }
-            StoreEvent::Unavailable { reason } => {
-                self.store_failure = Some(reason.clone());
+            StoreEvent::Unavailable { reason, cause } => {
+                self.store_failure = Some((reason.clone(), *cause));
                 // The store holds what it is given until it can write: a respondent caught
                 // mid-survey keeps their partial answer as at an idle reset.
                 if let Some(partial) = self.flow.store_failed() {

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
+use hetki_protocol::Language;
 
 use crate::store::{Database, StoreOptions, UploadStatus, UploadTrouble, free_disk_bytes};
 
@@ -211,14 +212,42 @@ fn start_of_day(now: DateTime<Utc>, zone: Tz) -> DateTime<Utc> {
 }
 
 /// A moment as staff read it: in the kiosk's time zone, to the minute.
-pub fn time(at: Option<DateTime<Utc>>, zone: Tz) -> String {
-    at.map(|t| t.with_timezone(&zone).format("%Y-%m-%d %H:%M").to_string())
+/// A moment as staff write it in `language`: "23.11.2026 klo 8.11", "23.11.2026 kl. 8.11",
+/// "2026-11-23 08:11".
+pub fn time(at: Option<DateTime<Utc>>, zone: Tz, language: Language) -> String {
+    let format = match language {
+        Language::Fi => "%-d.%-m.%Y klo %-H.%M",
+        Language::Sv => "%-d.%-m.%Y kl. %-H.%M",
+        Language::En => "%Y-%m-%d %H:%M",
+    };
+    at.map(|t| t.with_timezone(&zone).format(format).to_string())
         .unwrap_or_else(|| "–".into())
+}
+
+/// Free disk as staff read it: gigabytes with a decimal comma in Finnish and Swedish.
+pub fn disk_size(bytes: u64, language: Language) -> String {
+    let text = format!("{:.1} GB", bytes as f64 / 1e9);
+    match language {
+        Language::En => text,
+        Language::Fi | Language::Sv => text.replace('.', ","),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn staff_read_times_and_sizes_as_written_in_their_language() {
+        let at = "2026-11-24T06:05:00Z".parse().ok();
+        let helsinki = chrono_tz::Europe::Helsinki;
+        assert_eq!(time(at, helsinki, Language::Fi), "24.11.2026 klo 8.05");
+        assert_eq!(time(at, helsinki, Language::Sv), "24.11.2026 kl. 8.05");
+        assert_eq!(time(at, helsinki, Language::En), "2026-11-24 08:05");
+        assert_eq!(time(None, helsinki, Language::Fi), "–");
+        assert_eq!(disk_size(11_834_000_000, Language::Fi), "11,8 GB");
+        assert_eq!(disk_size(11_834_000_000, Language::En), "11.8 GB");
+    }
 
     #[test]
     fn a_day_starts_at_local_midnight_or_the_first_hour_there_is() {

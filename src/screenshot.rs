@@ -168,22 +168,33 @@ pub fn show_screen(
     session.overrides.test_mode |= name == "panel-session";
     let results = (name != "results-too-few").then_some(sample);
     present(ui, scenery, &session, view, results);
-    prepare_staff_screen(ui, config, &session, name);
+    prepare_staff_screen(ui, config, &session, (name, view.language));
 }
 
 /// Fills the staff panel with a sample state and the configured choices, on the tab the
 /// screen `name` shows ("panel" the state, with the store failing, "panel-session" the
 /// survey and event).
-fn prepare_staff_screen(ui: &AppWindow, config: &KioskConfig, session: &Session, name: &str) {
+fn prepare_staff_screen(
+    ui: &AppWindow,
+    config: &KioskConfig,
+    session: &Session,
+    (name, language): (&str, Language),
+) {
     let state = ui.global::<KioskState>();
-    state.set_panel(panel_info(&sample_status(config), config.time_zone));
+    state.set_panel(panel_info(
+        &sample_status(config),
+        config.time_zone,
+        language,
+    ));
     state.set_panel_tab(i32::from(name == "panel-session"));
     // The state tab with its longest warning too: the card that answers cannot be written to.
+    // A read-only card: the classic failure of an SD card at its end.
     state.set_store_failure(if name == "panel" {
         "attempt to write a readonly database".into()
     } else {
         Default::default()
     });
+    state.set_store_failure_cause(2);
     show_session(ui, session, (&config.surveys, &config.events), "kiosk.toml");
     // The notice line with the longest texts it takes: an export's file, a failed save.
     let (notice, detail) = if name == "panel-session" {

@@ -84,7 +84,7 @@ pub fn simulate(
                     | StoreEvent::Warnings(_)
                     | StoreEvent::Recovered,
                 ) => {}
-                Some(StoreEvent::Unavailable { reason }) => {
+                Some(StoreEvent::Unavailable { reason, .. }) => {
                     bail!("the store cannot write: {reason}")
                 }
                 None => bail!("no commit for {id} within {COMMIT_TIMEOUT:?}"),

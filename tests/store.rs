@@ -9,7 +9,9 @@ use std::time::Duration;
 
 use chrono::Utc;
 use hetki::export::{Format, export};
-use hetki::store::{self, Database, Delivery, StoreError, StoreEvent, StoreOptions, Tally};
+use hetki::store::{
+    self, Database, Delivery, FailureCause, StoreError, StoreEvent, StoreOptions, Tally,
+};
 use hetki_protocol::{
     Answer, AnswerValue, ClockFacts, EventInfo, Language, Response, SurveyDefinition,
 };
@@ -82,6 +84,15 @@ fn responses_are_numbered_in_order_and_come_back_exactly() {
         vec![(*survey).clone()],
         "the definition is kept once"
     );
+    // Answers with their times are for the kiosk's own user, whatever the umask.
+    use std::os::unix::fs::PermissionsExt;
+    for file in [
+        setup.database(),
+        setup.database().with_extension("sqlite3-wal"),
+    ] {
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "{}", file.display());
+    }
 }
 
 #[test]
@@ -153,11 +164,21 @@ fn answer_counts_leave_test_answers_out_after_pruning_too() {
     let survey = setup.config().survey().clone();
     let mut db = Database::open(&setup.database(), &options()).unwrap();
     let mut seqs = Vec::new();
+    let mut ids = Vec::new();
     for test in [false, true, false, true, false] {
         let mut r = response(&survey, 4, "yes", true);
         r.test = test;
         seqs.push(db.record("k", &survey, &mut r).unwrap());
+        ids.push(r.id);
     }
+    // Everything into the database file, and the WAL emptied.
+    let checkpoint = || {
+        rusqlite::Connection::open(setup.database())
+            .unwrap()
+            .execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
+            .unwrap()
+    };
+    checkpoint();
     let start_of_day = Utc::now() - chrono::TimeDelta::hours(1);
     assert_eq!(db.count_since(start_of_day).unwrap(), 3);
     assert_eq!(db.answers_total().unwrap(), 3);
@@ -169,6 +190,20 @@ fn answer_counts_leave_test_answers_out_after_pruning_too() {
         .unwrap();
     assert_eq!(pruned, 4, "all but the newest");
     assert_eq!(db.count().unwrap(), 1);
+    // A pruned answer is gone from the card, not left in the file's free pages.
+    checkpoint();
+    let bytes = std::fs::read(setup.database()).unwrap();
+    let holds = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+    assert!(
+        holds(ids[4].to_string().as_bytes()),
+        "the kept one is there"
+    );
+    for id in &ids[..4] {
+        assert!(
+            !holds(id.to_string().as_bytes()) && !holds(id.as_bytes()),
+            "pruned {id} is still in the file"
+        );
+    }
     assert_eq!(
         db.answers_total().unwrap(),
         3,
@@ -410,7 +445,7 @@ fn the_store_thread_holds_answers_while_it_cannot_write_and_recovers_by_itself()
     assert!(handle.record(survey.clone(), first.clone()));
     let report = next();
     assert!(
-        matches!(report, StoreEvent::Unavailable { ref reason } if reason.contains("locked")),
+        matches!(report, StoreEvent::Unavailable { ref reason, cause: FailureCause::Locked } if reason.contains("locked")),
         "{report:?}"
     );
     assert!(handle.record(survey.clone(), second.clone()));

@@ -209,8 +209,8 @@ fn answering_every_question_by_label_stores_one_complete_response() {
     kiosk.answer("Kyllä");
     kiosk.answer("Ehkä");
     assert_eq!(kiosk.screen(), Screen::Thanks);
-    assert!(kiosk.has("QR-koodi: Mitä palautteesta seurasi"));
-    assert!(kiosk.has("QR-koodi: Vastaa puhelimella"));
+    assert!(kiosk.has("QR-koodi: Mitä palautteella tehtiin"));
+    assert!(kiosk.has("QR-koodi: Kysely omaan puhelimeen"));
 
     let rows = kiosk.stored(1);
     let row = &rows[0];
@@ -434,11 +434,11 @@ fn a_store_that_cannot_write_shows_out_of_order_and_recovers_by_itself() {
     open_panel(&kiosk);
     let failure = kiosk.ui.global::<KioskState>().get_store_failure();
     assert!(failure.contains("locked"), "{failure}");
-    let warning = format!(
-        "Vastauksia ei voi tallentaa: {failure}. Asukkaat näkevät ”Tilapäisesti poissa \
-         käytöstä”; annetut vastaukset pidetään muistissa, kunnes tallennus taas onnistuu."
-    );
-    assert!(kiosk.has(&warning), "the panel does not say: {warning}");
+    // In the panel's language, not SQLite's.
+    let warning = "Vastauksia ei voi tallentaa: toinen ohjelma käyttää vastausvarastoa. Asukkaat \
+         näkevät ilmoituksen ”Tilapäisesti poissa käytöstä”. Annetut vastaukset säilytetään \
+         muistissa, kunnes tallennus taas onnistuu.";
+    assert!(kiosk.has(warning), "the panel does not say: {warning}");
     kiosk.tap("Sulje");
 
     blocker.execute_batch("ROLLBACK").unwrap();
@@ -785,7 +785,9 @@ fn staff_open_the_panel_with_a_long_press_and_the_pin_and_export_from_it() {
     // An upload error in the staff's language, at Helsinki time, with the collector's words
     // under it for whoever looks after the device.
     assert!(
-        kiosk.has("Viimeisin virhe: 2026-11-24 12:15 keräyspalvelin ei hyväksy laitteen avainta")
+        kiosk.has(
+            "Viimeisin virhe: 24.11.2026 klo 12.15 keräyspalvelin ei hyväksy laitteen avainta"
+        )
     );
     assert!(kiosk.has(revoked));
 
@@ -855,11 +857,11 @@ fn staff_switch_survey_event_and_test_mode_and_the_choices_outlive_a_restart() {
     let kiosk = TestKiosk::start();
     open_panel(&kiosk);
     kiosk.tap("Kysely ja tapahtuma");
-    assert!(!kiosk.has("Asetettu tässä; korvaa tiedoston kiosk.toml asetukset."));
+    assert!(!kiosk.has("Valittu tässä. Ohittaa tiedoston kiosk.toml asetukset."));
     kiosk.tap("Pikakysely");
     kiosk.tap("Pop-up: Tapiolan kävelykatu\nKauppakeskus Ainoa · Suur-Tapiola · Liikenne");
     kiosk.tap("Testitila");
-    assert!(kiosk.has("Asetettu tässä; korvaa tiedoston kiosk.toml asetukset."));
+    assert!(kiosk.has("Valittu tässä. Ohittaa tiedoston kiosk.toml asetukset."));
     kiosk.tap("Sulje");
     // Opened again, the panel starts from the device's state, where the warnings are.
     open_panel(&kiosk);
@@ -900,7 +902,7 @@ fn staff_switch_survey_event_and_test_mode_and_the_choices_outlive_a_restart() {
     open_panel(&kiosk);
     kiosk.tap("Kysely ja tapahtuma");
     kiosk.tap("Käytä tiedoston asetuksia");
-    assert!(!kiosk.has("Asetettu tässä; korvaa tiedoston kiosk.toml asetukset."));
+    assert!(!kiosk.has("Valittu tässä. Ohittaa tiedoston kiosk.toml asetukset."));
     kiosk.tap("Sulje");
     assert!(!kiosk.has("TESTITILA: vastauksia ei lasketa"));
     assert_eq!(state.get_survey_title(), "Palaute tilaisuudesta");
@@ -953,16 +955,16 @@ fn an_idle_library_screen_loops_through_results_and_follow_up_notes() {
     kiosk.wait(8000);
     assert_eq!(state.get_attract_slide(), 1, "then its results so far");
     assert!(kiosk.has("Tulokset näkyvät, kun 5 ihmistä on vastannut."));
-    assert!(kiosk.has("Tähänastiset tulokset: Mitä kirjastoon pitäisi lisätä?"));
+    assert!(kiosk.has("Tulokset tähän mennessä: Mitä kirjastoon pitäisi lisätä?"));
     kiosk.wait(8000);
     assert_eq!(state.get_attract_slide(), 1, "question by question");
-    assert!(kiosk.has("Tähänastiset tulokset: Milloin käyt kirjastossa? Valitse kaikki sopivat."));
-    assert!(!kiosk.has("Tähänastiset tulokset: Mitä kirjastoon pitäisi lisätä?"));
+    assert!(kiosk.has("Tulokset tähän mennessä: Milloin käyt kirjastossa?"));
+    assert!(!kiosk.has("Tulokset tähän mennessä: Mitä kirjastoon pitäisi lisätä?"));
     kiosk.wait(8000);
     assert_eq!(state.get_attract_slide(), 2);
-    assert!(kiosk.has("Toivoitte: Lukusalista puuttuu hiljaisuus."));
+    assert!(kiosk.has("Te sanoitte: Lukusalista puuttuu hiljaisuus."));
     kiosk.wait(8000);
-    assert!(kiosk.has("Toivoitte: Lapsille lisää tekemistä viikonloppuisin."));
+    assert!(kiosk.has("Te sanoitte: Lapsille lisää tekemistä viikonloppuisin."));
     kiosk.wait(8000);
     assert_eq!(state.get_attract_slide(), 0, "and round again");
     // Any slide is an invitation: a tap starts the poll.
@@ -1024,7 +1026,7 @@ fn staff_who_ask_for_an_upload_are_told_how_it_went() {
     assert!(kiosk.has("Lähetetään nyt."));
     // Mock time runs fast here: staff touching the panel keep it from closing meanwhile.
     wait_until("the panel says the upload failed", || {
-        kiosk.tap("Tila");
+        kiosk.tap("Laite");
         kiosk.has("Lähetys epäonnistui: ei yhteyttä keräyspalvelimeen: toimiiko verkko?")
     });
 
@@ -1046,7 +1048,7 @@ fn staff_who_ask_for_an_upload_are_told_how_it_went() {
     open_panel(&kiosk);
     kiosk.tap("Lähetä nyt");
     wait_until("the panel says the upload went through", || {
-        kiosk.tap("Tila");
+        kiosk.tap("Laite");
         kiosk.has("Lähetetty. Odottaa lähetystä: 0.")
     });
 }

@@ -70,6 +70,10 @@ enum Command {
         lang: Language,
         #[arg(long, value_enum, default_value_t = results::Format::Text)]
         format: results::Format,
+        /// Leave out groups of fewer respondents: in a small group one person's answers can
+        /// be told apart (1 shows every group).
+        #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..))]
+        smallest_group: u64,
     },
 }
 
@@ -181,6 +185,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             by,
             lang,
             format,
+            smallest_group,
         } => {
             let versions = versions_of(&storage, &survey)?;
             let tallied = results::tally(&storage, &survey, &versions, (by, lang))?;
@@ -188,10 +193,16 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             results::write(
                 &tallied,
                 &versions,
-                lang,
+                (lang, smallest_group),
                 format,
                 &mut std::io::stdout().lock(),
             )?;
+            // A table for a spreadsheet has no room for it: it is said beside.
+            if format != results::Format::Text
+                && let Some(note) = results::left_out(&tallied, smallest_group)
+            {
+                eprintln!("{note}");
+            }
         }
     }
     Ok(())
@@ -240,8 +251,12 @@ fn device(storage: &SqliteStorage, command: DeviceCommand) -> anyhow::Result<()>
                     None => "active".into(),
                 };
                 let seen = d.last_seen_at.map(time).unwrap_or_else(|| "never".into());
+                let tests = match d.test_responses {
+                    0 => String::new(),
+                    n => format!(" (+{n} test)"),
+                };
                 println!(
-                    "{}\t{state}\tresponses {}\tlast seen {seen}",
+                    "{}\t{state}\tresponses {}{tests}\tlast seen {seen}",
                     d.name, d.responses
                 );
                 if let Some(h) = d.health {

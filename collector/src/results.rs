@@ -5,8 +5,9 @@
 //! are counted together, answers matched by their option id or face score; a face question
 //! whose number of faces changed counts each scale apart (a 3 of three faces is not a 3 of
 //! five). An answer's share is of those who were offered it: an option a later version added
-//! is not a share of respondents who never saw it. The wording shown is that of the version
-//! answered last.
+//! is not a share of respondents who never saw it. Each group is shown in the wording of the
+//! version its respondents answered last, with the answers its versions offered. Groups of
+//! fewer respondents than a threshold are left out: their answers could be told apart.
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
@@ -79,6 +80,8 @@ pub struct Group {
     /// Of the respondents, those who left before the end (kept when partials are kept).
     pub incomplete: u64,
     pub questions: HashMap<QuestionKey, QuestionTally>,
+    /// Each version (by hash) its respondents answered, and when last.
+    pub last_answered: HashMap<String, DateTime<Utc>>,
 }
 
 /// A survey's results, by group name (empty when not split).
@@ -98,22 +101,50 @@ impl Results {
     /// the wording residents saw last, not that of a version merely sent and never used.
     /// All of them, as they came, when none was answered.
     pub fn versions_in_use(&self, versions: &[SurveyDefinition]) -> Vec<SurveyDefinition> {
-        let mut used: Vec<(DateTime<Utc>, &SurveyDefinition)> = versions
-            .iter()
-            .filter_map(|v| Some((*self.last_answered.get(&v.content_hash())?, v)))
-            .collect();
-        if used.is_empty() {
-            return versions.to_vec();
-        }
-        used.sort_by_key(|(last, _)| *last);
-        used.into_iter().map(|(_, v)| v.clone()).collect()
+        in_use(&self.last_answered, versions)
     }
 }
 
+/// Of `versions`, those answered (as `last_answered` records), the one answered last at the
+/// end; all of them when none was.
+fn in_use(
+    last_answered: &HashMap<String, DateTime<Utc>>,
+    versions: &[SurveyDefinition],
+) -> Vec<SurveyDefinition> {
+    let mut used: Vec<(DateTime<Utc>, &SurveyDefinition)> = versions
+        .iter()
+        .filter_map(|v| Some((*last_answered.get(&v.content_hash())?, v)))
+        .collect();
+    if used.is_empty() {
+        return versions.to_vec();
+    }
+    used.sort_by_key(|(last, _)| *last);
+    used.into_iter().map(|(_, v)| v.clone()).collect()
+}
+
+/// Records that `hash` was answered at `given`, unless it was answered later already.
+fn answered_at(
+    last_answered: &mut HashMap<String, DateTime<Utc>>,
+    hash: &str,
+    given: DateTime<Utc>,
+) {
+    let last = last_answered.entry(hash.to_owned()).or_insert(given);
+    *last = (*last).max(given);
+}
+
 impl Results {
-    /// Counts `response`, whose survey version is `version` (if the collector has it).
-    fn add(&mut self, group: String, response: &Response, version: Option<&SurveyDefinition>) {
+    /// Counts `response`, given at `given`, whose survey version is `version` (if the
+    /// collector has it).
+    fn add(
+        &mut self,
+        group: String,
+        response: &Response,
+        version: Option<&SurveyDefinition>,
+        given: DateTime<Utc>,
+    ) {
+        answered_at(&mut self.last_answered, &response.survey.hash, given);
         let group = self.groups.entry(group).or_default();
+        answered_at(&mut group.last_answered, &response.survey.hash, given);
         group.respondents += 1;
         group.incomplete += u64::from(!response.complete);
         for answer in &response.answers {
@@ -204,13 +235,8 @@ pub fn tally(
                     .entry(group.clone())
                     .or_insert_with(|| event_label(response, language));
             }
-            results.add(group, response, version);
             let given = stored.placement.placed_at.unwrap_or(stored.received_at);
-            let last = results
-                .last_answered
-                .entry(response.survey.hash.clone())
-                .or_insert(given);
-            *last = (*last).max(given);
+            results.add(group, response, version, given);
         }
         Ok(())
     })?;
@@ -222,7 +248,7 @@ struct Row<'a> {
     group: &'a str,
     respondents: u64,
     incomplete: u64,
-    question: &'a Question,
+    question: Question,
     /// The question's text, with its number of faces where that changed between versions.
     question_text: String,
     /// The face score or option id; empty for the skips.
@@ -235,15 +261,28 @@ struct Row<'a> {
     answered: u64,
     /// `count` of `base`; none for the skips.
     percent: Option<f64>,
+    /// How many versions of the survey the group's respondents answered.
+    versions: usize,
 }
 
-/// The rows of `results`, questions and answers in the order the newest version of the
-/// survey shows them, answers only older versions had after those.
-fn rows<'a>(
-    results: &'a Results,
-    versions: &'a [SurveyDefinition],
-    language: Language,
-) -> Vec<Row<'a>> {
+/// `count` of `base` in percent to a tenth, halves up as a spreadsheet rounds them
+/// (formatting alone rounds 31.25 down).
+fn percent(count: u64, base: u64) -> f64 {
+    (count as f64 * 1000.0 / base as f64).round() / 10.0
+}
+
+/// A question as a group's versions show it: its text (with its number of faces where that
+/// changed between versions) and its answers' labels.
+struct ShownQuestion {
+    question: Question,
+    key: QuestionKey,
+    text: String,
+    labels: Vec<(String, String)>,
+}
+
+/// The questions of `versions` (oldest first) in the order the newest shows them, questions
+/// only older versions had after those.
+fn shown_questions(versions: &[SurveyDefinition], language: Language) -> Vec<ShownQuestion> {
     let mut questions: Vec<(&Question, QuestionKey)> = Vec::new();
     for version in versions.iter().rev() {
         for question in &version.questions {
@@ -255,16 +294,32 @@ fn rows<'a>(
     }
     // A scale that changed is told apart by its number of faces.
     let scales = |id: &str| questions.iter().filter(|(_, k)| k.id == id).count();
-    let labelled: Vec<_> = questions
+    questions
         .iter()
-        .map(|(q, key)| {
-            let mut text = q.text.get(language).to_owned();
+        .map(|(question, key)| {
+            let mut text = question.text.get(language).to_owned();
             if let (Some(faces), 2..) = (key.faces, scales(&key.id)) {
                 text.push_str(&format!(" ({faces} faces)"));
             }
-            (*q, key, text, answer_labels(key, versions, language))
+            ShownQuestion {
+                question: (*question).clone(),
+                key: key.clone(),
+                text,
+                labels: answer_labels(key, versions, language),
+            }
         })
-        .collect();
+        .collect()
+}
+
+/// The rows of the groups of `results` with at least `smallest` respondents. Each group's
+/// questions and answers are those of the versions its respondents answered, in the order
+/// the newest of them shows them, answers only older versions had after those.
+fn rows<'a>(
+    results: &'a Results,
+    versions: &'a [SurveyDefinition],
+    language: Language,
+    smallest: u64,
+) -> Vec<Row<'a>> {
     let by_hash = by_hash(versions);
     // Who answered in versions that offered `value` (and in versions the collector lacks,
     // which cannot be told apart).
@@ -285,11 +340,22 @@ fn rows<'a>(
             .sum()
     };
     let mut rows = Vec::new();
-    for (group_name, group) in &results.groups {
+    for (group_name, group) in results
+        .groups
+        .iter()
+        .filter(|(_, g)| g.respondents >= smallest)
+    {
         let group_name = results.group_labels.get(group_name).unwrap_or(group_name);
-        for (question, key, question_text, labels) in &labelled {
-            let question = *question;
-            let Some(tally) = group.questions.get(*key) else {
+        let group_versions = in_use(&group.last_answered, versions);
+        for shown in shown_questions(&group_versions, language) {
+            let ShownQuestion {
+                question,
+                key,
+                text: question_text,
+                labels,
+            } = shown;
+            let key = &key;
+            let Some(tally) = group.questions.get(key) else {
                 continue;
             };
             let mut answers: Vec<&String> = labels.iter().map(|(value, _)| value).collect();
@@ -311,14 +377,15 @@ fn rows<'a>(
                     group: group_name,
                     respondents: group.respondents,
                     incomplete: group.incomplete,
-                    question,
+                    question: question.clone(),
                     question_text: question_text.clone(),
                     answer: value.clone(),
                     label,
                     count,
                     base,
                     answered: tally.answered,
-                    percent: (base > 0).then(|| count as f64 * 100.0 / base as f64),
+                    percent: (base > 0).then(|| percent(count, base)),
+                    versions: group_versions.len(),
                 });
             }
             if tally.skipped > 0 {
@@ -326,7 +393,7 @@ fn rows<'a>(
                     group: group_name,
                     respondents: group.respondents,
                     incomplete: group.incomplete,
-                    question,
+                    question: question.clone(),
                     question_text: question_text.clone(),
                     answer: String::new(),
                     label: "(skipped)".into(),
@@ -334,6 +401,7 @@ fn rows<'a>(
                     base: tally.answered,
                     answered: tally.answered,
                     percent: None,
+                    versions: group_versions.len(),
                 });
             }
         }
@@ -364,17 +432,44 @@ fn answer_labels(
     labels
 }
 
-/// Writes `survey`'s results; `versions` are its stored definitions, oldest first.
+/// What is said of the groups left out for having fewer than `smallest` respondents, if any
+/// were.
+pub fn left_out(results: &Results, smallest: u64) -> Option<String> {
+    let small: Vec<&Group> = results
+        .groups
+        .values()
+        .filter(|g| g.respondents < smallest)
+        .collect();
+    let respondents: u64 = small.iter().map(|g| g.respondents).sum();
+    let groups = match small.len() {
+        0 => return None,
+        1 => "1 group".to_owned(),
+        n => format!("{n} groups"),
+    };
+    Some(format!(
+        "Not shown: {groups} of fewer than {smallest} respondents ({respondents} in all), \
+         whose answers could be told apart; --smallest-group 1 shows them."
+    ))
+}
+
+/// Writes `survey`'s results, groups of fewer than `smallest` respondents left out;
+/// `versions` are its stored definitions, oldest first.
 pub fn write(
     results: &Results,
     versions: &[SurveyDefinition],
-    language: Language,
+    (language, smallest): (Language, u64),
     format: Format,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
-    let rows = rows(results, versions, language);
+    let rows = rows(results, versions, language, smallest);
     match format {
-        Format::Text => write_text(&rows, versions, language, out),
+        Format::Text => {
+            write_text(&rows, versions, language, out)?;
+            if let Some(note) = left_out(results, smallest) {
+                writeln!(out, "\n{note}")?;
+            }
+            out.flush()
+        }
         Format::Spreadsheet | Format::Csv => {
             let dialect = if format == Format::Csv {
                 Dialect::Plain
@@ -426,7 +521,7 @@ fn write_text(
         writeln!(out, "{} ({})", newest.title.get(language), newest.id)?;
     }
     if rows.is_empty() {
-        writeln!(out, "No answers yet.")?;
+        writeln!(out, "No answers to show.")?;
     }
     let width = rows
         .iter()
@@ -451,6 +546,14 @@ fn write_text(
                 n => format!(" ({n} left before the end)"),
             };
             writeln!(out, "\n{group}: {} {noun}{incomplete}", row.respondents)?;
+            if row.versions > 1 {
+                writeln!(
+                    out,
+                    "  ({} versions of the survey counted together, in the words of the one \
+                     answered last)",
+                    row.versions
+                )?;
+            }
         }
         if last != Some((row.group, &row.question.id)) {
             let several = if row.question.is_multiple() {
@@ -473,4 +576,19 @@ fn write_text(
         last = Some((row.group, &row.question.id));
     }
     out.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_share_is_rounded_to_a_tenth_halves_up() {
+        assert_eq!(super::percent(10, 32), 31.3);
+        assert_eq!(
+            format!("{:.1}", 31.25),
+            "31.2",
+            "what formatting alone gives"
+        );
+        assert_eq!(super::percent(2, 3), 66.7);
+        assert_eq!(super::percent(1, 3), 33.3);
+    }
 }

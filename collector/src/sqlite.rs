@@ -98,6 +98,10 @@ impl SqliteStorage {
             path: path.display().to_string(),
             source,
         };
+        hetki_protocol::files::create_private(path).map_err(|source| StorageError::Create {
+            path: path.display().to_string(),
+            source,
+        })?;
         let mut conn = Connection::open(path).map_err(open_error)?;
         conn.busy_timeout(Duration::from_secs(5))
             .map_err(open_error)?;
@@ -328,7 +332,10 @@ impl Storage for SqliteStorage {
         let conn = self.conn();
         let mut statement = conn.prepare(
             "SELECT name, added_at, revoked_at, last_seen_at, health,
-                    (SELECT COUNT(*) FROM responses WHERE device = devices.name)
+                    (SELECT COUNT(*) FROM responses WHERE device = devices.name
+                        AND coalesce(json_extract(body, '$.test'), 0) = 0),
+                    (SELECT COUNT(*) FROM responses WHERE device = devices.name
+                        AND coalesce(json_extract(body, '$.test'), 0) != 0)
              FROM devices ORDER BY name",
         )?;
         let rows = statement.query_map([], |row| {
@@ -339,17 +346,19 @@ impl Storage for SqliteStorage {
                 row.get::<_, Option<String>>(3)?,
                 row.get::<_, Option<String>>(4)?,
                 row.get::<_, i64>(5)?,
+                row.get::<_, i64>(6)?,
             ))
         })?;
         let mut devices = Vec::new();
         for row in rows {
-            let (name, added, revoked, seen, health, responses) = row?;
+            let (name, added, revoked, seen, health, responses, tests) = row?;
             devices.push(DeviceRecord {
                 name,
                 added_at: parse_time(Some(added)).unwrap_or(DateTime::UNIX_EPOCH),
                 revoked_at: parse_time(revoked),
                 last_seen_at: parse_time(seen),
                 responses: responses as u64,
+                test_responses: tests as u64,
                 health: health.map(|h| serde_json::from_str(&h)).transpose()?,
             });
         }

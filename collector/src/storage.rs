@@ -18,6 +18,11 @@ pub enum StorageError {
         path: String,
         source: rusqlite::Error,
     },
+    #[error("the database {path} cannot be created: {source}")]
+    Create {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("a stored record is unreadable: {0}")]
     Corrupt(#[from] serde_json::Error),
     #[error("there is already a device named {0:?}; revoke it first to give it a new token")]
@@ -46,7 +51,9 @@ pub struct DeviceRecord {
     pub added_at: DateTime<Utc>,
     pub revoked_at: Option<DateTime<Utc>>,
     pub last_seen_at: Option<DateTime<Utc>>,
+    /// Residents' responses; test-mode ones are counted apart, as they count nowhere.
     pub responses: u64,
+    pub test_responses: u64,
     pub health: Option<HealthReport>,
 }
 

@@ -284,6 +284,13 @@ fn the_last_health_report_is_kept_per_device() {
 #[test]
 fn tokens_are_checked_and_only_their_hash_is_stored() {
     let api = Api::new();
+    // Nor is the database for every user of the server to read.
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&api.collector.db)
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600);
     let body = Api::batch(vec![api.good(ID1)]).to_string();
     let url = format!("{}/api/v1/responses", api.collector.url());
 
@@ -706,9 +713,15 @@ fn results_count_a_changed_face_scale_apart() {
     );
     assert_eq!(reply.status(), StatusCode::OK);
 
-    let output = api
-        .collector
-        .cli(&["results", "--survey", "event-feedback", "--format", "csv"]);
+    let output = api.collector.cli(&[
+        "results",
+        "--survey",
+        "event-feedback",
+        "--format",
+        "csv",
+        "--smallest-group",
+        "2",
+    ]);
     assert!(output.status.success(), "{output:?}");
     let csv = String::from_utf8(output.stdout).unwrap();
     for expected in [
@@ -786,6 +799,9 @@ fn results_count_each_answer_per_area_across_versions_without_test_answers() {
             .all(|r| r["status"] == "stored"),
         "{receipts}"
     );
+    // The device list counts residents' responses, the test answers apart.
+    let list = String::from_utf8(api.collector.cli(&["device", "list"]).stdout).unwrap();
+    assert!(list.contains("\tresponses 3 (+1 test)\t"), "{list}");
 
     // A version sent but never answered does not name the questions.
     let mut unused = newer.clone();
@@ -795,8 +811,35 @@ fn results_count_each_answer_per_area_across_versions_without_test_answers() {
         StatusCode::OK
     );
 
+    // Groups this small are shown only when asked for: one person's answers stand out.
+    let by_area = api
+        .collector
+        .cli(&["results", "--survey", "event-feedback", "--by", "area"]);
+    let text = String::from_utf8(by_area.stdout).unwrap();
+    assert!(!text.contains("Suur-Tapiola:"), "{text}");
+    assert!(
+        text.contains("Not shown: 2 groups of fewer than 5 respondents (3 in all)"),
+        "{text}"
+    );
+    let as_csv = api.collector.cli(&[
+        "results",
+        "--survey",
+        "event-feedback",
+        "--by",
+        "area",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(String::from_utf8(as_csv.stdout).unwrap().lines().count(), 1);
+    assert!(String::from_utf8_lossy(&as_csv.stderr).contains("--smallest-group 1 shows them"));
     let results = |args: &[&str]| {
-        let mut all = vec!["results", "--survey", "event-feedback"];
+        let mut all = vec![
+            "results",
+            "--survey",
+            "event-feedback",
+            "--smallest-group",
+            "1",
+        ];
         all.extend(args);
         let output = api.collector.cli(&all);
         assert!(output.status.success(), "{output:?}");
@@ -876,6 +919,22 @@ fn results_count_each_answer_per_area_across_versions_without_test_answers() {
         "{text}"
     );
     assert!(text.contains("Kyllä               1   33.3 %\n"), "{text}");
+    assert!(
+        text.contains("(3 versions of the survey counted together, in the words of the one"),
+        "{text}"
+    );
+    // A group answered only the first version: it is shown with that version's answers.
+    let csv = results(&["--by", "area", "--format", "csv"]);
+    assert!(
+        csv.lines()
+            .any(|l| l.starts_with("Suur-Tapiola,") && l.contains(",dunno,")),
+        "{csv}"
+    );
+    assert!(
+        !csv.lines()
+            .any(|l| l.starts_with("Suur-Leppävaara,") && l.contains(",dunno,")),
+        "an answer never offered there\n{csv}"
+    );
 
     // A version's answers that arrive late (a kiosk back online after days) do not make its
     // wording the one shown: answered last means given last.

@@ -4,6 +4,7 @@
 
 pub mod csv;
 pub mod errors;
+pub mod files;
 mod language;
 mod response;
 mod survey;

@@ -65,6 +65,10 @@ impl Database {
                 source,
             })?;
         }
+        hetki_protocol::files::create_private(path).map_err(|source| StoreError::Create {
+            path: path.display().to_string(),
+            source,
+        })?;
         Database::connect(path, options, OpenFlags::default())
     }
 
@@ -147,6 +151,9 @@ impl Database {
         conn.pragma_update(None, "synchronous", "FULL")
             .map_err(open_error)?;
         conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(open_error)?;
+        // Pruned answers are overwritten, not left readable in free pages of the card.
+        conn.pragma_update(None, "secure_delete", "ON")
             .map_err(open_error)?;
         schema::migrate(&mut conn)?;
         Ok(Database {

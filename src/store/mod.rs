@@ -13,10 +13,64 @@ pub use database::{Database, StoredResponse, TALLY_SQL, Tally};
 pub use outbox::{Delivery, Pending, Rejection, UploadStatus, UploadTrouble};
 pub use worker::{StoreEvent, StoreHandle, spawn};
 
+/// Why the store cannot write, in terms staff can act on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailureCause {
+    DiskFull,
+    ReadOnly,
+    NoPermission,
+    /// Another program holds the buffer's write lock.
+    Locked,
+    /// Anything else: the error's own words say it.
+    Other,
+}
+
+impl FailureCause {
+    /// The first cause in an error's chain that says what went wrong.
+    pub fn of(error: &(dyn std::error::Error + 'static)) -> FailureCause {
+        use rusqlite::ErrorCode;
+        use std::io::ErrorKind;
+        for cause in hetki_protocol::errors::causes(error) {
+            // A transparent wrapper hands on the SQLite failure inside a rusqlite error.
+            let sqlite = match cause.downcast_ref() {
+                Some(rusqlite::Error::SqliteFailure(failure, _)) => Some(failure),
+                _ => cause.downcast_ref::<rusqlite::ffi::Error>(),
+            };
+            if let Some(failure) = sqlite {
+                match failure.code {
+                    ErrorCode::DiskFull => return FailureCause::DiskFull,
+                    ErrorCode::ReadOnly => return FailureCause::ReadOnly,
+                    ErrorCode::PermissionDenied => return FailureCause::NoPermission,
+                    ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => {
+                        return FailureCause::Locked;
+                    }
+                    _ => {}
+                }
+            }
+            if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+                match io.kind() {
+                    ErrorKind::StorageFull | ErrorKind::QuotaExceeded => {
+                        return FailureCause::DiskFull;
+                    }
+                    ErrorKind::ReadOnlyFilesystem => return FailureCause::ReadOnly,
+                    ErrorKind::PermissionDenied => return FailureCause::NoPermission,
+                    _ => {}
+                }
+            }
+        }
+        FailureCause::Other
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("cannot create the data directory {path}: {source}")]
     DataDir {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("cannot create the response buffer {path}: {source}")]
+    Create {
         path: String,
         source: std::io::Error,
     },

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use hetki_protocol::{Response, SurveyDefinition};
 use uuid::Uuid;
 
-use super::{Database, StoreOptions};
+use super::{Database, FailureCause, StoreOptions};
 use crate::panel::Warnings;
 use crate::results::PollResults;
 
@@ -32,7 +32,7 @@ pub enum StoreEvent {
         results: PollResults,
     },
     /// Writing failed; what was not written is held and retried.
-    Unavailable { reason: String },
+    Unavailable { reason: String, cause: FailureCause },
     /// Everything held has been written and the store takes answers again.
     Recovered,
     /// What staff should be warned of changed (checked at start and every minute).
@@ -182,7 +182,7 @@ impl Worker {
                     self.db = Some(db);
                     self.opened_once = true;
                 }
-                Err(error) => return self.fail(error.to_string()),
+                Err(error) => return self.fail(&error),
             }
         }
         let db = self.db.as_mut().expect("opened above");
@@ -204,7 +204,7 @@ impl Worker {
                 Err(error) => {
                     // Reopen next time: the card may have been remounted or replaced.
                     self.db = None;
-                    return self.fail(error.to_string());
+                    return self.fail(&error);
                 }
             }
         }
@@ -235,11 +235,13 @@ impl Worker {
         }
     }
 
-    fn fail(&mut self, reason: String) {
+    fn fail(&mut self, error: &(dyn std::error::Error + 'static)) {
         if self.healthy {
+            let reason = error.to_string();
             tracing::error!(%reason, held = self.held.len(), "the response store cannot write");
             self.healthy = false;
-            let _ = self.events.send(StoreEvent::Unavailable { reason });
+            let cause = FailureCause::of(error);
+            let _ = self.events.send(StoreEvent::Unavailable { reason, cause });
         }
     }
 }

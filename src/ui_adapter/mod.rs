@@ -17,6 +17,7 @@ use crate::flow::{Now, Screen, Tap, View};
 use crate::kiosk::Kiosk;
 use crate::panel::PanelStatus;
 use crate::results::PollResults;
+use crate::store::FailureCause;
 use crate::ui::{AppWindow, KioskActions, KioskState};
 
 pub use present::{present, shown_options};
@@ -262,10 +263,11 @@ impl Inner {
     fn refresh_panel_facts(&self) {
         if let Some(Finished::Done(status)) = self.panel_facts.take_finished()
             && self.panel_shown()
+            && let Some(language) = self.shown.borrow().as_ref().map(|(view, _)| view.language)
             && let Some(ui) = self.ui.upgrade()
         {
             let state = ui.global::<KioskState>();
-            state.set_panel(panel_info(&status, self.scenery.panel.time_zone));
+            state.set_panel(panel_info(&status, self.scenery.panel.time_zone, language));
             // Told again at each read until it went through: a failure's words are the last
             // error's, and a retry that then succeeds turns it into "Uploaded".
             if matches!(
@@ -299,7 +301,7 @@ impl Inner {
         self.panel_read_at.set((self.clock)());
         // A read still under way would bring older facts than these.
         self.panel_facts.forget();
-        show_panel(ui, place);
+        show_panel(ui, place, kiosk.flow().view().language);
         show_session(
             ui,
             kiosk.session(),
@@ -338,9 +340,10 @@ impl Inner {
             if state.get_needs_staff() != needs_staff {
                 state.set_needs_staff(needs_staff);
             }
-            let store_failure = kiosk.store_failure().unwrap_or_default();
+            let (store_failure, cause) = kiosk.store_failure().unwrap_or(("", FailureCause::Other));
             if state.get_store_failure() != store_failure {
                 state.set_store_failure(store_failure.into());
+                state.set_store_failure_cause(staff::failure_cause(cause));
             }
         }
         match kiosk.flow().next_deadline() {

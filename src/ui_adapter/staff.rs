@@ -8,7 +8,7 @@ use super::present::update_rows;
 use crate::config::SurveyChoice;
 use crate::panel::{PanelPlace, PanelStatus};
 use crate::session::Session;
-use crate::store;
+use crate::store::{self, FailureCause};
 use crate::ui::{AppWindow, KioskState, PanelChoice, PanelInfo, UploadTrouble};
 
 /// What the panel's notice line says (`KioskState.panel-notice`).
@@ -44,6 +44,17 @@ pub mod notice {
             }
         }
         0
+    }
+}
+
+/// The store's failure as `KioskState.store-failure-cause`.
+pub(super) fn failure_cause(cause: FailureCause) -> i32 {
+    match cause {
+        FailureCause::Other => 0,
+        FailureCause::DiskFull => 1,
+        FailureCause::ReadOnly => 2,
+        FailureCause::NoPermission => 3,
+        FailureCause::Locked => 4,
     }
 }
 
@@ -108,10 +119,10 @@ pub fn show_session(
 }
 
 /// Reads the device's state into the panel (only while staff look at it).
-pub fn show_panel(ui: &AppWindow, place: &PanelPlace) {
+pub fn show_panel(ui: &AppWindow, place: &PanelPlace, language: Language) {
     let status = place.status(chrono::Utc::now());
     ui.global::<KioskState>()
-        .set_panel(panel_info(&status, place.time_zone));
+        .set_panel(panel_info(&status, place.time_zone, language));
 }
 
 fn ui_trouble(trouble: store::UploadTrouble) -> UploadTrouble {
@@ -141,8 +152,8 @@ pub(super) fn upload_outcome(upload: &store::UploadStatus, asked: DateTime<Utc>)
 }
 
 /// The panel's facts as text.
-pub fn panel_info(status: &PanelStatus, zone: chrono_tz::Tz) -> PanelInfo {
-    let time = |at| crate::panel::time(at, zone);
+pub fn panel_info(status: &PanelStatus, zone: chrono_tz::Tz, language: Language) -> PanelInfo {
+    let time = |at| crate::panel::time(at, zone, language);
     let u = &status.upload;
     PanelInfo {
         device_id: status.device_id.clone().into(),
@@ -163,7 +174,7 @@ pub fn panel_info(status: &PanelStatus, zone: chrono_tz::Tz) -> PanelInfo {
         clock_synchronized: status.clock_synchronized,
         free_disk: status
             .free_disk_bytes
-            .map(|b| format!("{} MiB", b / (1024 * 1024)))
+            .map(|b| crate::panel::disk_size(b, language))
             .unwrap_or_else(|| "–".into())
             .into(),
         disk_low: status.disk_low,
