@@ -64,6 +64,15 @@ impl Api {
         reply.json::<Value>().unwrap()["hash"].clone()
     }
 
+    /// Sends a batch of one response, which must be stored.
+    fn store_one(&self, response: Value) {
+        let receipts: Value = self
+            .post("/api/v1/responses", &Api::batch(vec![response]))
+            .json()
+            .unwrap();
+        assert_eq!(receipts["receipts"][0]["status"], "stored", "{receipts}");
+    }
+
     fn post(&self, path: &str, body: &Value) -> Response {
         self.post_raw(path, &self.token, body.to_string())
     }
@@ -908,11 +917,7 @@ fn results_count_each_answer_per_area_across_versions_without_test_answers() {
         false,
     );
     unsure["survey"]["hash"] = third_hash;
-    let receipts: Value = api
-        .post("/api/v1/responses", &Api::batch(vec![unsure]))
-        .json()
-        .unwrap();
-    assert_eq!(receipts["receipts"][0]["status"], "stored", "{receipts}");
+    api.store_one(unsure);
     let text = results(&[]);
     assert!(
         text.contains("En osaa sanoa       1  100.0 %  (of the 1 who were offered it)"),
@@ -950,11 +955,7 @@ fn results_count_each_answer_per_area_across_versions_without_test_answers() {
     late["survey"]["hash"] = reworded_hash;
     late["recorded_at"] = json!("2026-11-01T10:00:00Z");
     late["clock"]["synchronized"] = json!(true);
-    let receipts: Value = api
-        .post("/api/v1/responses", &Api::batch(vec![late]))
-        .json()
-        .unwrap();
-    assert_eq!(receipts["receipts"][0]["status"], "stored", "{receipts}");
+    api.store_one(late);
     let text = results(&[]);
     assert!(!text.contains("Miten meni silloin?"), "{text}");
 

@@ -13,12 +13,14 @@ pub use database::{Database, StoredResponse, TALLY_SQL, Tally};
 pub use outbox::{Delivery, Pending, Rejection, UploadStatus, UploadTrouble};
 pub use worker::{StoreEvent, StoreHandle, spawn};
 
-/// Why the store cannot write, in terms staff can act on.
+/// Why a write failed (the store's, or an export's), in terms staff can act on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FailureCause {
     DiskFull,
     ReadOnly,
     NoPermission,
+    /// The folder is not there: an automounted one with no stick in it says "no device".
+    Missing,
     /// Another program holds the buffer's write lock.
     Locked,
     /// Anything else: the error's own words say it.
@@ -54,7 +56,11 @@ impl FailureCause {
                     }
                     ErrorKind::ReadOnlyFilesystem => return FailureCause::ReadOnly,
                     ErrorKind::PermissionDenied => return FailureCause::NoPermission,
-                    _ => {}
+                    ErrorKind::NotFound => return FailureCause::Missing,
+                    _ if io.raw_os_error() == Some(libc::ENODEV) => return FailureCause::Missing,
+                    // A wrapper (`io::Error::other`): the kind may be in what it wraps.
+                    ErrorKind::Other => {}
+                    _ => return FailureCause::Other,
                 }
             }
         }

@@ -27,34 +27,20 @@ pub mod notice {
     /// Why a write failed (`KioskState.panel-notice-reason`), in words staff can act on; 0 shows
     /// the error's own text.
     pub fn reason(error: &(dyn std::error::Error + 'static)) -> i32 {
-        use std::io::ErrorKind;
-        let io_errors = hetki_protocol::errors::causes(error)
-            .filter_map(|error| error.downcast_ref::<std::io::Error>());
-        for io in io_errors {
-            match io.kind() {
-                ErrorKind::StorageFull | ErrorKind::QuotaExceeded => return 1,
-                ErrorKind::ReadOnlyFilesystem => return 2,
-                ErrorKind::PermissionDenied => return 3,
-                ErrorKind::NotFound => return 4,
-                // An automounted folder with no stick in it: no such device.
-                _ if io.raw_os_error() == Some(libc::ENODEV) => return 4,
-                // A wrapper (`io::Error::other`): the kind may be in what it wraps.
-                ErrorKind::Other => {}
-                _ => return 0,
-            }
-        }
-        0
+        super::failure_cause(super::FailureCause::of(error))
     }
 }
 
-/// The store's failure as `KioskState.store-failure-cause`.
+/// A failed write's cause as the panel's properties name it (`panel-notice-reason`,
+/// `store-failure-cause`): each place has words for the codes that can reach it.
 pub(super) fn failure_cause(cause: FailureCause) -> i32 {
     match cause {
         FailureCause::Other => 0,
         FailureCause::DiskFull => 1,
         FailureCause::ReadOnly => 2,
         FailureCause::NoPermission => 3,
-        FailureCause::Locked => 4,
+        FailureCause::Missing => 4,
+        FailureCause::Locked => 5,
     }
 }
 
