@@ -181,6 +181,7 @@ fn main() {
         &storage,
         &survey.id,
         &versions,
+        hetki_collector::Period::default(),
         (
             hetki_collector::results::GroupBy::Area,
             hetki_protocol::Language::Fi,

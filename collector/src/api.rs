@@ -424,7 +424,12 @@ mod tests {
         let (status, reason) = post(&storage, "1000", Body::new(trickle)).await;
         assert_eq!(status, StatusCode::REQUEST_TIMEOUT);
         assert!(reason.contains("took over 120 s"), "{reason}");
-        assert_eq!(storage.for_each_response(None, &mut |_| Ok(())).unwrap(), 0);
+        assert_eq!(
+            storage
+                .for_each_response(None, Default::default(), &mut |_| Ok(()))
+                .unwrap(),
+            0
+        );
     }
 
     #[tokio::test(start_paused = true)]

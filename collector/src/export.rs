@@ -9,6 +9,7 @@ use hetki_protocol::csv::{
     write_row,
 };
 
+use crate::period::Period;
 use crate::storage::{Storage, StorageError, StoredResponse};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -28,6 +29,8 @@ pub struct Selection<'a> {
     pub survey: Option<&'a str>,
     /// Test-mode answers too: left out by default, as they never count in results.
     pub include_test: bool,
+    /// Only those given in this period.
+    pub period: Period,
 }
 
 const ARRIVAL_COLUMNS: [&str; 4] = ["received_at", "placed_at", "placed_local", "time_basis"];
@@ -79,7 +82,7 @@ pub fn export(
         }
     };
     let mut count = 0;
-    storage.for_each_response(selection.survey, &mut |stored| {
+    storage.for_each_response(selection.survey, selection.period, &mut |stored| {
         if stored.response.test && !selection.include_test {
             return Ok(());
         }

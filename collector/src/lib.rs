@@ -4,10 +4,12 @@
 pub mod api;
 pub mod export;
 pub mod ingest;
+pub mod period;
 pub mod results;
 pub mod sqlite;
 pub mod storage;
 pub mod token;
 
+pub use period::Period;
 pub use sqlite::SqliteStorage;
 pub use storage::{DeviceRecord, Storage, StorageError, StoredResponse};

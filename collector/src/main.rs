@@ -5,10 +5,12 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context;
+use chrono::NaiveDate;
 use chrono::{SecondsFormat, Utc};
 use chrono_tz::Tz;
 use clap::{Parser, Subcommand};
 use hetki_collector::export::{Format, Selection, export};
+use hetki_collector::period::{self, Days};
 use hetki_collector::results::{self, GroupBy};
 use hetki_collector::{SqliteStorage, Storage, token};
 use hetki_protocol::{Language, SurveyDefinition};
@@ -54,7 +56,10 @@ enum Command {
         include_test: bool,
         #[arg(long, value_enum, default_value_t = Format::Csv)]
         format: Format,
-        /// Where staff read the time: the CSV's local-time columns (an IANA name).
+        #[command(flatten)]
+        days: Days,
+        /// Where staff read the time: the CSV's local-time columns and the days of --from
+        /// and --to (an IANA name).
         #[arg(long, default_value = "Europe/Helsinki", value_parser = parse_time_zone)]
         time_zone: Tz,
     },
@@ -74,6 +79,28 @@ enum Command {
         /// be told apart (1 shows every group).
         #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..))]
         smallest_group: u64,
+        #[command(flatten)]
+        days: Days,
+        /// The clock the days of --from and --to are read on (an IANA name).
+        #[arg(long, default_value = "Europe/Helsinki", value_parser = parse_time_zone)]
+        time_zone: Tz,
+    },
+    /// Delete the responses given before a day, as the city's rules on keeping personal data
+    /// say. Without --yes it only tells how many it would delete.
+    #[command(group = clap::ArgGroup::new("cutoff").required(true).args(["before", "keep_days"]))]
+    Purge {
+        /// Delete those given before this day (YYYY-MM-DD, on the --time-zone clock).
+        #[arg(long, value_parser = period::parse_day)]
+        before: Option<NaiveDate>,
+        /// Keep this many days, today included; delete those given before (for a timer).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+        keep_days: Option<u32>,
+        /// Delete them; without it, only tell how many there are.
+        #[arg(long)]
+        yes: bool,
+        /// The clock days are read on (an IANA name).
+        #[arg(long, default_value = "Europe/Helsinki", value_parser = parse_time_zone)]
+        time_zone: Tz,
     },
 }
 
@@ -161,6 +188,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             survey,
             include_test,
             format,
+            days,
             time_zone,
         } => {
             if let Some(survey) = &survey {
@@ -170,6 +198,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let selection = Selection {
                 survey: survey.as_deref(),
                 include_test,
+                period: days.period(time_zone)?,
             };
             let count = export(
                 &storage,
@@ -186,14 +215,22 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             lang,
             format,
             smallest_group,
+            days,
+            time_zone,
         } => {
             let versions = versions_of(&storage, &survey)?;
-            let tallied = results::tally(&storage, &survey, &versions, (by, lang))?;
+            let period = days.period(time_zone)?;
+            let tallied = results::tally(&storage, &survey, &versions, period, (by, lang))?;
             let versions = tallied.versions_in_use(&versions);
+            let shown = results::Shown {
+                language: lang,
+                smallest_group,
+                period: days.describe(time_zone),
+            };
             results::write(
                 &tallied,
                 &versions,
-                (lang, smallest_group),
+                &shown,
                 format,
                 &mut std::io::stdout().lock(),
             )?;
@@ -204,7 +241,41 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 eprintln!("{note}");
             }
         }
+        Command::Purge {
+            before,
+            keep_days,
+            yes,
+            time_zone,
+        } => {
+            let day = match keep_days {
+                Some(keep) => Utc::now()
+                    .with_timezone(&time_zone)
+                    .date_naive()
+                    .checked_sub_days(chrono::Days::new(u64::from(keep) - 1))
+                    .with_context(|| format!("--keep-days {keep} reaches before any date"))?,
+                None => before.context("give --before DAY or --keep-days N")?,
+            };
+            purge(&storage, day, time_zone, yes)?;
+        }
     }
+    Ok(())
+}
+
+/// Deletes (with `yes`; counts, without) the responses given before `day` in `zone`.
+fn purge(storage: &SqliteStorage, day: NaiveDate, zone: Tz, yes: bool) -> anyhow::Result<()> {
+    let cutoff = period::start_of_day(day, zone)?;
+    let responses = |n: u64| {
+        let noun = if n == 1 { "response" } else { "responses" };
+        format!("{n} {noun} given before {day} ({zone})")
+    };
+    if !yes {
+        let count = storage.count_responses_before(cutoff)?;
+        println!("{}; run again with --yes to delete them", responses(count));
+        return Ok(());
+    }
+    let deleted = storage.delete_responses_before(cutoff)?;
+    tracing::info!(deleted, before = %day, "purged");
+    println!("deleted {}", responses(deleted));
     Ok(())
 }
 

@@ -16,6 +16,7 @@ use chrono::{DateTime, Utc};
 use hetki_protocol::csv::{Dialect, write_row};
 use hetki_protocol::{AnswerValue, Language, Question, QuestionKind, Response, SurveyDefinition};
 
+use crate::period::Period;
 use crate::storage::{Storage, StorageError};
 
 /// What the results are split by.
@@ -214,17 +215,18 @@ fn by_hash(versions: &[SurveyDefinition]) -> HashMap<String, &SurveyDefinition> 
     versions.iter().map(|v| (v.content_hash(), v)).collect()
 }
 
-/// Counts the responses to `survey`, test answers left out; `versions` are its stored
-/// definitions. Events are named in `language`.
+/// Counts the responses to `survey` given in `period`, test answers left out; `versions` are
+/// its stored definitions. Events are named in `language`.
 pub fn tally(
     storage: &dyn Storage,
     survey: &str,
     versions: &[SurveyDefinition],
+    period: Period,
     (by, language): (GroupBy, Language),
 ) -> Result<Results, StorageError> {
     let by_hash = by_hash(versions);
     let mut results = Results::default();
-    storage.for_each_response(Some(survey), &mut |stored| {
+    storage.for_each_response(Some(survey), period, &mut |stored| {
         let response = &stored.response;
         if !response.test {
             let version = by_hash.get(&response.survey.hash).copied();
@@ -235,8 +237,7 @@ pub fn tally(
                     .entry(group.clone())
                     .or_insert_with(|| event_label(response, language));
             }
-            let given = stored.placement.placed_at.unwrap_or(stored.received_at);
-            results.add(group, response, version, given);
+            results.add(group, response, version, stored.given_at());
         }
         Ok(())
     })?;
@@ -452,19 +453,30 @@ pub fn left_out(results: &Results, smallest: u64) -> Option<String> {
     ))
 }
 
-/// Writes `survey`'s results, groups of fewer than `smallest` respondents left out;
-/// `versions` are its stored definitions, oldest first.
+/// How results are shown.
+#[derive(Clone, Debug)]
+pub struct Shown {
+    /// Of the question texts and answer labels.
+    pub language: Language,
+    /// Groups of fewer respondents are left out.
+    pub smallest_group: u64,
+    /// When the counted responses were given, if not all of them were counted.
+    pub period: Option<String>,
+}
+
+/// Writes `survey`'s results; `versions` are its stored definitions, oldest first.
 pub fn write(
     results: &Results,
     versions: &[SurveyDefinition],
-    (language, smallest): (Language, u64),
+    shown: &Shown,
     format: Format,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
+    let (language, smallest) = (shown.language, shown.smallest_group);
     let rows = rows(results, versions, language, smallest);
     match format {
         Format::Text => {
-            write_text(&rows, versions, language, out)?;
+            write_text(&rows, versions, shown, out)?;
             if let Some(note) = left_out(results, smallest) {
                 writeln!(out, "\n{note}")?;
             }
@@ -514,11 +526,14 @@ pub fn write(
 fn write_text(
     rows: &[Row],
     versions: &[SurveyDefinition],
-    language: Language,
+    shown: &Shown,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
     if let Some(newest) = versions.last() {
-        writeln!(out, "{} ({})", newest.title.get(language), newest.id)?;
+        writeln!(out, "{} ({})", newest.title.get(shown.language), newest.id)?;
+    }
+    if let Some(period) = &shown.period {
+        writeln!(out, "Responses {period}")?;
     }
     if rows.is_empty() {
         writeln!(out, "No answers to show.")?;

@@ -11,6 +11,7 @@ use hetki_protocol::{Outcome, Receipt, SurveyDefinition, SurveyStatus, UploadBat
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use crate::ingest::{self, Placement, TimeBasis};
+use crate::period::Period;
 use crate::storage::{DeviceRecord, Storage, StorageError, StoredResponse, TokenOwner};
 
 const MIGRATIONS: &[&str] = &[
@@ -58,7 +59,18 @@ const MIGRATIONS: &[&str] = &[
     -- are counted from the stored responses, which hold everything.
     DROP TABLE answers;
 ",
+    "
+    -- Periods (`--from`, `--to`) and purges pick responses by when they were given.
+    CREATE INDEX responses_by_given ON responses (coalesce(placed_at, received_at));
+",
 ];
+
+/// When a response was given, as `StoredResponse::given_at` tells it; written as the index
+/// on it is, so that queries use the index.
+const GIVEN_AT: &str = "coalesce(placed_at, received_at)";
+
+/// Responses deleted per transaction by a purge: the server's uploads wait for each.
+const PURGE_CHUNK: usize = 2000;
 
 pub struct SqliteStorage {
     conn: Mutex<Connection>,
@@ -112,6 +124,9 @@ impl SqliteStorage {
         conn.pragma_update(None, "synchronous", "FULL")
             .map_err(open_error)?;
         conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(open_error)?;
+        // A purged response is overwritten, not left in the file's free pages.
+        conn.pragma_update(None, "secure_delete", "ON")
             .map_err(open_error)?;
         migrate(&mut conn)?;
         Ok(SqliteStorage {
@@ -380,14 +395,21 @@ impl Storage for SqliteStorage {
     fn for_each_response(
         &self,
         survey: Option<&str>,
+        period: Period,
         each: &mut dyn FnMut(StoredResponse) -> std::io::Result<()>,
     ) -> Result<u64, StorageError> {
         let conn = self.conn();
-        let mut statement = conn.prepare(
+        let mut statement = conn.prepare(&format!(
             "SELECT device, received_at, placed_at, time_basis, body FROM responses
-             WHERE ?1 IS NULL OR survey_id = ?1 ORDER BY received",
-        )?;
-        let mut rows = statement.query([survey])?;
+             WHERE (?1 IS NULL OR survey_id = ?1)
+               AND (?2 IS NULL OR {GIVEN_AT} >= ?2) AND (?3 IS NULL OR {GIVEN_AT} < ?3)
+             ORDER BY received"
+        ))?;
+        let mut rows = statement.query(params![
+            survey,
+            period.from.map(timestamp),
+            period.until.map(timestamp)
+        ])?;
         let mut count = 0;
         while let Some(row) = rows.next()? {
             each(StoredResponse {
@@ -402,6 +424,42 @@ impl Storage for SqliteStorage {
             count += 1;
         }
         Ok(count)
+    }
+
+    fn count_responses_before(&self, cutoff: DateTime<Utc>) -> Result<u64, StorageError> {
+        let count: i64 = self.conn().query_row(
+            &format!("SELECT COUNT(*) FROM responses WHERE {GIVEN_AT} < ?1"),
+            [timestamp(cutoff)],
+            |row| row.get(0),
+        )?;
+        Ok(count as u64)
+    }
+
+    fn delete_responses_before(&self, cutoff: DateTime<Utc>) -> Result<u64, StorageError> {
+        let delete = format!(
+            "DELETE FROM responses WHERE received IN
+                (SELECT received FROM responses WHERE {GIVEN_AT} < ?1 LIMIT {PURGE_CHUNK})"
+        );
+        let mut deleted = 0;
+        loop {
+            // A chunk at a time, the lock let go between them, so uploads keep being stored.
+            let count = self.conn().execute(&delete, [timestamp(cutoff)])?;
+            deleted += count as u64;
+            if count < PURGE_CHUNK {
+                break;
+            }
+        }
+        // The log may still hold the pages as they were before: empty it into the file.
+        let busy: i64 = self
+            .conn()
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| row.get(0))?;
+        if busy != 0 {
+            tracing::warn!(
+                "another connection was reading: the deleted responses' old pages leave the \
+                 write-ahead log at its next checkpoint"
+            );
+        }
+        Ok(deleted)
     }
 }
 

@@ -8,6 +8,7 @@ use hetki_protocol::{
 use serde::{Deserialize, Serialize};
 
 use crate::ingest::Placement;
+use crate::period::Period;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
@@ -68,6 +69,14 @@ pub struct StoredResponse {
     pub response: Response,
 }
 
+impl StoredResponse {
+    /// When the response was given as far as the collector can tell: when it arrived, if
+    /// its time cannot be placed. Periods and results go by this.
+    pub fn given_at(&self) -> DateTime<Utc> {
+        self.placement.placed_at.unwrap_or(self.received_at)
+    }
+}
+
 pub trait Storage: Send + Sync + 'static {
     /// Whether a write could begin now (the health check): a collector that answers but cannot
     /// store is not healthy.
@@ -101,10 +110,18 @@ pub trait Storage: Send + Sync + 'static {
     fn devices(&self) -> Result<Vec<DeviceRecord>, StorageError>;
 
     fn surveys(&self) -> Result<Vec<SurveyDefinition>, StorageError>;
-    /// Every response (of one survey, if given) in the order received.
+    /// Every response (of one survey, if given) given in `period`, in the order received.
     fn for_each_response(
         &self,
         survey: Option<&str>,
+        period: Period,
         each: &mut dyn FnMut(StoredResponse) -> std::io::Result<()>,
     ) -> Result<u64, StorageError>;
+
+    /// How many responses (test ones too) were given before `cutoff`.
+    fn count_responses_before(&self, cutoff: DateTime<Utc>) -> Result<u64, StorageError>;
+
+    /// Deletes every response given before `cutoff`, leaving nothing of them readable in the
+    /// database's files; returns how many there were. Devices and survey versions stay.
+    fn delete_responses_before(&self, cutoff: DateTime<Utc>) -> Result<u64, StorageError>;
 }

@@ -968,3 +968,155 @@ fn results_count_each_answer_per_area_across_versions_without_test_answers() {
         "{unknown:?}"
     );
 }
+
+impl Api {
+    /// A good response given at `recorded_at` by a kiosk whose clock was right.
+    fn given_at(&self, id: &str, recorded_at: &str) -> Value {
+        let mut response = self.good(id);
+        response["recorded_at"] = json!(recorded_at);
+        response["clock"]["synchronized"] = json!(true);
+        response
+    }
+
+    /// Runs the command line, which must succeed; its standard output.
+    fn cli_out(&self, args: &[&str]) -> String {
+        let output = self.collector.cli(args);
+        assert!(output.status.success(), "{args:?}: {output:?}");
+        String::from_utf8(output.stdout).unwrap()
+    }
+
+    /// The ids `export` writes, with `args` after `--format jsonl`.
+    fn ids_exported(&self, args: &[&str]) -> Vec<String> {
+        let args: Vec<&str> = ["export", "--format", "jsonl"]
+            .iter()
+            .chain(args)
+            .copied()
+            .collect();
+        self.cli_out(&args)
+            .lines()
+            .map(|l| {
+                serde_json::from_str::<Value>(l).unwrap()["response"]["id"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect()
+    }
+}
+
+/// Staff ask for a term's results: whole days on their own clock, the first and the last
+/// included, whenever the answers arrived.
+#[test]
+fn results_and_exports_can_be_limited_to_days_on_the_staff_clock() {
+    let api = Api::new();
+    // 23.59.59 on 30 September in Helsinki (summer time, UTC+3), then midnight.
+    api.store_one(api.given_at(ID1, "2026-09-30T20:59:59Z"));
+    api.store_one(api.given_at(ID2, "2026-09-30T21:00:00Z"));
+    api.store_one(api.given_at(ID3, "2026-11-23T10:00:00Z"));
+
+    assert_eq!(api.ids_exported(&["--from", "2026-10-01"]), [ID2, ID3]);
+    assert_eq!(api.ids_exported(&["--to", "2026-09-30"]), [ID1]);
+    assert_eq!(
+        api.ids_exported(&["--from", "2026-10-01", "--to", "2026-10-31"]),
+        [ID2]
+    );
+    // On Stockholm's clock (UTC+2) the second was given at 23.00 on 30 September.
+    assert_eq!(
+        api.ids_exported(&["--to", "2026-09-30", "--time-zone", "Europe/Stockholm"]),
+        [ID1, ID2]
+    );
+
+    let text = api.cli_out(&[
+        "results",
+        "--survey",
+        "event-feedback",
+        "--from",
+        "2026-10-01",
+        "--smallest-group",
+        "1",
+    ]);
+    assert!(
+        text.contains("Responses given on or after 2026-10-01 (Europe/Helsinki)\n"),
+        "{text}"
+    );
+    assert!(text.contains("All responses: 2 respondents"), "{text}");
+
+    let reversed = api.collector.cli(&[
+        "results",
+        "--survey",
+        "event-feedback",
+        "--from",
+        "2026-11-01",
+        "--to",
+        "2026-10-01",
+    ]);
+    assert!(!reversed.status.success());
+    assert!(reversed.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&reversed.stderr);
+    assert!(
+        stderr.contains("--from 2026-11-01 is after --to 2026-10-01"),
+        "{stderr}"
+    );
+    let misspelt = api.collector.cli(&["export", "--from", "1.10.2026"]);
+    assert_eq!(misspelt.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&misspelt.stderr);
+    assert!(
+        stderr.contains("not a day written as YYYY-MM-DD"),
+        "{stderr}"
+    );
+}
+
+/// When the city's rules say answers are kept no longer: a purge first says what it would
+/// delete, then deletes it while the server runs, and nothing of it stays in the files.
+#[test]
+fn a_purge_deletes_responses_given_before_a_day_and_leaves_nothing_of_them_in_the_files() {
+    let api = Api::new();
+    let mut old = api.given_at(ID1, "2025-05-20T15:00:00Z");
+    old["event"]["name"] = json!("Kevään kävelykatuilta");
+    api.store_one(old);
+    // Since 2026 began, and before today: the clock of the test's machine decides today.
+    let yesterday = chrono::Utc::now() - chrono::TimeDelta::days(1);
+    api.store_one(api.given_at(ID2, &yesterday.to_rfc3339()));
+    let files_hold = |text: &str| {
+        ["", "-wal"].iter().any(|suffix| {
+            let path = format!("{}{suffix}", api.collector.db.display());
+            std::fs::read(path)
+                .is_ok_and(|bytes| bytes.windows(text.len()).any(|w| w == text.as_bytes()))
+        })
+    };
+    assert!(
+        files_hold("Kevään kävelykatuilta"),
+        "what the test looks for"
+    );
+
+    assert_eq!(
+        api.cli_out(&["purge", "--before", "2026-01-01"]),
+        "1 response given before 2026-01-01 (Europe/Helsinki); run again with --yes to delete them\n"
+    );
+    assert_eq!(
+        api.collector.exported_ids(),
+        [ID1, ID2],
+        "nothing deleted yet"
+    );
+
+    assert_eq!(
+        api.cli_out(&["purge", "--before", "2026-01-01", "--yes"]),
+        "deleted 1 response given before 2026-01-01 (Europe/Helsinki)\n"
+    );
+    assert_eq!(api.collector.exported_ids(), [ID2]);
+    assert!(!files_hold("Kevään kävelykatuilta"));
+    assert!(!files_hold(ID1));
+
+    // A timer keeps the last days: today's answer stays, and the server goes on storing.
+    assert_eq!(
+        api.cli_out(&["purge", "--keep-days", "1", "--yes"]),
+        format!(
+            "deleted 1 response given before {} (Europe/Helsinki)\n",
+            chrono::Utc::now()
+                .with_timezone(&chrono_tz::Europe::Helsinki)
+                .date_naive()
+        )
+    );
+    api.store_one(api.given_at(ID3, &chrono::Utc::now().to_rfc3339()));
+    assert_eq!(api.collector.exported_ids(), [ID3]);
+}
