@@ -8,7 +8,7 @@ use std::time::Duration;
 use hetki_protocol::{Answer, AnswerValue, Display, DisplayTheme, Language, SurveyDefinition};
 
 use crate::config::Timing;
-use crate::pin::{PinGate, PinHash, PinResult};
+use crate::pin::{PinGate, PinHash, PinResult, WrongTries};
 
 /// Time as the flow sees it: a monotonic reading from an arbitrary origin.
 pub type Now = Duration;
@@ -59,8 +59,13 @@ pub enum Screen {
 /// What the PIN pad says after a try.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PinMessage {
-    Wrong { left: u32 },
-    Locked,
+    Wrong {
+        left: u32,
+    },
+    /// Locked: try again in this many minutes (rounded up).
+    Locked {
+        minutes: u32,
+    },
 }
 
 /// How long an open panel waits for staff before closing by itself.
@@ -240,6 +245,16 @@ impl Flow {
         }
     }
 
+    /// The wrong PINs the pad remembers, for a restart to keep.
+    pub fn wrong_tries(&self) -> WrongTries {
+        self.pin_gate.wrong_tries()
+    }
+
+    /// After a restart at `now`: the wrong PINs typed before it, a lock in force included.
+    pub fn resume_wrong_tries(&mut self, kept: WrongTries, now: Now) {
+        self.pin_gate = PinGate::resume(kept, now);
+    }
+
     pub fn screen(&self) -> Screen {
         self.screen
     }
@@ -301,7 +316,7 @@ impl Flow {
                 self.last_touch = now;
                 self.pin.clear();
                 // Still locked from wrong tries: said at once, not after a PIN typed in vain.
-                self.pin_message = self.pin_gate.locked_until(now).map(|_| PinMessage::Locked);
+                self.pin_message = self.lock_message(now);
                 // Staff screens have one look, laid out for the standard text size.
                 self.display = Display::default();
                 self.screen = Screen::Pin;
@@ -470,7 +485,7 @@ impl Flow {
             Screen::Question(_) => Some(self.highlight_until.map_or(idle, |h| h.min(idle))),
             Screen::Thanks | Screen::Results => Some(self.thanks_until),
             Screen::Pin => Some(match self.pin_gate.lock_ends() {
-                Some(unlocked) if self.pin_message == Some(PinMessage::Locked) => {
+                Some(unlocked) if matches!(self.pin_message, Some(PinMessage::Locked { .. })) => {
                     idle.min(unlocked)
                 }
                 _ => idle,
@@ -560,9 +575,14 @@ impl Flow {
                         tracing::warn!(left, "wrong staff PIN");
                         self.pin_message = Some(PinMessage::Wrong { left });
                     }
-                    PinResult::Locked { .. } => {
-                        tracing::warn!("staff PIN pad locked for a minute");
-                        self.pin_message = Some(PinMessage::Locked);
+                    PinResult::Locked { until } => {
+                        let wrong = self.pin_gate.wrong_tries();
+                        tracing::warn!(
+                            seconds = (until - now).as_secs(),
+                            locks_in_a_row = wrong.locks,
+                            "staff PIN pad locked"
+                        );
+                        self.pin_message = self.lock_message(now);
                     }
                 }
             }
@@ -576,9 +596,19 @@ impl Flow {
         }
     }
 
+    /// What the pad says while it is locked: when to try again.
+    fn lock_message(&self, now: Now) -> Option<PinMessage> {
+        let until = self.pin_gate.locked_until(now)?;
+        let minutes = (until - now).as_secs().div_ceil(60);
+        Some(PinMessage::Locked {
+            minutes: u32::try_from(minutes).unwrap_or(u32::MAX),
+        })
+    }
+
     /// The lock has run out: the pad says so no more, and takes a PIN again.
     fn clear_lapsed_lock(&mut self, now: Now) {
-        if self.pin_message == Some(PinMessage::Locked) && self.pin_gate.locked_until(now).is_none()
+        if matches!(self.pin_message, Some(PinMessage::Locked { .. }))
+            && self.pin_gate.locked_until(now).is_none()
         {
             self.pin_message = None;
         }

@@ -13,6 +13,7 @@ use crate::clock::ClockSource;
 use crate::config::{KioskConfig, SurveyChoice};
 use crate::flow::{Flow, FlowSettings, Now, Submission, Tap};
 use crate::panel::Warnings;
+use crate::pin::WrongTries;
 use crate::results::PollResults;
 use crate::session::{Overrides, Session};
 use crate::store::{self, FailureCause, StoreEvent, StoreHandle, StoreOptions};
@@ -27,6 +28,11 @@ pub struct Kiosk {
     surveys: Vec<SurveyChoice>,
     events: Vec<EventInfo>,
     overrides_path: std::path::PathBuf,
+    /// Where the wrong PINs typed are kept, so that a restart does not lift a lock.
+    wrong_tries_path: std::path::PathBuf,
+    /// The wrong PINs as last kept; those read at start until the flow has a time to lock from.
+    wrong_tries: WrongTries,
+    wrong_tries_resumed: bool,
     clock: Box<dyn ClockSource>,
     store: Option<StoreHandle>,
     store_thread: Option<JoinHandle<()>>,
@@ -83,6 +89,8 @@ impl Kiosk {
         // What no longer matches the device file is forgotten for good, so it cannot come
         // back by surprise when, say, an event is configured again next season.
         let stale = session.overrides != loaded;
+        let wrong_tries_path = config.data_dir.join("pin-tries.json");
+        let wrong_tries = crate::kept::load(&wrong_tries_path, "wrong PIN tries");
         let kiosk = Kiosk {
             survey_ref: session.survey.reference(),
             flow: Flow::new(session.survey.clone(), settings),
@@ -90,6 +98,9 @@ impl Kiosk {
             surveys: config.surveys.clone(),
             events: config.events.clone(),
             overrides_path,
+            wrong_tries_path,
+            wrong_tries,
+            wrong_tries_resumed: false,
             clock,
             store: Some(store),
             store_thread: Some(store_thread),
@@ -234,15 +245,39 @@ impl Kiosk {
 
     /// A touch; returns the id of the response it submitted, if any.
     pub fn tap(&mut self, tap: Tap, now: Now) -> Option<Uuid> {
-        let submission = self.flow.tap(tap, now)?;
-        Some(self.submit(submission))
+        self.resume_wrong_tries(now);
+        let submission = self.flow.tap(tap, now);
+        self.keep_wrong_tries();
+        Some(self.submit(submission?))
     }
 
     /// Lets time pass; returns the id of a response this submitted (a partial answer kept at
     /// an idle reset: a finished one goes at the tap of its last answer).
     pub fn tick(&mut self, now: Now) -> Option<Uuid> {
+        self.resume_wrong_tries(now);
         let submission = self.flow.tick(now)?;
         Some(self.submit(submission))
+    }
+
+    /// Gives the flow the wrong PINs typed before the restart, at the first time it is told:
+    /// a lock then in force starts again from there.
+    fn resume_wrong_tries(&mut self, now: Now) {
+        if !self.wrong_tries_resumed {
+            self.wrong_tries_resumed = true;
+            self.flow.resume_wrong_tries(self.wrong_tries, now);
+        }
+    }
+
+    /// Keeps the wrong PINs typed, when they changed. On failure a restart forgets them, which
+    /// is logged; the pad works on.
+    fn keep_wrong_tries(&mut self) {
+        let tries = self.flow.wrong_tries();
+        if tries != self.wrong_tries {
+            self.wrong_tries = tries;
+            if let Err(error) = crate::kept::save(&tries, &self.wrong_tries_path) {
+                tracing::error!(%error, path = %self.wrong_tries_path.display(), "cannot keep the wrong PIN tries");
+            }
+        }
     }
 
     /// The kiosk is stopping: records what the respondent on screen has given (see

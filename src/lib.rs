@@ -7,6 +7,7 @@ pub mod config;
 pub mod export;
 pub mod flow;
 pub mod headless;
+pub mod kept;
 pub mod kiosk;
 pub mod panel;
 pub mod picture;

@@ -1,9 +1,12 @@
 //! The staff PIN: the device file keeps only a salted, slow hash of it (a PIN has few digits,
-//! so a fast hash would fall to trying them all), and three wrong PINs lock the pad for a minute.
+//! so a fast hash would fall to trying them all), and three wrong PINs lock the pad for a minute;
+//! each lock after that without the right PIN lasts twice as long, up to an hour, and
+//! restarting the kiosk does not lift it.
 
 use std::fmt::Write;
 use std::time::Duration;
 
+use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
 use crate::flow::Now;
@@ -17,7 +20,10 @@ const MOST_ITERATIONS: u32 = 2_000_000;
 const PREFIX: &str = "pbkdf2-sha256";
 /// Wrong PINs in a row before the pad locks.
 pub const ATTEMPTS: u32 = 3;
+/// The first lock. Each next one in a row doubles, up to [`LONGEST_LOCKOUT`]: trying every
+/// 4-digit PIN then takes months instead of two days.
 pub const LOCKOUT: Duration = Duration::from_secs(60);
+pub const LONGEST_LOCKOUT: Duration = Duration::from_secs(60 * 60);
 
 /// Hashes `pin` with a fresh random salt, in the form the device file takes.
 pub fn hash_pin(pin: &str) -> Result<String, getrandom::Error> {
@@ -129,10 +135,47 @@ pub enum PinResult {
 #[derive(Clone, Debug, Default)]
 pub struct PinGate {
     wrong: u32,
+    /// Locks in a row since the right PIN was last typed.
+    locks: u32,
     locked_until: Option<Now>,
 }
 
+/// What a restart must not forget of the wrong tries: kept in the data directory.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WrongTries {
+    /// Wrong PINs since the last lock or the right PIN.
+    pub wrong: u32,
+    /// Locks in a row since the right PIN was last typed.
+    pub locks: u32,
+}
+
+/// How long the `locks`th lock in a row lasts.
+fn lockout(locks: u32) -> Duration {
+    LOCKOUT
+        .saturating_mul(1 << locks.saturating_sub(1).min(16))
+        .min(LONGEST_LOCKOUT)
+}
+
 impl PinGate {
+    /// The pad after a restart at `now`: with the wrong tries it remembered, locked again
+    /// (for the whole lock) if it was last locked, since a restart must not lift a lock.
+    pub fn resume(kept: WrongTries, now: Now) -> PinGate {
+        let locked = kept.locks > 0 && kept.wrong == 0;
+        PinGate {
+            wrong: kept.wrong.min(ATTEMPTS - 1),
+            locks: kept.locks,
+            locked_until: locked.then(|| now + lockout(kept.locks)),
+        }
+    }
+
+    /// What to keep across a restart.
+    pub fn wrong_tries(&self) -> WrongTries {
+        WrongTries {
+            wrong: self.wrong,
+            locks: self.locks,
+        }
+    }
+
     pub fn locked_until(&self, now: Now) -> Option<Now> {
         self.locked_until.filter(|&until| now < until)
     }
@@ -147,14 +190,14 @@ impl PinGate {
             return PinResult::Locked { until };
         }
         if hash.matches(pin) {
-            self.wrong = 0;
-            self.locked_until = None;
+            *self = PinGate::default();
             return PinResult::Open;
         }
         self.wrong += 1;
         if self.wrong >= ATTEMPTS {
             self.wrong = 0;
-            let until = now + LOCKOUT;
+            self.locks = self.locks.saturating_add(1);
+            let until = now + lockout(self.locks);
             self.locked_until = Some(until);
             return PinResult::Locked { until };
         }
@@ -230,6 +273,80 @@ mod tests {
         assert_eq!(
             gate.try_pin(&hash, "0000", s(65)),
             PinResult::Wrong { left: 2 }
+        );
+    }
+
+    /// Three wrong PINs at `at`, `at` + 1 s and `at` + 2 s.
+    fn three_wrong(gate: &mut PinGate, hash: &PinHash, at: u64) -> PinResult {
+        let s = Duration::from_secs;
+        gate.try_pin(hash, "0000", s(at));
+        gate.try_pin(hash, "1111", s(at + 1));
+        gate.try_pin(hash, "2222", s(at + 2))
+    }
+
+    #[test]
+    fn each_lock_in_a_row_doubles_up_to_an_hour_until_the_right_pin() {
+        let hash = quick("1234");
+        let mut gate = PinGate::default();
+        let mut at = 0;
+        let mut lengths = Vec::new();
+        for _ in 0..9 {
+            let PinResult::Locked { until } = three_wrong(&mut gate, &hash, at) else {
+                panic!("not locked");
+            };
+            lengths.push((until.as_secs() - (at + 2)) / 60);
+            at = until.as_secs();
+        }
+        assert_eq!(lengths, [1, 2, 4, 8, 16, 32, 60, 60, 60]);
+        assert_eq!(
+            gate.try_pin(&hash, "1234", Duration::from_secs(at)),
+            PinResult::Open
+        );
+        assert_eq!(
+            three_wrong(&mut gate, &hash, at),
+            PinResult::Locked {
+                until: Duration::from_secs(at + 2 + 60)
+            },
+            "the right PIN starts again from a minute"
+        );
+    }
+
+    #[test]
+    fn a_restart_keeps_the_wrong_tries_and_does_not_lift_a_lock() {
+        let hash = quick("1234");
+        let s = Duration::from_secs;
+        let mut gate = PinGate::default();
+        three_wrong(&mut gate, &hash, 0);
+        three_wrong(&mut gate, &hash, 62);
+        assert_eq!(gate.wrong_tries(), WrongTries { wrong: 0, locks: 2 });
+        // Restarted (its clock from zero) in the middle of the two-minute lock: two minutes
+        // again, then the third lock is four.
+        let mut restarted = PinGate::resume(gate.wrong_tries(), s(0));
+        assert_eq!(restarted.locked_until(s(0)), Some(s(120)));
+        assert_eq!(
+            restarted.try_pin(&hash, "1234", s(119)),
+            PinResult::Locked { until: s(120) }
+        );
+        assert_eq!(
+            three_wrong(&mut restarted, &hash, 120),
+            PinResult::Locked {
+                until: s(122 + 240)
+            }
+        );
+
+        // Restarted after a wrong try that followed a lock: no lock, and the try counts.
+        let kept = WrongTries { wrong: 1, locks: 1 };
+        let mut restarted = PinGate::resume(kept, s(0));
+        assert_eq!(restarted.locked_until(s(0)), None);
+        assert_eq!(
+            restarted.try_pin(&hash, "0000", s(1)),
+            PinResult::Wrong { left: 1 }
+        );
+        // A kept count beyond the rules (an edited file) locks at the next wrong try.
+        let mut odd = PinGate::resume(WrongTries { wrong: 9, locks: 0 }, s(0));
+        assert_eq!(
+            odd.try_pin(&hash, "0000", s(1)),
+            PinResult::Locked { until: s(61) }
         );
     }
 }

@@ -141,7 +141,7 @@ pub fn screens(config: &KioskConfig, language: Language, display: Display) -> Ve
     screens.push((
         "pin-locked".to_owned(),
         View {
-            pin_message: Some(PinMessage::Locked),
+            pin_message: Some(PinMessage::Locked { minutes: 2 }),
             ..View::new(Screen::Pin, language)
         },
     ));

@@ -2,7 +2,6 @@
 //! defaults; staff change them in the panel, and their changes (the overrides) are kept in
 //! the data directory across restarts and shown as overriding the file.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -31,32 +30,15 @@ impl Overrides {
         data_dir.join("panel-overrides.json")
     }
 
-    /// The overrides kept at `path`; none when there is no file. A file that cannot be read
-    /// is logged and ignored: the device file's settings are always a safe fallback.
+    /// The overrides kept at `path`; none when there is no file. A file that cannot be read is
+    /// logged and ignored: the device file's settings are always a safe fallback.
     pub fn load(path: &Path) -> Overrides {
-        match std::fs::read(path) {
-            Ok(bytes) => serde_json::from_slice(&bytes).unwrap_or_else(|error| {
-                tracing::warn!(%error, path = %path.display(), "ignoring unreadable panel overrides");
-                Overrides::default()
-            }),
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => Overrides::default(),
-            Err(error) => {
-                tracing::warn!(%error, path = %path.display(), "cannot read the panel overrides");
-                Overrides::default()
-            }
-        }
+        crate::kept::load(path, "panel overrides")
     }
 
     /// Writes the overrides so that a power cut leaves either the old file or the new one.
     pub fn save(&self, path: &Path) -> std::io::Result<()> {
-        let dir = path.parent().unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir)?;
-        let temporary = path.with_extension("json.tmp");
-        let mut file = std::fs::File::create(&temporary)?;
-        file.write_all(&serde_json::to_vec_pretty(self).expect("overrides serialize"))?;
-        file.sync_all()?;
-        std::fs::rename(&temporary, path)?;
-        std::fs::File::open(dir)?.sync_all()
+        crate::kept::save(self, path)
     }
 
     pub fn is_empty(&self) -> bool {

@@ -708,6 +708,53 @@ fn type_pin(kiosk: &TestKiosk, pin: &str) {
     kiosk.tap("Avaa");
 }
 
+/// Someone trying PINs at a kiosk left alone: each lock in a row lasts twice as long, and
+/// pulling the plug does not lift one.
+#[test]
+fn wrong_pins_lock_the_pad_longer_each_time_and_a_restart_does_not_lift_the_lock() {
+    let kiosk = TestKiosk::start();
+    let state = kiosk.ui.global::<KioskState>();
+    let three_wrong = |kiosk: &TestKiosk| {
+        press_corner(kiosk, 3100);
+        for pin in ["1111", "1234", "0000"] {
+            type_pin(kiosk, pin);
+        }
+    };
+    three_wrong(&kiosk);
+    assert_eq!(state.get_pin_lock_minutes(), 1);
+    kiosk.tap("Peruuta");
+    kiosk.wait(61_000);
+    three_wrong(&kiosk);
+    assert_eq!(state.get_pin_lock_minutes(), 2);
+    assert!(kiosk.has("Liian monta väärää PIN-koodia. Yritä uudelleen 2 minuutin päästä."));
+
+    let TestKiosk { setup, .. } = kiosk;
+    let kiosk = TestKiosk::restart_with(setup);
+    let state = kiosk.ui.global::<KioskState>();
+    press_corner(&kiosk, 3100);
+    assert_eq!(kiosk.screen(), Screen::Pin);
+    assert_eq!(
+        state.get_pin_lock_minutes(),
+        2,
+        "locked again from the restart"
+    );
+    type_pin(&kiosk, "2468");
+    assert_eq!(kiosk.screen(), Screen::Pin, "even the right PIN waits");
+    kiosk.tap("Peruuta");
+    kiosk.wait(121_000);
+    press_corner(&kiosk, 3100);
+    assert_eq!(state.get_pin_lock_minutes(), 0);
+    type_pin(&kiosk, "2468");
+    assert_eq!(kiosk.screen(), Screen::Panel);
+    // The right PIN starts again from a minute, after a restart too.
+    kiosk.tap("Sulje");
+    let TestKiosk { setup, .. } = kiosk;
+    let kiosk = TestKiosk::restart_with(setup);
+    let state = kiosk.ui.global::<KioskState>();
+    three_wrong(&kiosk);
+    assert_eq!(state.get_pin_lock_minutes(), 1);
+}
+
 #[test]
 fn staff_open_the_panel_with_a_long_press_and_the_pin_and_export_from_it() {
     let setup = Setup::demo();
@@ -737,8 +784,8 @@ fn staff_open_the_panel_with_a_long_press_and_the_pin_and_export_from_it() {
     assert_eq!(state.get_pin_digits(), 0, "a wrong PIN is cleared");
     type_pin(&kiosk, "1234");
     type_pin(&kiosk, "0000");
-    assert!(state.get_pin_locked());
-    assert!(kiosk.has("Liian monta väärää PIN-koodia. Yritä uudelleen minuutin päästä."));
+    assert_eq!(state.get_pin_lock_minutes(), 1);
+    assert!(kiosk.has("Liian monta väärää PIN-koodia. Yritä uudelleen 1 minuutin päästä."));
     let five = spoken(&kiosk.ui, "5");
     assert_eq!(five[0].accessible_enabled(), Some(false), "the keys rest");
     type_pin(&kiosk, "2468");
@@ -753,7 +800,7 @@ fn staff_open_the_panel_with_a_long_press_and_the_pin_and_export_from_it() {
     assert_eq!(kiosk.screen(), Screen::Attract);
     // Opened again within the minute, the pad says it is locked before a PIN is typed.
     press_corner(&kiosk, 3100);
-    assert!(state.get_pin_locked());
+    assert_eq!(state.get_pin_lock_minutes(), 1);
     kiosk.tap("Peruuta");
     kiosk.wait(38_000);
     press_corner(&kiosk, 3100);

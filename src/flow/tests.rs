@@ -671,7 +671,10 @@ fn locked_pin_pad() -> Flow {
     for (i, pin) in ["1111", "1234", "0000"].into_iter().enumerate() {
         enter_pin(&mut flow, pin, 1000 * (i as u64 + 1));
     }
-    assert_eq!(flow.view().pin_message, Some(PinMessage::Locked));
+    assert_eq!(
+        flow.view().pin_message,
+        Some(PinMessage::Locked { minutes: 1 })
+    );
     flow
 }
 
@@ -683,14 +686,20 @@ fn a_locked_pin_pad_says_so_at_once_rests_its_keys_and_opens_when_the_lock_ends(
     // Cancelled and opened again: the lock is said at once.
     flow.tap(Tap::PanelClose, ms(5000));
     flow.tap(Tap::PanelGesture, ms(6000));
-    assert_eq!(flow.view().pin_message, Some(PinMessage::Locked));
+    assert_eq!(
+        flow.view().pin_message,
+        Some(PinMessage::Locked { minutes: 1 })
+    );
     // Kept open past the lock's end: the pad takes a PIN again.
     for at in (10_000..=60_000).step_by(10_000) {
         flow.tap(Tap::Elsewhere, ms(at));
     }
     assert_eq!(flow.next_deadline(), Some(ms(63_000)));
     flow.tick(ms(62_999));
-    assert_eq!(flow.view().pin_message, Some(PinMessage::Locked));
+    assert!(matches!(
+        flow.view().pin_message,
+        Some(PinMessage::Locked { .. })
+    ));
     flow.tick(ms(63_000));
     assert_eq!(flow.view().pin_message, None);
     enter_pin(&mut flow, "2468", 64_000);

@@ -56,7 +56,11 @@ pub fn present(
         Some(PinMessage::Wrong { left }) => left as i32,
         _ => -1,
     });
-    state.set_pin_locked(view.pin_message == Some(PinMessage::Locked));
+    let lock_minutes = match view.pin_message {
+        Some(PinMessage::Locked { minutes }) => i32::try_from(minutes).unwrap_or(i32::MAX),
+        _ => 0,
+    };
+    state.set_pin_lock_minutes(lock_minutes);
     state.set_event_name(session.event.name.get(language).into());
     state.set_event_place(session.event.place.get(language).into());
     state.set_test_mode(session.test_mode());
