@@ -125,10 +125,31 @@ fn misfits(ui: &AppWindow, (width, height): (u32, u32), may_scroll: bool) -> Vec
             }
         }
     }
+    // The test-mode banner is laid over the page: it must leave every label of it clear.
+    if let Some(area) = test_banner(ui) {
+        for label in &labels {
+            let rect = Rect::of(label);
+            if !area.holds(&rect) && area.overlaps(&rect) && rect.width > 0.0 {
+                found.push(format!(
+                    "the test-mode banner at {area} covers a label at {rect}: {}",
+                    text(label)
+                ));
+            }
+        }
+    }
     // One element can match once per component it is made of.
     found.sort();
     found.dedup();
     found
+}
+
+/// Where the test-mode banner is, if it shows (its label fills it).
+fn test_banner(ui: &AppWindow) -> Option<Rect> {
+    let banner = ElementQuery::from_root(ui)
+        .match_descendants()
+        .match_id("AppWindow::test-label")
+        .find_all();
+    visible(banner).first().map(Rect::of)
 }
 
 /// The controls on screen.
@@ -385,6 +406,13 @@ fn every_screen_fits_every_size_language_and_display_setting() {
             .iter()
             .any(|m| m.contains("Kaupunki")),
         "{name}: the too-long word was not caught"
+    );
+    let mut testing = session.clone();
+    testing.overrides.test_mode = true;
+    present(&ui, &Scenery::load(&broken).unwrap(), &testing, &view, None);
+    assert!(
+        test_banner(&ui).is_some(),
+        "the test-mode banner was not found"
     );
 
     for file in ["kiosk.toml", "library-poll.toml"] {
