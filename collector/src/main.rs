@@ -1,4 +1,4 @@
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -263,6 +263,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 
 /// Deletes (with `yes`; counts, without) the responses given before `day` in `zone`.
 fn purge(storage: &SqliteStorage, day: NaiveDate, zone: Tz, yes: bool) -> anyhow::Result<()> {
+    // A mistyped year (2062 for 2026) must not empty the database.
+    let today = Utc::now().with_timezone(&zone).date_naive();
+    anyhow::ensure!(
+        day <= today,
+        "--before {day} is after today ({today}): it would delete answers not yet given"
+    );
     let cutoff = period::start_of_day(day, zone)?;
     let responses = |n: u64| {
         let noun = if n == 1 { "response" } else { "responses" };
@@ -270,12 +276,16 @@ fn purge(storage: &SqliteStorage, day: NaiveDate, zone: Tz, yes: bool) -> anyhow
     };
     if !yes {
         let count = storage.count_responses_before(cutoff)?;
-        println!("{}; run again with --yes to delete them", responses(count));
+        writeln!(
+            std::io::stdout(),
+            "{}; run again with --yes to delete them",
+            responses(count)
+        )?;
         return Ok(());
     }
     let deleted = storage.delete_responses_before(cutoff)?;
     tracing::info!(deleted, before = %day, "purged");
-    println!("deleted {}", responses(deleted));
+    writeln!(std::io::stdout(), "deleted {}", responses(deleted))?;
     Ok(())
 }
 
@@ -309,13 +319,21 @@ fn device(storage: &SqliteStorage, command: DeviceCommand) -> anyhow::Result<()>
             let token = token::generate().context("no randomness for a token")?;
             storage.add_device(&name, &token::hash(&token), Utc::now())?;
             eprintln!("device {name} added; its token follows, shown only this once");
-            println!("{token}");
+            let mut out = std::io::stdout();
+            if let Err(error) = writeln!(out, "{token}").and_then(|()| out.flush()) {
+                // Nobody has the token: a device that no one can ever upload as is no use.
+                storage.revoke_device(&name, Utc::now())?;
+                anyhow::bail!(
+                    "cannot write the token ({error}), so device {name} is revoked again: run `device add {name}` once more"
+                );
+            }
         }
         DeviceCommand::Revoke { name } => {
             storage.revoke_device(&name, Utc::now())?;
             eprintln!("device {name} revoked");
         }
         DeviceCommand::List => {
+            let mut out = std::io::stdout().lock();
             for d in storage.devices()? {
                 let state = match d.revoked_at {
                     Some(at) => format!("revoked {}", time(at)),
@@ -326,17 +344,19 @@ fn device(storage: &SqliteStorage, command: DeviceCommand) -> anyhow::Result<()>
                     0 => String::new(),
                     n => format!(" (+{n} test)"),
                 };
-                println!(
+                writeln!(
+                    out,
                     "{}\t{state}\tresponses {}{tests}\tlast seen {seen}",
                     d.name, d.responses
-                );
+                )?;
                 if let Some(h) = d.health {
                     let oldest = h.oldest_pending.map(time).unwrap_or_else(|| "-".into());
                     let disk = h
                         .free_disk_bytes
                         .map(|b| format!("{} MiB free", b / (1024 * 1024)))
                         .unwrap_or_else(|| "disk unknown".into());
-                    println!(
+                    writeln!(
+                        out,
                         "\tversion {}, pending {} (oldest {oldest}), rejected {}, clock {}, {disk}",
                         h.app_version,
                         h.pending,
@@ -346,7 +366,7 @@ fn device(storage: &SqliteStorage, command: DeviceCommand) -> anyhow::Result<()>
                         } else {
                             "NOT synchronised"
                         },
-                    );
+                    )?;
                 }
             }
         }

@@ -60,8 +60,12 @@ impl Days {
 
 /// A day as the command line gives it.
 pub fn parse_day(text: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .map_err(|_| format!("{text:?} is not a day written as YYYY-MM-DD, such as 2026-09-01"))
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|error| match error.kind() {
+        chrono::format::ParseErrorKind::OutOfRange => {
+            format!("{text} is not a day of the calendar")
+        }
+        _ => format!("{text:?} is not a day written as YYYY-MM-DD, such as 2026-09-01"),
+    })
 }
 
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]

@@ -175,6 +175,15 @@ fn migrate(conn: &mut Connection) -> Result<(), StorageError> {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let found: i64 = tx.query_row("PRAGMA user_version", [], |row| row.get(0))?;
         if found > known {
+            // A kiosk's buffer (given by mistake) has a schema of its own, with no devices.
+            let has_devices: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE name = 'devices')",
+                [],
+                |row| row.get(0),
+            )?;
+            if !has_devices {
+                return Err(StorageError::NotACollectors);
+            }
             return Err(StorageError::TooNew { found, known });
         }
         if found == known {

@@ -34,6 +34,8 @@ pub enum StorageError {
         "the database was written by a newer collector (schema {found}, this one knows {known})"
     )]
     TooNew { found: i64, known: i64 },
+    #[error("this is not a collector's database (a kiosk's buffer?): give the server's with --db")]
+    NotACollectors,
     #[error("cannot write out what is stored: {0}")]
     Write(#[from] std::io::Error),
 }

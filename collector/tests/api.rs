@@ -568,6 +568,21 @@ fn device_commands_report_mistakes() {
     );
     let again = collector.cli(&["device", "add", "kiosk-1"]);
     assert!(again.status.success());
+    // A token that cannot be written out is no one's: the device is not left active.
+    let full = Command::new(env!("CARGO_BIN_EXE_hetki-collector"))
+        .arg("--db")
+        .arg(&collector.db)
+        .args(["device", "add", "kiosk-2"])
+        .stdout(std::fs::File::create("/dev/full").unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(full.status.code(), Some(1), "{full:?}");
+    assert!(
+        String::from_utf8_lossy(&full.stderr).contains("so device kiosk-2 is revoked again"),
+        "{full:?}"
+    );
+    let list = String::from_utf8(collector.cli(&["device", "list"]).stdout).unwrap();
+    assert!(list.contains("kiosk-2\trevoked"), "{list}");
 
     // Reading from a database that is not there does not start an empty one to read.
     let elsewhere = collector.db.with_file_name("elsewhere.sqlite3");
@@ -1064,6 +1079,12 @@ fn results_and_exports_can_be_limited_to_days_on_the_staff_clock() {
         stderr.contains("not a day written as YYYY-MM-DD"),
         "{stderr}"
     );
+    let no_such_day = api.collector.cli(&["export", "--to", "2026-02-30"]);
+    let stderr = String::from_utf8_lossy(&no_such_day.stderr);
+    assert!(
+        stderr.contains("2026-02-30 is not a day of the calendar"),
+        "{stderr}"
+    );
 }
 
 /// When the city's rules say answers are kept no longer: a purge first says what it would
@@ -1098,6 +1119,17 @@ fn a_purge_deletes_responses_given_before_a_day_and_leaves_nothing_of_them_in_th
         [ID1, ID2],
         "nothing deleted yet"
     );
+    // A mistyped year must not empty the database.
+    let future = api
+        .collector
+        .cli(&["purge", "--before", "2062-01-01", "--yes"]);
+    assert!(!future.status.success());
+    let stderr = String::from_utf8_lossy(&future.stderr);
+    assert!(
+        stderr.contains("--before 2062-01-01 is after today"),
+        "{stderr}"
+    );
+    assert_eq!(api.collector.exported_ids(), [ID1, ID2]);
 
     assert_eq!(
         api.cli_out(&["purge", "--before", "2026-01-01", "--yes"]),
