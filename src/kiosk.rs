@@ -30,9 +30,8 @@ pub struct Kiosk {
     overrides_path: std::path::PathBuf,
     /// Where the wrong PINs typed are kept, so that a restart does not lift a lock.
     wrong_tries_path: std::path::PathBuf,
-    /// The wrong PINs as last kept; those read at start until the flow has a time to lock from.
-    wrong_tries: WrongTries,
-    wrong_tries_resumed: bool,
+    /// Those read at start, until the flow has a time to lock from.
+    wrong_tries_to_resume: Option<WrongTries>,
     clock: Box<dyn ClockSource>,
     store: Option<StoreHandle>,
     store_thread: Option<JoinHandle<()>>,
@@ -90,7 +89,7 @@ impl Kiosk {
         // back by surprise when, say, an event is configured again next season.
         let stale = session.overrides != loaded;
         let wrong_tries_path = config.data_dir.join("pin-tries.json");
-        let wrong_tries = crate::kept::load(&wrong_tries_path, "wrong PIN tries");
+        let wrong_tries_to_resume = Some(crate::kept::load(&wrong_tries_path, "wrong PIN tries"));
         let kiosk = Kiosk {
             survey_ref: session.survey.reference(),
             flow: Flow::new(session.survey.clone(), settings),
@@ -99,8 +98,7 @@ impl Kiosk {
             events: config.events.clone(),
             overrides_path,
             wrong_tries_path,
-            wrong_tries,
-            wrong_tries_resumed: false,
+            wrong_tries_to_resume,
             clock,
             store: Some(store),
             store_thread: Some(store_thread),
@@ -246,8 +244,11 @@ impl Kiosk {
     /// A touch; returns the id of the response it submitted, if any.
     pub fn tap(&mut self, tap: Tap, now: Now) -> Option<Uuid> {
         self.resume_wrong_tries(now);
+        let tries = self.flow.wrong_tries();
         let submission = self.flow.tap(tap, now);
-        self.keep_wrong_tries();
+        if self.flow.wrong_tries() != tries {
+            self.keep_wrong_tries();
+        }
         Some(self.submit(submission?))
     }
 
@@ -262,21 +263,16 @@ impl Kiosk {
     /// Gives the flow the wrong PINs typed before the restart, at the first time it is told:
     /// a lock then in force starts again from there.
     fn resume_wrong_tries(&mut self, now: Now) {
-        if !self.wrong_tries_resumed {
-            self.wrong_tries_resumed = true;
-            self.flow.resume_wrong_tries(self.wrong_tries, now);
+        if let Some(kept) = self.wrong_tries_to_resume.take() {
+            self.flow.resume_wrong_tries(kept, now);
         }
     }
 
-    /// Keeps the wrong PINs typed, when they changed. On failure a restart forgets them, which
-    /// is logged; the pad works on.
-    fn keep_wrong_tries(&mut self) {
-        let tries = self.flow.wrong_tries();
-        if tries != self.wrong_tries {
-            self.wrong_tries = tries;
-            if let Err(error) = crate::kept::save(&tries, &self.wrong_tries_path) {
-                tracing::error!(%error, path = %self.wrong_tries_path.display(), "cannot keep the wrong PIN tries");
-            }
+    /// Keeps the wrong PINs typed. On failure a restart forgets them, which is logged; the pad
+    /// works on.
+    fn keep_wrong_tries(&self) {
+        if let Err(error) = crate::kept::save(&self.flow.wrong_tries(), &self.wrong_tries_path) {
+            tracing::error!(%error, path = %self.wrong_tries_path.display(), "cannot keep the wrong PIN tries");
         }
     }
 

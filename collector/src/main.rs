@@ -247,14 +247,18 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             yes,
             time_zone,
         } => {
+            let today = Utc::now().with_timezone(&time_zone).date_naive();
             let day = match keep_days {
-                Some(keep) => Utc::now()
-                    .with_timezone(&time_zone)
-                    .date_naive()
+                Some(keep) => today
                     .checked_sub_days(chrono::Days::new(u64::from(keep) - 1))
                     .with_context(|| format!("--keep-days {keep} reaches before any date"))?,
                 None => before.context("give --before DAY or --keep-days N")?,
             };
+            // A mistyped year (2062 for 2026) must not empty the database.
+            anyhow::ensure!(
+                day <= today,
+                "--before {day} is after today ({today}): it would delete answers not yet given"
+            );
             purge(&storage, day, time_zone, yes)?;
         }
     }
@@ -263,12 +267,6 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 
 /// Deletes (with `yes`; counts, without) the responses given before `day` in `zone`.
 fn purge(storage: &SqliteStorage, day: NaiveDate, zone: Tz, yes: bool) -> anyhow::Result<()> {
-    // A mistyped year (2062 for 2026) must not empty the database.
-    let today = Utc::now().with_timezone(&zone).date_naive();
-    anyhow::ensure!(
-        day <= today,
-        "--before {day} is after today ({today}): it would delete answers not yet given"
-    );
     let cutoff = period::start_of_day(day, zone)?;
     let responses = |n: u64| {
         let noun = if n == 1 { "response" } else { "responses" };
