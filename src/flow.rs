@@ -68,6 +68,11 @@ pub enum PinMessage {
     },
 }
 
+/// The longest "Do you need more time?" before a half-answered survey starts over: WCAG 2.2.1
+/// asks for 20 seconds to answer it. A shorter idle timeout gets a warning half its length, so
+/// that a respondent still thinking is not hurried at once.
+pub const IDLE_WARNING: Duration = Duration::from_secs(20);
+
 /// How long an open panel waits for staff before closing by itself.
 pub const PANEL_IDLE: Duration = Duration::from_secs(120);
 
@@ -134,6 +139,9 @@ pub struct View {
     pub pin_message: Option<PinMessage>,
     /// On the attract screen: the slide of the loop showing.
     pub attract_slide: AttractSlide,
+    /// On a question left untouched: "Do you need more time?", with the whole seconds left
+    /// before the survey starts over.
+    pub idle_warning: Option<u32>,
 }
 
 impl View {
@@ -149,6 +157,7 @@ impl View {
             pin_digits: 0,
             pin_message: None,
             attract_slide: AttractSlide::Invitation,
+            idle_warning: None,
         }
     }
 }
@@ -183,6 +192,9 @@ pub struct Flow {
     /// `None`: from the next tick.
     slide: usize,
     slide_until: Option<Now>,
+    /// Seconds left before an idle reset, while the respondent is asked whether they need
+    /// more time.
+    idle_warning: Option<u32>,
 }
 
 impl Flow {
@@ -207,6 +219,7 @@ impl Flow {
             store_down: false,
             slide: 0,
             slide_until: None,
+            idle_warning: None,
         }
     }
 
@@ -299,6 +312,7 @@ impl Flow {
                     .unwrap_or_default(),
                 _ => AttractSlide::Invitation,
             },
+            idle_warning: self.idle_warning,
         }
     }
 
@@ -347,6 +361,10 @@ impl Flow {
     /// A resident's tap on the start, question, thank-you or results screen.
     fn respondent_tap(&mut self, tap: Tap, now: Now) -> Option<Submission> {
         self.last_touch = now;
+        if self.idle_warning.take().is_some() {
+            // The warning vanishes under the finger: a bounce must not answer what it covered.
+            self.quiet_until = self.quiet_until.max(now + self.settings.timing.settle);
+        }
         match (self.screen, tap) {
             (Screen::Attract | Screen::Question(_), Tap::ToggleContrast) => {
                 self.display.theme = match self.display.theme {
@@ -439,9 +457,13 @@ impl Flow {
                     self.end_highlight(q, now);
                     return None;
                 }
-                if now >= self.last_touch + self.settings.timing.idle_timeout {
+                let idle = self.last_touch + self.settings.timing.idle_timeout;
+                if now >= idle {
                     return self.walk_away();
                 }
+                self.idle_warning = (now >= idle - self.warning_span()).then(|| {
+                    u32::try_from((idle - now).as_millis().div_ceil(1000)).unwrap_or(u32::MAX)
+                });
             }
             Screen::Thanks | Screen::Results if now >= self.thanks_until => self.reset(),
             // Staff who walk away leave nothing open for residents to find.
@@ -482,7 +504,14 @@ impl Flow {
     pub fn next_deadline(&self) -> Option<Now> {
         let idle = self.last_touch + self.settings.timing.idle_timeout;
         match self.screen {
-            Screen::Question(_) => Some(self.highlight_until.map_or(idle, |h| h.min(idle))),
+            Screen::Question(_) => {
+                // The warning counts down by whole seconds.
+                let next = match self.idle_warning {
+                    None => idle - self.warning_span(),
+                    Some(left) => idle.saturating_sub(Duration::from_secs(u64::from(left) - 1)),
+                };
+                Some(self.highlight_until.map_or(next, |h| h.min(next)))
+            }
             Screen::Thanks | Screen::Results => Some(self.thanks_until),
             Screen::Pin => Some(match self.pin_gate.lock_ends() {
                 Some(unlocked) if matches!(self.pin_message, Some(PinMessage::Locked { .. })) => {
@@ -624,6 +653,11 @@ impl Flow {
         }
     }
 
+    /// How long before an idle reset the respondent is asked whether they need more time.
+    fn warning_span(&self) -> Duration {
+        IDLE_WARNING.min(self.settings.timing.idle_timeout / 2)
+    }
+
     /// Whether someone changed the language or the look on the attract screen.
     fn personalised(&self) -> bool {
         self.language != self.settings.default_language || self.display != Display::default()
@@ -737,6 +771,7 @@ impl Flow {
         self.own.clear();
         self.highlight_until = None;
         self.last_pick = None;
+        self.idle_warning = None;
     }
 }
 

@@ -105,6 +105,15 @@ pub fn screens(config: &KioskConfig, language: Language, display: Display) -> Ve
             ));
         }
     }
+    // The last question left untouched: "Do you need more time?" counting down.
+    let last = config.survey().questions.len() - 1;
+    screens.push((
+        "idle-warning".to_owned(),
+        View {
+            idle_warning: Some(12),
+            ..view(Screen::Question(last), vec![], false)
+        },
+    ));
     if config.survey().results_step().is_some() {
         // The respondent chose each question's second option.
         let own = config

@@ -4,11 +4,12 @@ mod util;
 
 use util::Setup;
 
-const SCREENS: [&str; 9] = [
+const SCREENS: [&str; 10] = [
     "attract",
     "question-1",
     "question-2",
     "question-3",
+    "idle-warning",
     "thanks",
     "out-of-order",
     "pin",
@@ -136,6 +137,7 @@ fn a_poll_renders_its_results_screen_with_bars_and_before_it_has_enough_answers(
             "question-1.png",
             "question-2.png",
             "question-2-unpicked.png",
+            "idle-warning.png",
             "results.png",
             "results-too-few.png",
             "out-of-order.png",

@@ -285,6 +285,47 @@ fn idle_reset_returns_to_the_start_and_keeps_the_partial_answer() {
 }
 
 #[test]
+fn a_respondent_left_alone_is_asked_whether_they_need_more_time_and_one_tap_goes_on() {
+    const ASKED: &str = "Tarvitsetko lisää aikaa?";
+    let kiosk = TestKiosk::start();
+    kiosk.tap("Napauta ja vastaa");
+    kiosk.answer("Huono");
+    kiosk.wait(14_000);
+    assert!(!kiosk.has(ASKED), "not yet");
+    kiosk.wait(1_000);
+    assert!(kiosk.has(ASKED), "asked 15 s before the 30 s idle reset");
+    assert!(kiosk.has("Kysely alkaa alusta 15 sekunnin kuluttua."));
+    kiosk.wait(1_000);
+    assert!(
+        kiosk.has("Kysely alkaa alusta 14 sekunnin kuluttua."),
+        "counting down"
+    );
+
+    // A tap on Back, dimmed under the warning, answers the warning only.
+    spoken(&kiosk.ui, "Takaisin")[0].mock_single_click(PointerEventButton::Left);
+    kiosk.settle();
+    assert!(!kiosk.has(ASKED));
+    assert_eq!(kiosk.question().0, 2, "still the second question");
+
+    // Asked again when left again, and "Continue" answers it too.
+    kiosk.wait(15_000);
+    assert!(kiosk.has(ASKED));
+    kiosk.tap("Jatka");
+    assert!(!kiosk.has(ASKED));
+    kiosk.wait(14_000);
+    assert_eq!(
+        kiosk.screen(),
+        Screen::Question,
+        "the idle time starts over"
+    );
+    kiosk.answer("Kyllä");
+    kiosk.answer("En");
+    let rows = kiosk.stored(1);
+    assert!(rows[0].response.complete);
+    assert_eq!(values(&rows[0])[0].1, AnswerValue::Face { score: 2 });
+}
+
+#[test]
 fn a_last_answer_given_as_the_kiosk_stops_is_stored_complete() {
     let kiosk = TestKiosk::start();
     kiosk.tap("Napauta ja vastaa");

@@ -240,6 +240,9 @@ fn idle_reset_keeps_the_partial_answer_flagged_incomplete() {
     flow.tap(Tap::Start, ms(0));
     answer(&mut flow, 2, 1000);
     flow.tap(Tap::Language(Language::Sv), ms(2000));
+    for second in 17..32 {
+        assert_eq!(flow.tick(ms(second * 1000)), None, "warned, not reset");
+    }
     assert_eq!(flow.next_deadline(), Some(ms(32_000)));
     assert_eq!(flow.tick(ms(31_999)), None);
     let partial = flow.tick(ms(32_000)).expect("kept");
@@ -306,6 +309,73 @@ fn idle_reset_with_nothing_answered_records_nothing() {
     flow.tap(Tap::Start, ms(0));
     assert_eq!(flow.tick(ms(30_000)), None);
     assert_eq!(flow.screen(), Screen::Attract);
+}
+
+#[test]
+fn a_respondent_left_alone_is_asked_whether_they_need_more_time_before_the_reset() {
+    let mut flow = flow();
+    flow.tap(Tap::Start, ms(0));
+    answer(&mut flow, 2, 1000);
+    // Idle from 1 s on: the reset is due at 31 s, the warning half the 30 s before it.
+    assert_eq!(flow.next_deadline(), Some(ms(16_000)));
+    flow.tick(ms(15_999));
+    assert_eq!(flow.view().idle_warning, None, "not yet");
+    flow.tick(ms(16_000));
+    assert_eq!(flow.view().idle_warning, Some(15));
+    // It counts down by whole seconds, each a deadline of its own.
+    assert_eq!(flow.next_deadline(), Some(ms(17_000)));
+    flow.tick(ms(17_000));
+    assert_eq!(flow.view().idle_warning, Some(14));
+    flow.tick(ms(30_500));
+    assert_eq!(flow.view().idle_warning, Some(1));
+    assert_eq!(flow.next_deadline(), Some(ms(31_000)));
+
+    // One tap anywhere is enough: the survey goes on with its answer, the timer from the top.
+    assert_eq!(flow.tap(Tap::Elsewhere, ms(30_600)), None);
+    let view = flow.view();
+    assert_eq!(
+        (view.screen, view.idle_warning),
+        (Screen::Question(1), None)
+    );
+    assert_eq!(flow.next_deadline(), Some(ms(45_600)));
+    flow.tick(ms(45_600));
+    assert_eq!(
+        flow.view().idle_warning,
+        Some(15),
+        "asked again when left again"
+    );
+    assert!(
+        flow.tick(ms(60_600)).is_some(),
+        "the partial answer, at the reset"
+    );
+    assert_eq!(flow.view().idle_warning, None);
+    assert_eq!(flow.screen(), Screen::Attract);
+}
+
+#[test]
+fn a_long_idle_timeout_warns_for_twenty_seconds_and_a_bounce_off_the_warning_answers_nothing() {
+    let mut settings = settings(true);
+    settings.timing.idle_timeout = Duration::from_secs(90);
+    settings.timing.settle = Duration::from_millis(300);
+    let mut flow = Flow::new(survey(true), settings);
+    flow.tap(Tap::Start, ms(0));
+    flow.tick(ms(69_999));
+    assert_eq!(flow.view().idle_warning, None);
+    flow.tick(ms(70_000));
+    assert_eq!(flow.view().idle_warning, Some(20));
+    flow.tap(Tap::Elsewhere, ms(75_000));
+    assert_eq!(flow.tap(Tap::Option(2), ms(75_200)), None);
+    assert_eq!(
+        flow.view().selected,
+        Vec::<usize>::new(),
+        "the bounce answered nothing"
+    );
+    flow.tap(Tap::Option(2), ms(75_300));
+    assert_eq!(
+        flow.view().selected,
+        vec![2],
+        "a tap after the settle time answers"
+    );
 }
 
 #[test]

@@ -88,6 +88,7 @@ pub fn present(
         PartialEq::eq,
     );
 
+    state.set_idle_seconds_left(view.idle_warning.map_or(0, |s| s as i32));
     if let Screen::Question(q) = view.screen {
         let question = &survey.questions[q];
         // A new question gets new buttons: the last question's, reused, would fade its pick
