@@ -13,9 +13,7 @@ use hetki::session::{Overrides, Session};
 use hetki::ui::{AppWindow, Theme};
 use hetki::ui_adapter::{Scenery, present};
 use hetki_protocol::{Display, DisplayTheme, Language};
-use i_slint_backend_testing::{
-    AccessibleRole, ElementHandle, ElementQuery, init_no_event_loop, mock_elapsed_time,
-};
+use i_slint_backend_testing::{ElementHandle, ElementQuery, init_no_event_loop, mock_elapsed_time};
 use slint::ComponentHandle;
 
 const SIZES: [(u32, u32); 5] = [
@@ -165,7 +163,7 @@ fn shown_part(ui: &AppWindow) -> ElementQuery {
 fn shown_buttons(ui: &AppWindow) -> Vec<ElementHandle> {
     visible(
         shown_part(ui)
-            .match_accessible_role(AccessibleRole::Button)
+            .match_predicate(|e| util::is_control(e.accessible_role()))
             .find_all(),
     )
 }

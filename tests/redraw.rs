@@ -103,9 +103,9 @@ fn a_screen_shown_again_redraws_nothing_and_a_tap_only_its_answer() {
         .swap_remove(2)
         .label;
     let buttons: Vec<_> = ElementHandle::find_by_accessible_label(&ui, &label)
-        .filter(|e| e.accessible_role() == Some(AccessibleRole::Button))
+        .filter(|e| e.accessible_role() == Some(AccessibleRole::RadioButton))
         .collect();
-    assert_eq!(buttons.len(), 1, "one button says {label}");
+    assert_eq!(buttons.len(), 1, "one radio button says {label}");
     let (at, size) = (buttons[0].absolute_position(), buttons[0].size());
     assert_eq!(redrawn.len(), 1, "one rectangle redrawn: {redrawn:?}");
     let (drawn_at, drawn_size) = redrawn[0];

@@ -112,6 +112,13 @@ impl TestKiosk {
         mock_elapsed_time(hetki::config::Timing::default().settle);
     }
 
+    /// What a screen reader says the one control called `label` is.
+    fn role(&self, label: &str) -> AccessibleRole {
+        let found = spoken(&self.ui, label);
+        assert_eq!(found.len(), 1, "expected one control labelled {label:?}");
+        found[0].accessible_role().unwrap()
+    }
+
     fn has(&self, label: &str) -> bool {
         !spoken(&self.ui, label).is_empty()
     }
@@ -400,7 +407,7 @@ fn switching_language_mid_survey_keeps_the_answers_given() {
     let kiosk = TestKiosk::start();
     kiosk.tap("Napauta ja vastaa");
     kiosk.answer("Kohtalainen");
-    kiosk.tap("Svenska");
+    kiosk.tap("Svenska (SV)");
     assert_eq!(kiosk.question(), (2, "Blev din röst hörd?".into()));
     assert!(kiosk.has("Tillbaka"), "the chrome is translated too");
     kiosk.tap("Tillbaka");
@@ -411,7 +418,7 @@ fn switching_language_mid_survey_keeps_the_answers_given() {
     );
     kiosk.answer("Varken bra eller dåligt");
     kiosk.answer("Delvis");
-    kiosk.tap("English");
+    kiosk.tap("English (EN)");
     assert_eq!(kiosk.question(), (3, "Would you take part again?".into()));
     kiosk.answer("Yes");
     let rows = kiosk.stored(1);
@@ -434,7 +441,7 @@ fn switching_language_mid_survey_keeps_the_answers_given() {
 fn the_next_respondent_starts_clean_in_the_default_language() {
     let kiosk = TestKiosk::start();
     kiosk.tap("Napauta ja vastaa");
-    kiosk.tap("English");
+    kiosk.tap("English (EN)");
     kiosk.answer("Very bad");
     kiosk.answer("No");
     kiosk.answer("No");
@@ -518,6 +525,7 @@ fn a_poll_shows_results_after_voting_from_the_minimum_on_and_in_steps() {
     let vote = |add: &str, when: &[&str]| {
         kiosk.wait(2000); // past the cooldown
         kiosk.tap("Napauta ja vastaa");
+        assert_eq!(kiosk.role(add), AccessibleRole::RadioButton, "one of a set");
         kiosk.answer(add);
         assert_eq!(kiosk.question().0, 2);
         kiosk.tap("Valmis");
@@ -527,6 +535,11 @@ fn a_poll_shows_results_after_voting_from_the_minimum_on_and_in_steps() {
             "done with nothing picked does nothing"
         );
         for &label in when {
+            assert_eq!(
+                kiosk.role(label),
+                AccessibleRole::Checkbox,
+                "one of several"
+            );
             kiosk.tap(label);
         }
         assert_eq!(kiosk.question().0, 2, "picks do not move on");
@@ -673,13 +686,20 @@ fn contrast_and_text_size_switch_with_one_tap_and_are_recorded_with_the_response
     assert_eq!(theme(), (false, false));
     assert_eq!(checked("Suuri kontrasti"), Some(false));
     // The languages are a set: the ones not chosen are read as not chosen, not as plain buttons.
-    for (language, chosen) in [("Suomi", true), ("Svenska", false), ("English", false)] {
+    for (language, chosen) in [
+        ("Suomi (FI)", true),
+        ("Svenska (SV)", false),
+        ("English (EN)", false),
+    ] {
         let button = ElementHandle::find_by_accessible_label(&kiosk.ui, language)
             .next()
             .unwrap();
         assert_eq!(button.accessible_checkable(), Some(true), "{language}");
+        assert_eq!(button.accessible_role(), Some(AccessibleRole::RadioButton));
         assert_eq!(button.accessible_checked(), Some(chosen), "{language}");
     }
+    assert_eq!(kiosk.role("Suuri kontrasti"), AccessibleRole::Switch);
+    assert_eq!(kiosk.role("Suurempi teksti"), AccessibleRole::Switch);
     kiosk.tap("Suuri kontrasti");
     kiosk.tap("Suurempi teksti");
     assert_eq!(theme(), (true, true));
@@ -746,7 +766,7 @@ fn type_pin(kiosk: &TestKiosk, pin: &str) {
     for digit in pin.chars() {
         kiosk.tap(&digit.to_string());
     }
-    kiosk.tap("Avaa");
+    kiosk.tap("OK");
 }
 
 /// Someone trying PINs at a kiosk left alone: each lock in a row lasts twice as long, and

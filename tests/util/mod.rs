@@ -140,3 +140,10 @@ pub fn stored_rows(db: &Database) -> Vec<StoredResponse> {
     .unwrap();
     rows
 }
+
+/// Whether a screen reader announces an element with `role` as something to tap: a button, a
+/// radio button (one of a set), a check box (one of several to pick) or a switch.
+pub fn is_control(role: Option<i_slint_backend_testing::AccessibleRole>) -> bool {
+    use i_slint_backend_testing::AccessibleRole::*;
+    matches!(role, Some(Button | RadioButton | Checkbox | Switch))
+}
