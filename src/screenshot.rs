@@ -14,7 +14,7 @@ use crate::panel::PanelStatus;
 use crate::results::PollResults;
 use crate::session::{Overrides, Session};
 use crate::store::{UploadStatus, UploadTrouble};
-use crate::ui::{AppWindow, KioskState};
+use crate::ui::{AppWindow, Keyboard, KioskState};
 use crate::ui_adapter::notice::{EXPORTED, NOT_SAVED};
 use crate::ui_adapter::{Scenery, panel_info, present, show_session};
 
@@ -43,6 +43,12 @@ pub fn render_all(
     let mut session = Session::resolve(config, Overrides::default());
     session.overrides.test_mode = test_mode;
     for (name, view) in screens(config, language, display) {
+        let keyboard = name.ends_with("-keyboard");
+        ui.global::<Keyboard>().set_in_use(keyboard);
+        if keyboard {
+            // New answers, which take the focus as they show.
+            ui.global::<KioskState>().set_question_number(0);
+        }
         show_screen(&ui, &scenery, &session, config, (&name, &view), &sample);
         window.render();
         headless.advance(SETTLE);
@@ -113,6 +119,12 @@ pub fn screens(config: &KioskConfig, language: Language, display: Display) -> Ve
             idle_warning: Some(12),
             ..view(Screen::Question(last), vec![], false)
         },
+    ));
+    // Someone moving with keys: a question shows with its first answer in focus. Last of the
+    // questions: the page that follows takes the focus away.
+    screens.push((
+        "question-1-keyboard".to_owned(),
+        view(Screen::Question(0), vec![], false),
     ));
     if config.survey().results_step().is_some() {
         // The respondent chose each question's second option.

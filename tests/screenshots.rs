@@ -4,12 +4,13 @@ mod util;
 
 use util::Setup;
 
-const SCREENS: [&str; 10] = [
+const SCREENS: [&str; 11] = [
     "attract",
     "question-1",
     "question-2",
     "question-3",
     "idle-warning",
+    "question-1-keyboard",
     "thanks",
     "out-of-order",
     "pin",
@@ -138,6 +139,7 @@ fn a_poll_renders_its_results_screen_with_bars_and_before_it_has_enough_answers(
             "question-2.png",
             "question-2-unpicked.png",
             "idle-warning.png",
+            "question-1-keyboard.png",
             "results.png",
             "results-too-few.png",
             "out-of-order.png",

@@ -75,6 +75,9 @@ fn check_palette(palette: &str, colours: &HashMap<String, [u8; 3]>) {
         // An inactive control: exempt from the minimum, but kept at the 3:1 of controls so
         // it reads as a control.
         ("inactive", "background", 3.0),
+        // The keyboard focus ring, just outside a control (WCAG 2.4.13).
+        ("focus", "background", 3.0),
+        ("focus", "surface", 3.0),
     ];
     let mut failures = Vec::new();
     for (fg, bg, minimum) in pairs {

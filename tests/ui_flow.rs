@@ -17,9 +17,10 @@ use hetki::ui::{AppWindow, KioskState, Screen};
 use hetki::ui_adapter::{Clock, KioskUi, Scenery, shown_options};
 use hetki_protocol::{AnswerValue, Language};
 use i_slint_backend_testing::{
-    AccessibleRole, ElementHandle, get_mocked_time, init_no_event_loop, mock_elapsed_time,
+    AccessibleRole, ElementHandle, ElementQuery, get_mocked_time, init_no_event_loop,
+    mock_elapsed_time,
 };
-use slint::platform::PointerEventButton;
+use slint::platform::{Key, PointerEventButton, WindowEvent};
 use slint::{ComponentHandle, Model};
 use util::{Setup, collector_bin, stored_rows, wait_until};
 
@@ -110,6 +111,37 @@ impl TestKiosk {
     /// screen are taken for a bounce and ignored.
     fn settle(&self) {
         mock_elapsed_time(hetki::config::Timing::default().settle);
+    }
+
+    /// Presses `key` as a keyboard, or a switch interface, sends it.
+    fn press(&self, key: Key) {
+        let text = slint::SharedString::from(key);
+        let window = self.ui.window();
+        window.dispatch_event(WindowEvent::KeyPressed { text: text.clone() });
+        window.dispatch_event(WindowEvent::KeyReleased { text });
+        self.settle();
+    }
+
+    /// The control with the keyboard focus, by its spoken name: the one its ring is around.
+    fn focused(&self) -> Option<String> {
+        ElementQuery::from_root(&self.ui)
+            .match_descendants()
+            .match_predicate(|e| util::is_control(e.accessible_role()))
+            .find_all()
+            .into_iter()
+            .find(|control| {
+                let ring = control.query_descendants().match_id("KeyPress::ring");
+                ring.find_first().is_some()
+            })
+            .map(|control| control.accessible_label().unwrap_or_default().into())
+    }
+
+    /// The labels of the answers on screen, in order.
+    fn option_labels(&self) -> Vec<String> {
+        shown_options(&self.ui.global::<KioskState>())
+            .iter()
+            .map(|option| option.label.to_string())
+            .collect()
     }
 
     /// What a screen reader says the one control called `label` is.
@@ -330,6 +362,68 @@ fn a_respondent_left_alone_is_asked_whether_they_need_more_time_and_one_tap_goes
     let rows = kiosk.stored(1);
     assert!(rows[0].response.complete);
     assert_eq!(values(&rows[0])[0].1, AnswerValue::Face { score: 2 });
+}
+
+#[test]
+fn a_respondent_can_answer_with_keys_alone_and_a_touch_shows_no_focus_ring() {
+    let kiosk = TestKiosk::start();
+    assert_eq!(kiosk.focused(), None);
+    // Tab goes from control to control; Enter presses the one in focus.
+    let mut tabs = 0;
+    while kiosk.focused().as_deref() != Some("Napauta ja vastaa") {
+        kiosk.press(Key::Tab);
+        tabs += 1;
+        assert!(
+            tabs < 10,
+            "Tab never reached the start: {:?}",
+            kiosk.focused()
+        );
+    }
+    kiosk.press(Key::Return);
+    assert_eq!(kiosk.question().0, 1);
+    // Each question shows with the focus on its first answer: no Tabbing down from the top.
+    let faces = kiosk.option_labels();
+    assert_eq!(kiosk.focused(), Some(faces[0].clone()));
+    // Left alone, "Do you need more time?" takes the focus, and gives it back when answered.
+    kiosk.wait(15_000);
+    assert_eq!(kiosk.focused().as_deref(), Some("Jatka"));
+    kiosk.press(Key::Return);
+    assert!(!kiosk.has("Tarvitsetko lisää aikaa?"));
+    assert_eq!(kiosk.focused(), Some(faces[0].clone()));
+    kiosk.press(Key::Tab);
+    assert_eq!(kiosk.focused(), Some(faces[1].clone()));
+    kiosk.press(Key::Space);
+    kiosk.wait(400);
+    kiosk.settle();
+    assert_eq!(kiosk.question().0, 2);
+    assert_eq!(kiosk.focused().as_deref(), Some("Kyllä"));
+    kiosk.press(Key::Return);
+    kiosk.wait(400);
+    kiosk.settle();
+    assert_eq!(
+        kiosk.focused().as_deref(),
+        Some("Kyllä"),
+        "the third question's"
+    );
+    kiosk.press(Key::Tab);
+    kiosk.press(Key::Tab);
+    assert_eq!(kiosk.focused().as_deref(), Some("En"));
+    kiosk.press(Key::Return);
+    let rows = kiosk.stored(1);
+    assert_eq!(
+        values(&rows[0]),
+        vec![
+            ("overall".into(), AnswerValue::Face { score: 2 }),
+            ("heard".into(), choice("yes")),
+            ("again".into(), choice("no")),
+        ]
+    );
+
+    // The next person touches: no ring follows them from screen to screen.
+    kiosk.wait_out_thanks();
+    assert_eq!(kiosk.screen(), Screen::Attract);
+    kiosk.tap("Napauta ja vastaa");
+    assert_eq!(kiosk.focused(), None, "a touch shows no focus ring");
 }
 
 #[test]
