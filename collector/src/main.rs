@@ -1,5 +1,4 @@
 use std::io::{IsTerminal, Write};
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -38,8 +37,10 @@ struct Cli {
 enum Command {
     /// Serve the upload API; prints "listening on ADDR" once it accepts connections.
     Serve {
+        /// An address and port (127.0.0.1:8080, [::1]:8080) or a host name and port
+        /// (localhost:8080).
         #[arg(long, default_value = "127.0.0.1:8080")]
-        listen: SocketAddr,
+        listen: String,
     },
     /// Register, list and revoke kiosks.
     Device {
@@ -116,7 +117,13 @@ fn parse_language(code: &str) -> Result<Language, String> {
 #[derive(Subcommand, Debug)]
 enum DeviceCommand {
     /// Register a kiosk (NAME is its device_id) and print its token, once.
-    Add { name: String },
+    Add {
+        name: String,
+        /// Write the token to this new file, readable by its owner alone, instead of printing
+        /// it. An existing file is left as it is: it may be another kiosk's token.
+        #[arg(long)]
+        token_file: Option<PathBuf>,
+    },
     /// Every kiosk with its last health report.
     List,
     /// Refuse the kiosk's token from now on.
@@ -165,7 +172,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve { listen } => {
             let runtime = tokio::runtime::Runtime::new()?;
             runtime.block_on(async {
-                let listener = tokio::net::TcpListener::bind(listen)
+                let listener = tokio::net::TcpListener::bind(listen.as_str())
                     .await
                     .with_context(|| format!("cannot listen on {listen}"))?;
                 let address = listener.local_addr()?;
@@ -308,22 +315,60 @@ fn versions_of(storage: &SqliteStorage, survey: &str) -> anyhow::Result<Vec<Surv
     Ok(versions)
 }
 
+/// A new file at `path` that only its owner can read: a token must not be left readable by
+/// every user, nor written over one already there.
+fn new_private_file(path: &std::path::Path) -> anyhow::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .with_context(|| match path.exists() {
+            true => format!(
+                "{} is already there: it may be another kiosk's token, so it is left as it is",
+                path.display()
+            ),
+            false => format!("cannot create {}", path.display()),
+        })
+}
+
 fn device(storage: &SqliteStorage, command: DeviceCommand) -> anyhow::Result<()> {
     let time = |t: chrono::DateTime<Utc>| t.to_rfc3339_opts(SecondsFormat::Secs, true);
     match command {
-        DeviceCommand::Add { name } => {
+        DeviceCommand::Add { name, token_file } => {
             // The kiosk's device_id follows the same rule.
             hetki_protocol::check_id(&name).map_err(anyhow::Error::msg)?;
             let token = token::generate().context("no randomness for a token")?;
-            storage.add_device(&name, &token::hash(&token), Utc::now())?;
-            eprintln!("device {name} added; its token follows, shown only this once");
-            let mut out = std::io::stdout();
-            if let Err(error) = writeln!(out, "{token}").and_then(|()| out.flush()) {
+            // The file first: one that cannot be made leaves no device behind.
+            let mut file = token_file.as_deref().map(new_private_file).transpose()?;
+            let forget_file = || {
+                if let Some(path) = &token_file {
+                    let _ = std::fs::remove_file(path);
+                }
+            };
+            if let Err(error) = storage.add_device(&name, &token::hash(&token), Utc::now()) {
+                forget_file();
+                return Err(error.into());
+            }
+            let written = match &mut file {
+                Some(file) => writeln!(file, "{token}").and_then(|()| file.sync_all()),
+                None => {
+                    eprintln!("device {name} added; its token follows, shown only this once");
+                    let mut out = std::io::stdout();
+                    writeln!(out, "{token}").and_then(|()| out.flush())
+                }
+            };
+            if let Err(error) = written {
                 // Nobody has the token: a device that no one can ever upload as is no use.
+                forget_file();
                 storage.revoke_device(&name, Utc::now())?;
                 anyhow::bail!(
                     "cannot write the token ({error}), so device {name} is revoked again: run `device add {name}` once more"
                 );
+            }
+            if let Some(path) = &token_file {
+                eprintln!("device {name} added; its token is in {}", path.display());
             }
         }
         DeviceCommand::Revoke { name } => {

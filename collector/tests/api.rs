@@ -543,6 +543,68 @@ fn unknown_paths_and_methods_get_json_reasons() {
 }
 
 #[test]
+fn a_token_file_is_readable_by_its_owner_alone_and_never_written_over() {
+    use std::os::unix::fs::PermissionsExt;
+    let api = Api::new();
+    let path = api.collector.db.with_file_name("kiosk-2.token");
+    let file = path.to_str().unwrap();
+    let added = api
+        .collector
+        .cli(&["device", "add", "kiosk-2", "--token-file", file]);
+    assert!(added.status.success(), "{added:?}");
+    assert!(added.stdout.is_empty(), "not printed as well");
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+    let token = std::fs::read_to_string(&path).unwrap();
+    let reply = api.post_raw("/api/v1/surveys", token.trim(), survey().to_string());
+    assert_eq!(
+        reply.status(),
+        StatusCode::OK,
+        "the token in the file is the device's"
+    );
+
+    // Another kiosk's token is not written over this one's, and that kiosk is not added.
+    let over = api
+        .collector
+        .cli(&["device", "add", "kiosk-3", "--token-file", file]);
+    assert!(!over.status.success());
+    let said = String::from_utf8_lossy(&over.stderr);
+    assert!(said.contains("kiosk-2.token is already there"), "{said}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), token);
+    let list = api.cli_out(&["device", "list"]);
+    assert!(!list.contains("kiosk-3"), "{list}");
+    // A name already taken leaves no empty token file behind.
+    let unused = api.collector.db.with_file_name("unused.token");
+    let twice = api.collector.cli(&[
+        "device",
+        "add",
+        "kiosk-2",
+        "--token-file",
+        unused.to_str().unwrap(),
+    ]);
+    assert!(!twice.status.success());
+    assert!(!unused.exists());
+}
+
+#[test]
+fn the_server_listens_on_a_host_name_too() {
+    let bin = env!("CARGO_BIN_EXE_hetki-collector");
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("collector.sqlite3");
+    let collector = Collector::serve(bin.as_ref(), &db, "localhost:0");
+    std::net::TcpStream::connect(&collector.address).expect("it accepts connections");
+    let bad = Command::new(bin)
+        .arg("--db")
+        .arg(&db)
+        .args(["serve", "--listen", "localhost:99999"])
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+    let said = String::from_utf8_lossy(&bad.stderr);
+    assert!(said.contains("cannot listen on localhost:99999"), "{said}");
+}
+
+#[test]
 fn device_commands_report_mistakes() {
     let collector = collector();
     collector.add_device("kiosk-1");
