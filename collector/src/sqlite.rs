@@ -63,6 +63,15 @@ const MIGRATIONS: &[&str] = &[
     -- Periods (`--from`, `--to`) and purges pick responses by when they were given.
     CREATE INDEX responses_by_given ON responses (coalesce(placed_at, received_at));
 ",
+    "
+    -- Each purge: what it deleted, and so what is never stored again. A kiosk that sends a
+    -- purged response once more (its receipt was lost) must not bring it back.
+    CREATE TABLE purges (
+        cutoff    TEXT NOT NULL,    -- responses given before this were deleted
+        purged_at TEXT NOT NULL,
+        deleted   INTEGER           -- NULL while the purge runs
+    ) STRICT;
+",
 ];
 
 /// When a response was given, as `StoredResponse::given_at` tells it; written as the index
@@ -252,6 +261,9 @@ impl Storage for SqliteStorage {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (id) DO NOTHING",
             )?;
             let mut owner = tx.prepare_cached("SELECT device FROM responses WHERE id = ?1")?;
+            let purged_before: Option<String> =
+                tx.query_row("SELECT max(cutoff) FROM purges", [], |row| row.get(0))?;
+            let purged_before = parse_time(purged_before);
             for response in &batch.responses {
                 let survey = self.survey(&tx, &response.survey.id, &response.survey.hash)?;
                 if let Err(outcome) = ingest::judge(response, survey.as_deref()) {
@@ -265,6 +277,20 @@ impl Storage for SqliteStorage {
                     placed_at,
                     time_basis,
                 } = ingest::place(response, &batch.sent, received_at);
+                if let Some(cutoff) = purged_before
+                    && placed_at.unwrap_or(received_at) < cutoff
+                {
+                    receipts.push(Receipt {
+                        id: response.id,
+                        outcome: Outcome::Rejected {
+                            reason: format!(
+                                "given before {}, and responses that old are no longer kept",
+                                timestamp(cutoff)
+                            ),
+                        },
+                    });
+                    continue;
+                }
                 let inserted = insert.execute(params![
                     response.id.as_bytes(),
                     device,
@@ -445,6 +471,15 @@ impl Storage for SqliteStorage {
     }
 
     fn delete_responses_before(&self, cutoff: DateTime<Utc>) -> Result<u64, StorageError> {
+        // Said before anything is deleted: from now on, nothing that old is stored again.
+        let purge = {
+            let conn = self.conn();
+            conn.execute(
+                "INSERT INTO purges (cutoff, purged_at) VALUES (?1, ?2)",
+                params![timestamp(cutoff), timestamp(Utc::now())],
+            )?;
+            conn.last_insert_rowid()
+        };
         let delete = format!(
             "DELETE FROM responses WHERE received IN
                 (SELECT received FROM responses WHERE {GIVEN_AT} < ?1 LIMIT {PURGE_CHUNK})"
@@ -458,6 +493,10 @@ impl Storage for SqliteStorage {
                 break;
             }
         }
+        self.conn().execute(
+            "UPDATE purges SET deleted = ?2 WHERE rowid = ?1",
+            params![purge, deleted as i64],
+        )?;
         // The log may still hold the pages as they were before: empty it into the file.
         let busy: i64 = self
             .conn()

@@ -1200,6 +1200,18 @@ fn a_purge_deletes_responses_given_before_a_day_and_leaves_nothing_of_them_in_th
     assert_eq!(api.collector.exported_ids(), [ID2]);
     assert!(!files_hold("Kevään kävelykatuilta"));
     assert!(!files_hold(ID1));
+    // Sent once more (a kiosk whose receipt was lost): refused for good, not stored again.
+    let receipts: Value = api
+        .post(
+            "/api/v1/responses",
+            &Api::batch(vec![api.given_at(ID1, "2025-05-20T15:00:00Z")]),
+        )
+        .json()
+        .unwrap();
+    assert_eq!(receipts["receipts"][0]["status"], "rejected", "{receipts}");
+    let reason = receipts["receipts"][0]["reason"].as_str().unwrap();
+    assert!(reason.contains("no longer kept"), "{reason}");
+    assert_eq!(api.collector.exported_ids(), [ID2]);
 
     // A timer keeps the last days: today's answer stays, and the server goes on storing.
     assert_eq!(
