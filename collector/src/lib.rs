@@ -9,6 +9,7 @@ pub mod results;
 pub mod sqlite;
 pub mod storage;
 pub mod token;
+pub mod words;
 
 pub use period::Period;
 pub use sqlite::SqliteStorage;

@@ -71,7 +71,8 @@ enum Command {
         survey: String,
         #[arg(long, value_enum, default_value_t = GroupBy::All)]
         by: GroupBy,
-        /// The language of the question texts and answer labels: fi, sv or en.
+        /// The language of the results (question texts, answer labels and what is said
+        /// around them): fi, sv or en.
         #[arg(long, default_value = "fi", value_parser = parse_language)]
         lang: Language,
         #[arg(long, value_enum, default_value_t = results::Format::Text)]
@@ -232,7 +233,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let shown = results::Shown {
                 language: lang,
                 smallest_group,
-                period: days.describe(time_zone),
+                period: days.describe(time_zone, lang),
             };
             results::write(
                 &tallied,
@@ -243,7 +244,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             )?;
             // A table for a spreadsheet has no room for it: it is said beside.
             if format != results::Format::Text
-                && let Some(note) = results::left_out(&tallied, smallest_group)
+                && let Some(note) = results::left_out(&tallied, smallest_group, lang)
             {
                 eprintln!("{note}");
             }

@@ -2,6 +2,9 @@
 
 use chrono::{DateTime, LocalResult, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
+use hetki_protocol::Language;
+
+use crate::words::Words;
 
 /// A span of time responses were given in: from `from` (inclusive) until `until` (not
 /// inclusive), either end open. A response whose time cannot be told counts as given when
@@ -45,16 +48,10 @@ impl Days {
         })
     }
 
-    /// "given 2026-09-01 to 2026-11-30 (Europe/Helsinki)", or none when no end is given.
-    pub fn describe(&self, zone: Tz) -> Option<String> {
-        let span = match (self.from, self.to) {
-            (None, None) => return None,
-            (Some(from), Some(to)) if from == to => format!("on {from}"),
-            (Some(from), Some(to)) => format!("{from} to {to}"),
-            (Some(from), None) => format!("on or after {from}"),
-            (None, Some(to)) => format!("on or before {to}"),
-        };
-        Some(format!("given {span} ({zone})"))
+    /// "Responses given 2026-09-01 to 2026-11-30 (Europe/Helsinki)" in `language`, or none
+    /// when no end is given.
+    pub fn describe(&self, zone: Tz, language: Language) -> Option<String> {
+        Words(language).responses_given((self.from, self.to), zone.name())
     }
 }
 

@@ -18,6 +18,7 @@ use hetki_protocol::{AnswerValue, Language, Question, QuestionKind, Response, Su
 
 use crate::period::Period;
 use crate::storage::{Storage, StorageError};
+use crate::words::Words;
 
 /// What the results are split by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -300,7 +301,7 @@ fn shown_questions(versions: &[SurveyDefinition], language: Language) -> Vec<Sho
         .map(|(question, key)| {
             let mut text = question.text.get(language).to_owned();
             if let (Some(faces), 2..) = (key.faces, scales(&key.id)) {
-                text.push_str(&format!(" ({faces} faces)"));
+                text.push_str(&format!(" ({})", Words(language).faces(faces)));
             }
             ShownQuestion {
                 question: (*question).clone(),
@@ -397,7 +398,7 @@ fn rows<'a>(
                     question: question.clone(),
                     question_text: question_text.clone(),
                     answer: String::new(),
-                    label: "(skipped)".into(),
+                    label: Words(language).skipped().into(),
                     count: tally.skipped,
                     base: tally.answered,
                     answered: tally.answered,
@@ -435,22 +436,17 @@ fn answer_labels(
 
 /// What is said of the groups left out for having fewer than `smallest` respondents, if any
 /// were.
-pub fn left_out(results: &Results, smallest: u64) -> Option<String> {
+pub fn left_out(results: &Results, smallest: u64, language: Language) -> Option<String> {
     let small: Vec<&Group> = results
         .groups
         .values()
         .filter(|g| g.respondents < smallest)
         .collect();
     let respondents: u64 = small.iter().map(|g| g.respondents).sum();
-    let groups = match small.len() {
-        0 => return None,
-        1 => "1 group".to_owned(),
-        n => format!("{n} groups"),
-    };
-    Some(format!(
-        "Not shown: {groups} of fewer than {smallest} respondents ({respondents} in all), \
-         whose answers could be told apart; --smallest-group 1 shows them."
-    ))
+    match small.len() {
+        0 => None,
+        groups => Some(Words(language).not_shown(groups, smallest, respondents)),
+    }
 }
 
 /// How results are shown.
@@ -477,7 +473,7 @@ pub fn write(
     match format {
         Format::Text => {
             write_text(&rows, versions, shown, out)?;
-            if let Some(note) = left_out(results, smallest) {
+            if let Some(note) = left_out(results, smallest, language) {
                 writeln!(out, "\n{note}")?;
             }
             out.flush()
@@ -529,14 +525,15 @@ fn write_text(
     shown: &Shown,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
+    let words = Words(shown.language);
     if let Some(newest) = versions.last() {
         writeln!(out, "{} ({})", newest.title.get(shown.language), newest.id)?;
     }
     if let Some(period) = &shown.period {
-        writeln!(out, "Responses {period}")?;
+        writeln!(out, "{period}")?;
     }
     if rows.is_empty() {
-        writeln!(out, "No answers to show.")?;
+        writeln!(out, "{}", words.no_answers())?;
     }
     let width = rows
         .iter()
@@ -547,34 +544,26 @@ fn write_text(
     for row in rows {
         if last.map(|(g, _)| g) != Some(row.group) {
             let group = if row.group.is_empty() {
-                "All responses"
+                words.all_responses()
             } else {
                 row.group
             };
-            let noun = if row.respondents == 1 {
-                "respondent"
-            } else {
-                "respondents"
-            };
             let incomplete = match row.incomplete {
                 0 => String::new(),
-                n => format!(" ({n} left before the end)"),
+                n => format!(" ({})", words.left_before_the_end(n)),
             };
-            writeln!(out, "\n{group}: {} {noun}{incomplete}", row.respondents)?;
+            let respondents = words.respondents(row.respondents);
+            writeln!(out, "\n{group}: {respondents}{incomplete}")?;
             if row.versions > 1 {
-                writeln!(
-                    out,
-                    "  ({} versions of the survey counted together, in the words of the one \
-                     answered last)",
-                    row.versions
-                )?;
+                let together = words.versions_counted_together(row.versions);
+                writeln!(out, "  ({together})")?;
             }
         }
         if last != Some((row.group, &row.question.id)) {
             let several = if row.question.is_multiple() {
-                " (several answers allowed)"
+                format!(" ({})", words.several_answers_allowed())
             } else {
-                ""
+                String::new()
             };
             writeln!(out, "  {}{several}", row.question_text)?;
         }
@@ -582,8 +571,8 @@ fn write_text(
         match row.percent {
             Some(p) if row.base != row.answered => writeln!(
                 out,
-                "{line}  {p:5.1} %  (of the {} who were offered it)",
-                row.base
+                "{line}  {p:5.1} %  ({})",
+                words.of_those_offered_it(row.base)
             )?,
             Some(p) => writeln!(out, "{line}  {p:5.1} %")?,
             None => writeln!(out, "{line}")?,

@@ -811,9 +811,9 @@ fn results_count_a_changed_face_scale_apart() {
     assert!(output.status.success(), "{output:?}");
     let csv = String::from_utf8(output.stdout).unwrap();
     for expected in [
-        ",2,0,overall,Miten meni? (5 faces),3,Niin ja näin,1,1,100.0",
-        ",2,0,overall,Miten meni? (5 faces),5,Tosi hyvin,0,1,0.0",
-        ",2,0,overall,Miten meni? (3 faces),3,Hyvin,1,1,100.0",
+        ",2,0,overall,Miten meni? (5 kasvoa),3,Niin ja näin,1,1,100.0",
+        ",2,0,overall,Miten meni? (5 kasvoa),5,Tosi hyvin,0,1,0.0",
+        ",2,0,overall,Miten meni? (3 kasvoa),3,Hyvin,1,1,100.0",
     ] {
         assert!(csv.contains(expected), "no {expected:?} in\n{csv}");
     }
@@ -904,7 +904,7 @@ fn results_count_each_answer_per_area_across_versions_without_test_answers() {
     let text = String::from_utf8(by_area.stdout).unwrap();
     assert!(!text.contains("Suur-Tapiola:"), "{text}");
     assert!(
-        text.contains("Not shown: 2 groups of fewer than 5 respondents (3 in all)"),
+        text.contains("Ei näytetty: 2 ryhmää, joissa alle 5 vastaajaa (3 yhteensä)"),
         "{text}"
     );
     let as_csv = api.collector.cli(&[
@@ -917,7 +917,7 @@ fn results_count_each_answer_per_area_across_versions_without_test_answers() {
         "csv",
     ]);
     assert_eq!(String::from_utf8(as_csv.stdout).unwrap().lines().count(), 1);
-    assert!(String::from_utf8_lossy(&as_csv.stderr).contains("--smallest-group 1 shows them"));
+    assert!(String::from_utf8_lossy(&as_csv.stderr).contains("--smallest-group 1 näyttää ne"));
     let results = |args: &[&str]| {
         let mut all = vec![
             "results",
@@ -940,7 +940,7 @@ fn results_count_each_answer_per_area_across_versions_without_test_answers() {
     for expected in [
         "Suur-Leppävaara,1,1,overall,Miten meni?,3,Hyvin,1,1,100.0",
         "Suur-Leppävaara,1,1,heard,Tuliko kuulluksi?,yes,Kyllä,0,0,",
-        "Suur-Leppävaara,1,1,heard,Tuliko kuulluksi?,,(skipped),1,0,",
+        "Suur-Leppävaara,1,1,heard,Tuliko kuulluksi?,,(ohitettu),1,0,",
         "Suur-Tapiola,2,0,overall,Miten meni?,1,Huonosti,1,2,50.0",
         "Suur-Tapiola,2,0,overall,Miten meni?,2,Niin ja näin,0,2,0.0",
         "Suur-Tapiola,2,0,heard,Tuliko kuulluksi?,yes,Kyllä,1,2,50.0",
@@ -997,12 +997,12 @@ fn results_count_each_answer_per_area_across_versions_without_test_answers() {
     api.store_one(unsure);
     let text = results(&[]);
     assert!(
-        text.contains("En osaa sanoa       1  100.0 %  (of the 1 who were offered it)"),
+        text.contains("En osaa sanoa       1  100.0 %  (1 vastaajasta, joille se näytettiin)"),
         "{text}"
     );
     assert!(text.contains("Kyllä               1   33.3 %\n"), "{text}");
     assert!(
-        text.contains("(3 versions of the survey counted together, in the words of the one"),
+        text.contains("(3 kyselyn versiota laskettu yhteen, viimeksi vastatun sanoin)"),
         "{text}"
     );
     // A group answered only the first version: it is shown with that version's answers.
@@ -1113,10 +1113,36 @@ fn results_and_exports_can_be_limited_to_days_on_the_staff_clock() {
         "1",
     ]);
     assert!(
-        text.contains("Responses given on or after 2026-10-01 (Europe/Helsinki)\n"),
+        text.contains("Vastaukset annettu 2026-10-01 tai myöhemmin (Europe/Helsinki)\n"),
         "{text}"
     );
-    assert!(text.contains("All responses: 2 respondents"), "{text}");
+    assert!(text.contains("Kaikki vastaukset: 2 vastaajaa"), "{text}");
+    // Said in the staff's language, whichever it is.
+    for (lang, period, total) in [
+        (
+            "sv",
+            "Svar givna 2026-10-01 eller senare",
+            "Alla svar: 2 svarande",
+        ),
+        (
+            "en",
+            "Responses given on or after 2026-10-01",
+            "All responses: 2 respondents",
+        ),
+    ] {
+        let text = api.cli_out(&[
+            "results",
+            "--survey",
+            "event-feedback",
+            "--from",
+            "2026-10-01",
+            "--smallest-group",
+            "1",
+            "--lang",
+            lang,
+        ]);
+        assert!(text.contains(period) && text.contains(total), "{text}");
+    }
 
     let reversed = api.collector.cli(&[
         "results",

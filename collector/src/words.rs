@@ -1,0 +1,153 @@
+//! What the text results say around the survey's own words, in the staff's language (the
+//! language of `results --lang`). A spreadsheet's column names stay as they are: programs
+//! read those.
+
+use chrono::NaiveDate;
+use hetki_protocol::Language;
+
+/// The phrases of one language.
+#[derive(Clone, Copy, Debug)]
+pub struct Words(pub Language);
+
+impl Words {
+    fn pick<T>(self, fi: T, sv: T, en: T) -> T {
+        match self.0 {
+            Language::Fi => fi,
+            Language::Sv => sv,
+            Language::En => en,
+        }
+    }
+
+    /// The heading of the responses of every event together.
+    pub fn all_responses(self) -> &'static str {
+        self.pick("Kaikki vastaukset", "Alla svar", "All responses")
+    }
+
+    /// "2 respondents".
+    pub fn respondents(self, n: u64) -> String {
+        match (self.0, n) {
+            (Language::Fi, 1) => "1 vastaaja".into(),
+            (Language::Fi, n) => format!("{n} vastaajaa"),
+            (Language::Sv, n) => format!("{n} svarande"),
+            (Language::En, 1) => "1 respondent".into(),
+            (Language::En, n) => format!("{n} respondents"),
+        }
+    }
+
+    /// Of respondents who did not answer every question.
+    pub fn left_before_the_end(self, n: u64) -> String {
+        self.pick(
+            format!("{n} jätti kesken"),
+            format!("{n} avbröt"),
+            format!("{n} left before the end"),
+        )
+    }
+
+    pub fn versions_counted_together(self, n: usize) -> String {
+        self.pick(
+            format!("{n} kyselyn versiota laskettu yhteen, viimeksi vastatun sanoin"),
+            format!("{n} versioner av enkäten räknade tillsammans, med den senast besvarades ord"),
+            format!(
+                "{n} versions of the survey counted together, in the words of the one answered last"
+            ),
+        )
+    }
+
+    pub fn several_answers_allowed(self) -> &'static str {
+        self.pick(
+            "useita vastauksia sallittu",
+            "flera svar tillåtna",
+            "several answers allowed",
+        )
+    }
+
+    /// A share of fewer than all respondents: those whose version of the survey had the option.
+    pub fn of_those_offered_it(self, n: u64) -> String {
+        self.pick(
+            format!("{n} vastaajasta, joille se näytettiin"),
+            format!("av de {n} som fick den"),
+            format!("of the {n} who were offered it"),
+        )
+    }
+
+    /// The label of a question's skips.
+    pub fn skipped(self) -> &'static str {
+        self.pick("(ohitettu)", "(hoppade över)", "(skipped)")
+    }
+
+    /// Tells apart two scales of one question: "5 faces".
+    pub fn faces(self, n: usize) -> String {
+        self.pick(
+            format!("{n} kasvoa"),
+            format!("{n} ansikten"),
+            format!("{n} faces"),
+        )
+    }
+
+    pub fn no_answers(self) -> &'static str {
+        self.pick(
+            "Ei näytettäviä vastauksia.",
+            "Inga svar att visa.",
+            "No answers to show.",
+        )
+    }
+
+    /// The responses counted: "Responses given on or after 2026-10-01 (Europe/Helsinki)".
+    pub fn responses_given(
+        self,
+        (from, to): (Option<NaiveDate>, Option<NaiveDate>),
+        zone: &str,
+    ) -> Option<String> {
+        let span = match (from, to) {
+            (None, None) => return None,
+            (Some(from), Some(to)) if from == to => {
+                self.pick(format!("{from}"), format!("{from}"), format!("on {from}"))
+            }
+            (Some(from), Some(to)) => self.pick(
+                format!("{from} – {to}"),
+                format!("{from} – {to}"),
+                format!("{from} to {to}"),
+            ),
+            (Some(from), None) => self.pick(
+                format!("{from} tai myöhemmin"),
+                format!("{from} eller senare"),
+                format!("on or after {from}"),
+            ),
+            (None, Some(to)) => self.pick(
+                format!("{to} tai aiemmin"),
+                format!("{to} eller tidigare"),
+                format!("on or before {to}"),
+            ),
+        };
+        Some(self.pick(
+            format!("Vastaukset annettu {span} ({zone})"),
+            format!("Svar givna {span} ({zone})"),
+            format!("Responses given {span} ({zone})"),
+        ))
+    }
+
+    /// The groups left out for having fewer than `smallest` respondents.
+    pub fn not_shown(self, groups: usize, smallest: u64, respondents: u64) -> String {
+        match self.0 {
+            Language::Fi => format!(
+                "Ei näytetty: {groups} {} alle {smallest} vastaajaa ({respondents} yhteensä), \
+                 koska heidän vastauksensa voisi erottaa; --smallest-group 1 näyttää ne.",
+                if groups == 1 {
+                    "ryhmä, jossa"
+                } else {
+                    "ryhmää, joissa"
+                }
+            ),
+            Language::Sv => format!(
+                "Visas inte: {groups} {} med färre än {smallest} svarande ({respondents} sammanlagt), \
+                 vilkas svar kunde skiljas åt; --smallest-group 1 visar dem.",
+                if groups == 1 { "grupp" } else { "grupper" }
+            ),
+            Language::En => format!(
+                "Not shown: {groups} {} of fewer than {smallest} respondents ({respondents} in all), \
+                 whose answers could be told apart; --smallest-group 1 shows them.",
+                if groups == 1 { "group" } else { "groups" }
+            ),
+        }
+    }
+}
