@@ -188,12 +188,60 @@ pub fn router(storage: Shared) -> Router {
         .with_state(storage)
 }
 
-/// Serves until the listener fails or ctrl-c/SIGTERM arrives.
-pub async fn serve(storage: Shared, listener: tokio::net::TcpListener) -> std::io::Result<()> {
-    // No client addresses are kept or logged: a response is the device's, not a person's.
-    axum::serve(listener, router(storage))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+/// How long a stop waits for requests under way (a batch being stored) before it closes
+/// their connections.
+const STOP_GRACE: Duration = Duration::from_secs(10);
+
+/// Serves until ctrl-c/SIGTERM arrives, then lets requests under way finish (for at most
+/// `STOP_GRACE`). HTTP/1.1 only: TLS and HTTP/2 are the proxy's in front. A client gets
+/// `header_timeout` to send a request's headers: one that stalls, or connects and sends
+/// nothing, would otherwise hold its connection for ever, and the server at a stop.
+pub async fn serve(
+    storage: Shared,
+    listener: tokio::net::TcpListener,
+    header_timeout: Duration,
+) -> std::io::Result<()> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use tower::ServiceExt;
+
+    let service = router(storage).map_request(|request: hyper::Request<hyper::body::Incoming>| {
+        request.map(axum::body::Body::new)
+    });
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(header_timeout);
+    let connections = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut stop = std::pin::pin!(shutdown_signal());
+    loop {
+        // No client addresses are kept or logged: a response is the device's, not a person's.
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(error) => {
+                    // Out of file descriptors, say: a moment's rest, and accept again.
+                    tracing::warn!(%error, "cannot accept a connection");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            () = &mut stop => break,
+        };
+        let service = hyper_util::service::TowerToHyperService::new(service.clone());
+        let connection = http.serve_connection(TokioIo::new(stream), service);
+        let connection = connections.watch(connection);
+        tokio::spawn(async move {
+            if let Err(error) = connection.await {
+                tracing::debug!(%error, "a connection ended in error");
+            }
+        });
+    }
+    tokio::select! {
+        () = connections.shutdown() => {}
+        () = tokio::time::sleep(STOP_GRACE) => {
+            tracing::warn!("stopped with requests still under way: their clients send them again");
+        }
+    }
+    Ok(())
 }
 
 async fn shutdown_signal() {

@@ -41,6 +41,10 @@ enum Command {
         /// (localhost:8080).
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: String,
+        /// Seconds a client gets to send a request's headers before its connection is
+        /// closed.
+        #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..))]
+        header_timeout: u64,
     },
     /// Register, list and revoke kiosks.
     Device {
@@ -170,7 +174,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     );
     let storage = SqliteStorage::open(&cli.db)?;
     match cli.command {
-        Command::Serve { listen } => {
+        Command::Serve {
+            listen,
+            header_timeout,
+        } => {
             let runtime = tokio::runtime::Runtime::new()?;
             runtime.block_on(async {
                 let listener = tokio::net::TcpListener::bind(listen.as_str())
@@ -187,7 +194,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     );
                 }
                 tracing::info!(%address, db = %cli.db.display(), "serving");
-                hetki_collector::api::serve(Arc::new(storage), listener).await?;
+                let header_timeout = std::time::Duration::from_secs(header_timeout);
+                hetki_collector::api::serve(Arc::new(storage), listener, header_timeout).await?;
                 anyhow::Ok(())
             })?;
         }

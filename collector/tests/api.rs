@@ -4,6 +4,7 @@
 mod support;
 
 use std::process::Command;
+use std::time::Duration;
 
 use reqwest::StatusCode;
 use reqwest::blocking::{Client, Response};
@@ -602,6 +603,52 @@ fn the_server_listens_on_a_host_name_too() {
     assert!(!bad.status.success());
     let said = String::from_utf8_lossy(&bad.stderr);
     assert!(said.contains("cannot listen on localhost:99999"), "{said}");
+}
+
+#[test]
+fn a_client_that_stalls_is_cut_off_and_does_not_hold_up_a_stop() {
+    use std::io::{Read, Write};
+    let bin = env!("CARGO_BIN_EXE_hetki-collector");
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("collector.sqlite3");
+    let serve = |timeout: &str| {
+        let args = ["--listen", "127.0.0.1:0", "--header-timeout", timeout];
+        Collector::serve_with(bin.as_ref(), &db, &args)
+    };
+    let half_a_request = |collector: &Collector| {
+        let mut stream = std::net::TcpStream::connect(&collector.address).unwrap();
+        stream
+            .write_all(b"POST /api/v1/responses HTTP/1.1\r\nHost: kiosk\r\n")
+            .unwrap();
+        stream
+    };
+
+    let collector = serve("1");
+    let mut stalled = half_a_request(&collector);
+    stalled
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let start = std::time::Instant::now();
+    let mut answer = Vec::new();
+    let _ = stalled.read_to_end(&mut answer);
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "the connection was left open: {:?}",
+        start.elapsed()
+    );
+
+    // systemd stopping the server: it does not wait on the stalled client.
+    let mut collector = serve("1");
+    let _stalled = half_a_request(&collector);
+    let killed = Command::new("kill")
+        .args(["-TERM", &collector.pid().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    assert!(
+        collector.exits_within(Duration::from_secs(5)),
+        "still running 5 s after SIGTERM"
+    );
 }
 
 #[test]

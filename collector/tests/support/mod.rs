@@ -33,8 +33,14 @@ impl Collector {
 
     /// Starts `bin serve` on `db` at `listen`, waiting until it accepts connections.
     pub fn serve(bin: &Path, db: &Path, listen: &str) -> Collector {
+        Collector::serve_with(bin, db, &["--listen", listen])
+    }
+
+    /// Starts `bin serve` on `db` with `args`, waiting until it accepts connections.
+    pub fn serve_with(bin: &Path, db: &Path, args: &[&str]) -> Collector {
         let mut child = Command::new(bin)
-            .args(["--db", db.to_str().unwrap(), "serve", "--listen", listen])
+            .args(["--db", db.to_str().unwrap(), "serve"])
+            .args(args)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
             .spawn()
@@ -59,6 +65,23 @@ impl Collector {
 
     pub fn url(&self) -> String {
         format!("http://{}", self.address)
+    }
+
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Waits for the server to exit by itself, for at most `limit`: whether it did.
+    pub fn exits_within(&mut self, limit: std::time::Duration) -> bool {
+        let start = std::time::Instant::now();
+        while start.elapsed() < limit {
+            if self.child.try_wait().unwrap().is_some() {
+                return true;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        false
     }
 
     /// SIGKILL: no chance to finish anything.
