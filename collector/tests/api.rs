@@ -1150,22 +1150,13 @@ fn results_and_exports_can_be_limited_to_days_on_the_staff_clock() {
         [ID1, ID2]
     );
 
-    let text = api.cli_out(&[
-        "results",
-        "--survey",
-        "event-feedback",
-        "--from",
-        "2026-10-01",
-        "--smallest-group",
-        "1",
-    ]);
-    assert!(
-        text.contains("Vastaukset annettu 2026-10-01 tai myöhemmin (Europe/Helsinki)\n"),
-        "{text}"
-    );
-    assert!(text.contains("Kaikki vastaukset: 2 vastaajaa"), "{text}");
     // Said in the staff's language, whichever it is.
     for (lang, period, total) in [
+        (
+            "fi",
+            "Vastaukset annettu 2026-10-01 tai myöhemmin (Europe/Helsinki)\n",
+            "Kaikki vastaukset: 2 vastaajaa",
+        ),
         (
             "sv",
             "Svar givna 2026-10-01 eller senare",
