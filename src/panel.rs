@@ -211,8 +211,8 @@ fn start_of_day(now: DateTime<Utc>, zone: Tz) -> DateTime<Utc> {
         .map_or(now, |t| t.with_timezone(&Utc))
 }
 
-/// A moment as staff read it: in the kiosk's time zone, to the minute.
-/// A moment as staff write it in `language`: "23.11.2026 klo 8.11", "23.11.2026 kl. 8.11",
+/// A moment as staff read it, in the kiosk's time zone to the minute, written as usual in
+/// `language`: "23.11.2026 klo 8.11", "23.11.2026 kl. 8.11",
 /// "2026-11-23 08:11".
 pub fn time(at: Option<DateTime<Utc>>, zone: Tz, language: Language) -> String {
     let format = match language {

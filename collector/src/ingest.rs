@@ -46,6 +46,15 @@ pub struct Placement {
     pub time_basis: TimeBasis,
 }
 
+impl Placement {
+    /// When a response that arrived at `received_at` counts as given: when it was placed, or
+    /// if its time cannot be told, when it arrived (its own clock may be years off). Periods,
+    /// purges and results go by this; the database's index is on the same expression.
+    pub fn given_at(&self, received_at: DateTime<Utc>) -> DateTime<Utc> {
+        self.placed_at.unwrap_or(received_at)
+    }
+}
+
 /// Places a response in time. A Raspberry Pi without a real-time clock may record with a
 /// wrong wall clock; if it sends in the same boot, the monotonic clock bridges the gap to
 /// the collector's own (trusted) receive time. Network delay makes that a little early.

@@ -327,19 +327,13 @@ fn versions_of(storage: &SqliteStorage, survey: &str) -> anyhow::Result<Vec<Surv
 /// A new file at `path` that only its owner can read: a token must not be left readable by
 /// every user, nor written over one already there.
 fn new_private_file(path: &std::path::Path) -> anyhow::Result<std::fs::File> {
-    use std::os::unix::fs::OpenOptionsExt;
-    std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)
-        .with_context(|| match path.exists() {
-            true => format!(
-                "{} is already there: it may be another kiosk's token, so it is left as it is",
-                path.display()
-            ),
-            false => format!("cannot create {}", path.display()),
-        })
+    hetki_protocol::files::new_private(path).with_context(|| match path.exists() {
+        true => format!(
+            "{} is already there: it may be another kiosk's token, so it is left as it is",
+            path.display()
+        ),
+        false => format!("cannot create {}", path.display()),
+    })
 }
 
 fn device(storage: &SqliteStorage, command: DeviceCommand) -> anyhow::Result<()> {

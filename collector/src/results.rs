@@ -82,7 +82,9 @@ pub struct Group {
     /// Of the respondents, those who left before the end (kept when partials are kept).
     pub incomplete: u64,
     pub questions: HashMap<QuestionKey, QuestionTally>,
-    /// Each version (by hash) its respondents answered, and when last.
+    /// Each version (by hash) its respondents answered, and when last: its newest response
+    /// as placed in time (when it was given, not when it arrived: a kiosk back online after
+    /// days sends an old version's answers late).
     pub last_answered: HashMap<String, DateTime<Utc>>,
 }
 
@@ -90,10 +92,6 @@ pub struct Group {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Results {
     pub groups: BTreeMap<String, Group>,
-    /// Each version (by hash) that was answered, and when last: its newest response as
-    /// placed in time (when it was given, not when it arrived: a kiosk back online after
-    /// days sends an old version's answers late).
-    pub last_answered: HashMap<String, DateTime<Utc>>,
     /// What groups are called in the language asked for, where that is not their name.
     pub group_labels: HashMap<String, String>,
 }
@@ -103,7 +101,11 @@ impl Results {
     /// the wording residents saw last, not that of a version merely sent and never used.
     /// All of them, as they came, when none was answered.
     pub fn versions_in_use(&self, versions: &[SurveyDefinition]) -> Vec<SurveyDefinition> {
-        in_use(&self.last_answered, versions)
+        let mut last_answered = HashMap::new();
+        for (hash, &at) in self.groups.values().flat_map(|g| &g.last_answered) {
+            answered_at(&mut last_answered, hash, at);
+        }
+        in_use(&last_answered, versions)
     }
 }
 
@@ -144,7 +146,6 @@ impl Results {
         version: Option<&SurveyDefinition>,
         given: DateTime<Utc>,
     ) {
-        answered_at(&mut self.last_answered, &response.survey.hash, given);
         let group = self.groups.entry(group).or_default();
         answered_at(&mut group.last_answered, &response.survey.hash, given);
         group.respondents += 1;
@@ -250,7 +251,9 @@ struct Row<'a> {
     group: &'a str,
     respondents: u64,
     incomplete: u64,
-    question: Question,
+    question_id: String,
+    /// It takes several answers.
+    multiple: bool,
     /// The question's text, with its number of faces where that changed between versions.
     question_text: String,
     /// The face score or option id; empty for the skips.
@@ -276,8 +279,8 @@ fn percent(count: u64, base: u64) -> f64 {
 /// A question as a group's versions show it: its text (with its number of faces where that
 /// changed between versions) and its answers' labels.
 struct ShownQuestion {
-    question: Question,
     key: QuestionKey,
+    multiple: bool,
     text: String,
     labels: Vec<(String, String)>,
 }
@@ -304,8 +307,8 @@ fn shown_questions(versions: &[SurveyDefinition], language: Language) -> Vec<Sho
                 text.push_str(&format!(" ({})", Words(language).faces(faces)));
             }
             ShownQuestion {
-                question: (*question).clone(),
                 key: key.clone(),
+                multiple: question.is_multiple(),
                 text,
                 labels: answer_labels(key, versions, language),
             }
@@ -349,15 +352,14 @@ fn rows<'a>(
     {
         let group_name = results.group_labels.get(group_name).unwrap_or(group_name);
         let group_versions = in_use(&group.last_answered, versions);
-        for shown in shown_questions(&group_versions, language) {
-            let ShownQuestion {
-                question,
-                key,
-                text: question_text,
-                labels,
-            } = shown;
-            let key = &key;
-            let Some(tally) = group.questions.get(key) else {
+        for ShownQuestion {
+            key,
+            multiple,
+            text: question_text,
+            labels,
+        } in shown_questions(&group_versions, language)
+        {
+            let Some(tally) = group.questions.get(&key) else {
                 continue;
             };
             let mut answers: Vec<&String> = labels.iter().map(|(value, _)| value).collect();
@@ -374,12 +376,13 @@ fn rows<'a>(
                     .iter()
                     .find(|(known, _)| known == value)
                     .map_or_else(|| value.clone(), |(_, label)| label.clone());
-                let base = base(tally, key, value);
+                let base = base(tally, &key, value);
                 rows.push(Row {
                     group: group_name,
                     respondents: group.respondents,
                     incomplete: group.incomplete,
-                    question: question.clone(),
+                    question_id: key.id.clone(),
+                    multiple,
                     question_text: question_text.clone(),
                     answer: value.clone(),
                     label,
@@ -395,7 +398,8 @@ fn rows<'a>(
                     group: group_name,
                     respondents: group.respondents,
                     incomplete: group.incomplete,
-                    question: question.clone(),
+                    question_id: key.id.clone(),
+                    multiple,
                     question_text: question_text.clone(),
                     answer: String::new(),
                     label: Words(language).skipped().into(),
@@ -504,7 +508,7 @@ pub fn write(
                     row.group.to_owned(),
                     row.respondents.to_string(),
                     row.incomplete.to_string(),
-                    row.question.id.clone(),
+                    row.question_id.clone(),
                     row.question_text.clone(),
                     row.answer.clone(),
                     row.label.clone(),
@@ -559,8 +563,8 @@ fn write_text(
                 writeln!(out, "  ({together})")?;
             }
         }
-        if last != Some((row.group, &row.question.id)) {
-            let several = if row.question.is_multiple() {
+        if last != Some((row.group, &row.question_id)) {
+            let several = if row.multiple {
                 format!(" ({})", words.several_answers_allowed())
             } else {
                 String::new()
@@ -577,7 +581,7 @@ fn write_text(
             Some(p) => writeln!(out, "{line}  {p:5.1} %")?,
             None => writeln!(out, "{line}")?,
         }
-        last = Some((row.group, &row.question.id));
+        last = Some((row.group, &row.question_id));
     }
     out.flush()
 }

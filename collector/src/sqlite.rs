@@ -74,7 +74,7 @@ const MIGRATIONS: &[&str] = &[
 ",
 ];
 
-/// When a response was given, as `StoredResponse::given_at` tells it; written as the index
+/// When a response was given, as `Placement::given_at` tells it; written as the index
 /// on it is, so that queries use the index.
 const GIVEN_AT: &str = "coalesce(placed_at, received_at)";
 
@@ -273,12 +273,9 @@ impl Storage for SqliteStorage {
                     });
                     continue;
                 }
-                let Placement {
-                    placed_at,
-                    time_basis,
-                } = ingest::place(response, &batch.sent, received_at);
+                let placement = ingest::place(response, &batch.sent, received_at);
                 if let Some(cutoff) = purged_before
-                    && placed_at.unwrap_or(received_at) < cutoff
+                    && placement.given_at(received_at) < cutoff
                 {
                     receipts.push(Receipt {
                         id: response.id,
@@ -297,8 +294,8 @@ impl Storage for SqliteStorage {
                     response.survey.id,
                     response.survey.hash,
                     received_text,
-                    placed_at.map(timestamp),
-                    basis_name(time_basis),
+                    placement.placed_at.map(timestamp),
+                    basis_name(placement.time_basis),
                     serde_json::to_string(response)?,
                 ])?;
                 let outcome = if inserted == 1 {

@@ -72,10 +72,10 @@ pub struct StoredResponse {
 }
 
 impl StoredResponse {
-    /// When the response was given as far as the collector can tell: when it arrived, if
-    /// its time cannot be placed. Periods and results go by this.
+    /// When the response was given as far as the collector can tell (see
+    /// [`Placement::given_at`]).
     pub fn given_at(&self) -> DateTime<Utc> {
-        self.placement.placed_at.unwrap_or(self.received_at)
+        self.placement.given_at(self.received_at)
     }
 }
 
