@@ -82,7 +82,8 @@ enum Command {
         #[arg(long, value_enum, default_value_t = results::Format::Text)]
         format: results::Format,
         /// Leave out groups of fewer respondents: in a small group one person's answers can
-        /// be told apart (1 shows every group).
+        /// be told apart (1 shows every group). The next smallest go too where the total less
+        /// the groups shown would give a small one back.
         #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..))]
         smallest_group: u64,
         #[command(flatten)]

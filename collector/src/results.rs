@@ -316,14 +316,14 @@ fn shown_questions(versions: &[SurveyDefinition], language: Language) -> Vec<Sho
         .collect()
 }
 
-/// The rows of the groups of `results` with at least `smallest` respondents. Each group's
+/// The rows of the groups of `results` that are not `hidden`. Each group's
 /// questions and answers are those of the versions its respondents answered, in the order
 /// the newest of them shows them, answers only older versions had after those.
 fn rows<'a>(
     results: &'a Results,
     versions: &'a [SurveyDefinition],
     language: Language,
-    smallest: u64,
+    hidden: &Hidden,
 ) -> Vec<Row<'a>> {
     let by_hash = by_hash(versions);
     // Who answered in versions that offered `value` (and in versions the collector lacks,
@@ -348,7 +348,7 @@ fn rows<'a>(
     for (group_name, group) in results
         .groups
         .iter()
-        .filter(|(_, g)| g.respondents >= smallest)
+        .filter(|(name, _)| !hidden.contains(name))
     {
         let group_name = results.group_labels.get(group_name).unwrap_or(group_name);
         let group_versions = in_use(&group.last_answered, versions);
@@ -438,19 +438,60 @@ fn answer_labels(
     labels
 }
 
-/// What is said of the groups left out for having fewer than `smallest` respondents, if any
-/// were.
-pub fn left_out(results: &Results, smallest: u64, language: Language) -> Option<String> {
-    let small: Vec<&Group> = results
-        .groups
-        .values()
-        .filter(|g| g.respondents < smallest)
-        .collect();
-    let respondents: u64 = small.iter().map(|g| g.respondents).sum();
-    match small.len() {
-        0 => None,
-        groups => Some(Words(language).not_shown(groups, smallest, respondents)),
+/// The groups a report leaves out, by name.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Hidden<'a> {
+    /// Those of fewer respondents than the smallest group shown.
+    pub small: Vec<&'a str>,
+    /// Groups large enough to show, left out beside the small ones: the total (`--by all`)
+    /// less the groups shown would otherwise give a small group's answers.
+    pub beside: Vec<&'a str>,
+    /// Respondents in all of them.
+    pub respondents: u64,
+}
+
+impl Hidden<'_> {
+    fn contains(&self, group: &str) -> bool {
+        self.small.contains(&group) || self.beside.contains(&group)
     }
+}
+
+/// The groups of `results` to leave out when groups of fewer than `smallest` respondents
+/// are not shown: those, and as many more as it takes, smallest first, for the groups left
+/// out to hold `smallest` respondents together (secondary suppression).
+pub fn hidden(results: &Results, smallest: u64) -> Hidden<'_> {
+    let mut by_size: Vec<(&str, u64)> = results
+        .groups
+        .iter()
+        .map(|(name, g)| (name.as_str(), g.respondents))
+        .collect();
+    // Ties go by name, so a report comes out the same each time.
+    by_size.sort_by_key(|&(name, respondents)| (respondents, name));
+    let mut hidden = Hidden::default();
+    for (name, respondents) in by_size {
+        if respondents < smallest {
+            hidden.small.push(name);
+        } else if !hidden.small.is_empty() && hidden.respondents < smallest {
+            hidden.beside.push(name);
+        } else {
+            break;
+        }
+        hidden.respondents += respondents;
+    }
+    hidden
+}
+
+/// What is said of the groups left out for having fewer than `smallest` respondents, and of
+/// those left out beside them, if any were.
+pub fn left_out(results: &Results, smallest: u64, language: Language) -> Option<String> {
+    let hidden = hidden(results, smallest);
+    (!hidden.small.is_empty()).then(|| {
+        Words(language).not_shown(
+            (hidden.small.len(), hidden.beside.len()),
+            smallest,
+            hidden.respondents,
+        )
+    })
 }
 
 /// How results are shown.
@@ -473,7 +514,7 @@ pub fn write(
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
     let (language, smallest) = (shown.language, shown.smallest_group);
-    let rows = rows(results, versions, language, smallest);
+    let rows = rows(results, versions, language, &hidden(results, smallest));
     match format {
         Format::Text => {
             write_text(&rows, versions, shown, out)?;
@@ -588,6 +629,80 @@ fn write_text(
 
 #[cfg(test)]
 mod tests {
+    use hetki_protocol::Language;
+
+    use super::{Group, Hidden, Results, hidden, left_out};
+
+    fn sized(groups: &[(&str, u64)]) -> Results {
+        Results {
+            groups: groups
+                .iter()
+                .map(|&(name, respondents)| {
+                    let group = Group {
+                        respondents,
+                        ..Group::default()
+                    };
+                    (name.to_owned(), group)
+                })
+                .collect(),
+            ..Results::default()
+        }
+    }
+
+    #[test]
+    fn a_small_group_hides_the_next_smallest_when_the_total_would_give_it_away() {
+        // Tapiola's 2 would be the total less Leppävaara and Kallio.
+        let results = sized(&[("Leppävaara", 100), ("Tapiola", 2), ("Kallio", 6)]);
+        let expected = Hidden {
+            small: vec!["Tapiola"],
+            beside: vec!["Kallio"],
+            respondents: 8,
+        };
+        assert_eq!(hidden(&results, 5), expected);
+        assert_eq!(
+            left_out(&results, 5, Language::En).unwrap(),
+            "Not shown: 1 group of fewer than 5 respondents, whose answers could be told apart, \
+             and 1 more group, so that the small group's answers cannot be worked out from the \
+             total (8 in all); --smallest-group 1 shows them."
+        );
+        // Left to itself, the one large group is the total less the small one.
+        let two = sized(&[("Leppävaara", 100), ("Tapiola", 2)]);
+        assert_eq!(hidden(&two, 5).beside, ["Leppävaara"]);
+        // Of two as large, the first by name, so each report is the same.
+        let tie = sized(&[
+            ("Leppävaara", 100),
+            ("Tapiola", 2),
+            ("Kallio", 6),
+            ("Espoo", 6),
+        ]);
+        assert_eq!(hidden(&tie, 5).beside, ["Espoo"]);
+        assert!(
+            left_out(&tie, 5, Language::Fi)
+                .unwrap()
+                .contains("ja 1 muu ryhmä lisäksi, jottei pienen ryhmän vastauksia voi laskea")
+        );
+    }
+
+    #[test]
+    fn small_groups_that_hold_enough_together_hide_nothing_else() {
+        let results = sized(&[("Leppävaara", 100), ("Tapiola", 2), ("Kallio", 3)]);
+        let expected = Hidden {
+            small: vec!["Tapiola", "Kallio"],
+            beside: vec![],
+            respondents: 5,
+        };
+        assert_eq!(hidden(&results, 5), expected);
+        assert_eq!(
+            left_out(&results, 5, Language::Sv).unwrap(),
+            "Visas inte: 2 grupper med färre än 5 svarande (5 sammanlagt), vilkas svar kunde \
+             skiljas åt; --smallest-group 1 visar dem."
+        );
+        assert_eq!(hidden(&results, 1), Hidden::default());
+        assert_eq!(left_out(&results, 1, Language::Sv), None);
+        // Not split, there is no total to take a group from.
+        assert_eq!(hidden(&sized(&[("", 3)]), 5).small, [""]);
+    }
+
     #[test]
     fn a_share_is_rounded_to_a_tenth_halves_up() {
         assert_eq!(super::percent(10, 32), 31.3);

@@ -126,28 +126,77 @@ impl Words {
         ))
     }
 
-    /// The groups left out for having fewer than `smallest` respondents.
-    pub fn not_shown(self, groups: usize, smallest: u64, respondents: u64) -> String {
-        match self.0 {
-            Language::Fi => format!(
-                "Ei näytetty: {groups} {} alle {smallest} vastaajaa ({respondents} yhteensä), \
-                 koska heidän vastauksensa voisi erottaa; --smallest-group 1 näyttää ne.",
-                if groups == 1 {
-                    "ryhmä, jossa"
-                } else {
-                    "ryhmää, joissa"
-                }
+    /// The groups left out: `small` for having fewer than `smallest` respondents, `beside`
+    /// so that the small ones cannot be worked out from the total; `respondents` in them all.
+    pub fn not_shown(
+        self,
+        (small, beside): (usize, usize),
+        smallest: u64,
+        respondents: u64,
+    ) -> String {
+        let (one, more) = (small == 1, beside != 1);
+        let (small_groups, why, beside_groups, in_all, how_shown) = match self.0 {
+            Language::Fi => (
+                format!(
+                    "{small} {} alle {smallest} vastaajaa",
+                    if one {
+                        "ryhmä, jossa"
+                    } else {
+                        "ryhmää, joissa"
+                    }
+                ),
+                "koska heidän vastauksensa voisi erottaa",
+                format!(
+                    "ja {beside} {} lisäksi, jottei {} vastauksia voi laskea kokonaistuloksesta",
+                    if more { "muuta ryhmää" } else { "muu ryhmä" },
+                    if one {
+                        "pienen ryhmän"
+                    } else {
+                        "pienten ryhmien"
+                    }
+                ),
+                format!("{respondents} yhteensä"),
+                "--smallest-group 1 näyttää ne",
             ),
-            Language::Sv => format!(
-                "Visas inte: {groups} {} med färre än {smallest} svarande ({respondents} sammanlagt), \
-                 vilkas svar kunde skiljas åt; --smallest-group 1 visar dem.",
-                if groups == 1 { "grupp" } else { "grupper" }
+            Language::Sv => (
+                format!(
+                    "{small} {} med färre än {smallest} svarande",
+                    if one { "grupp" } else { "grupper" }
+                ),
+                "vilkas svar kunde skiljas åt",
+                format!(
+                    "och {beside} {} till, så att {} svar inte kan räknas fram ur totalen",
+                    if more { "grupper" } else { "grupp" },
+                    if one {
+                        "den lilla gruppens"
+                    } else {
+                        "de små gruppernas"
+                    }
+                ),
+                format!("{respondents} sammanlagt"),
+                "--smallest-group 1 visar dem",
             ),
-            Language::En => format!(
-                "Not shown: {groups} {} of fewer than {smallest} respondents ({respondents} in all), \
-                 whose answers could be told apart; --smallest-group 1 shows them.",
-                if groups == 1 { "group" } else { "groups" }
+            Language::En => (
+                format!(
+                    "{small} {} of fewer than {smallest} respondents",
+                    if one { "group" } else { "groups" }
+                ),
+                "whose answers could be told apart",
+                format!(
+                    "and {beside} more {}, so that the small {} answers cannot be worked out \
+                     from the total",
+                    if more { "groups" } else { "group" },
+                    if one { "group's" } else { "groups'" }
+                ),
+                format!("{respondents} in all"),
+                "--smallest-group 1 shows them",
             ),
+        };
+        let not_shown = self.pick("Ei näytetty", "Visas inte", "Not shown");
+        if beside == 0 {
+            format!("{not_shown}: {small_groups} ({in_all}), {why}; {how_shown}.")
+        } else {
+            format!("{not_shown}: {small_groups}, {why}, {beside_groups} ({in_all}); {how_shown}.")
         }
     }
 }
