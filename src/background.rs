@@ -56,9 +56,4 @@ impl<T: Send + 'static> Background<T> {
         self.running.replace(None);
         Some(finished)
     }
-
-    /// Forgets the work under way: its result will not be picked up.
-    pub fn forget(&self) {
-        self.running.replace(None);
-    }
 }

@@ -23,7 +23,7 @@ use crate::ui::{AppWindow, KioskActions, KioskState};
 pub use present::{present, shown_options};
 pub use scenery::Scenery;
 use staff::show_failure;
-pub use staff::{notice, panel_info, show_panel, show_session};
+pub use staff::{notice, panel_info, panel_unread, show_session};
 
 /// Reads the flow's notion of now; the UI tests pass Slint's mock time.
 pub type Clock = Rc<dyn Fn() -> Now>;
@@ -32,7 +32,8 @@ pub type Clock = Rc<dyn Fn() -> Now>;
 /// bounds how fast a failing disk turns the screen to "out of order" and back.
 const STORE_POLL: Duration = Duration::from_millis(200);
 /// While the panel is open its facts are read again this often, so staff see an upload
-/// they asked for go through.
+/// they asked for go through. They are read on a thread of their own, at opening too: the
+/// screen never waits on the disk.
 const PANEL_REFRESH: Duration = Duration::from_secs(3);
 
 /// A kiosk attached to a window. Keep it alive as long as the window runs.
@@ -279,34 +280,35 @@ impl Inner {
                 state.set_panel_notice(outcome);
             }
         }
-        let now = (self.clock)();
         if self.panel_shown()
             && !self.panel_facts.is_running()
-            && now.saturating_sub(self.panel_read_at.get()) >= PANEL_REFRESH
+            && (self.clock)().saturating_sub(self.panel_read_at.get()) >= PANEL_REFRESH
         {
-            self.panel_read_at.set(now);
-            let place = self.scenery.panel.clone();
-            let started = self.panel_facts.start("hetki-panel-facts", move || {
-                place.status(chrono::Utc::now())
-            });
-            if let Err(error) = started {
-                tracing::warn!(%error, "cannot read the device's state");
-            }
+            self.read_panel_facts();
         }
     }
 
-    /// The panel's facts and choices, read afresh.
-    fn show_staff(&self, ui: &AppWindow, kiosk: &Kiosk) {
-        let place = &self.scenery.panel;
+    /// Starts reading the panel's facts afresh; [`Inner::refresh_panel_facts`] shows them.
+    fn read_panel_facts(&self) {
         self.panel_read_at.set((self.clock)());
-        // A read still under way would bring older facts than these.
-        self.panel_facts.forget();
-        show_panel(ui, place, kiosk.flow().view().language);
+        let place = self.scenery.panel.clone();
+        // A read still under way is dropped: it would bring older facts than this one.
+        let started = self.panel_facts.start("hetki-panel-facts", move || {
+            place.status(chrono::Utc::now())
+        });
+        if let Err(error) = started {
+            tracing::warn!(%error, "cannot read the device's state");
+        }
+    }
+
+    /// The panel's choices, and its facts read afresh.
+    fn show_staff(&self, ui: &AppWindow, kiosk: &Kiosk) {
+        self.read_panel_facts();
         show_session(
             ui,
             kiosk.session(),
             kiosk.choices(),
-            &place.config_file_name,
+            &self.scenery.panel.config_file_name,
         );
     }
 
@@ -325,8 +327,12 @@ impl Inner {
             if let Some(ui) = self.ui.upgrade() {
                 if now_showing.0.screen == Screen::Panel && !was_panel {
                     // Opened afresh on the device's state, where the warnings are.
-                    ui.global::<KioskState>().set_panel_tab(0);
-                    ui.global::<KioskState>().set_panel_notice(0);
+                    let state = ui.global::<KioskState>();
+                    state.set_panel_tab(0);
+                    state.set_panel_notice(0);
+                    // Figures from the last time the panel was open must not pass for
+                    // today's while the buffer is read.
+                    state.set_panel(panel_unread(&self.scenery.panel));
                     self.show_staff(&ui, &kiosk);
                 }
                 let (view, results) = &now_showing;

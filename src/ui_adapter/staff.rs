@@ -104,11 +104,23 @@ pub fn show_session(
     state.set_config_file_name(config_file_name.into());
 }
 
-/// Reads the device's state into the panel (only while staff look at it).
-pub fn show_panel(ui: &AppWindow, place: &PanelPlace, language: Language) {
-    let status = place.status(chrono::Utc::now());
-    ui.global::<KioskState>()
-        .set_panel(panel_info(&status, place.time_zone, language));
+/// The panel's facts before the buffer is read: which device this is, and "…" where
+/// its figures go.
+pub fn panel_unread(place: &PanelPlace) -> PanelInfo {
+    let unread: slint::SharedString = "…".into();
+    PanelInfo {
+        device_id: place.device_id.as_str().into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        today: unread.clone(),
+        total: unread.clone(),
+        pending: unread.clone(),
+        oldest_pending: unread.clone(),
+        last_upload: unread.clone(),
+        free_disk: unread,
+        // A question to the kernel, not the disk.
+        clock_synchronized: crate::clock::clock_synchronized(),
+        ..PanelInfo::default()
+    }
 }
 
 fn ui_trouble(trouble: store::UploadTrouble) -> UploadTrouble {
