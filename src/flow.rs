@@ -88,7 +88,8 @@ pub enum Tap {
     /// The answer option at this index (screen order) of the current question; on a
     /// multiple-choice question it picks the option or takes the pick back.
     Option(usize),
-    /// A multiple-choice question's "Done": its picks are the answer.
+    /// A multiple-choice question's "Done": its picks are the answer. On the results screen:
+    /// read, make way for the next person.
     Done,
     Skip,
     Back,
@@ -105,9 +106,10 @@ pub enum Tap {
     PinEnter,
     /// Leave the PIN pad or the panel.
     PanelClose,
-    /// Anywhere else: keeps the survey alive, and on the attract and thanks screens moves on.
+    /// Anywhere else: keeps the survey alive, on the attract and thanks screens moves on,
+    /// and on the results screen reads on.
     Elsewhere,
-    /// The results screen's "More results below" (or "Back to the top"): whoever is reading
+    /// The results screen's "More results" (or "To the top"): whoever is reading
     /// gets another results period from now.
     ReadOn,
 }
@@ -432,7 +434,9 @@ impl Flow {
             (Screen::Question(q), Tap::Back) => self.screen = Screen::Question(q - 1),
             (Screen::Question(_), Tap::Language(language)) => self.set_language(language),
             (Screen::Question(_), _) => {}
-            (Screen::Results, Tap::ReadOn) => {
+            // Someone reading the results may touch them, or a bar they take for a button:
+            // that keeps them up. Only "Done" (or the time running out) takes them away.
+            (Screen::Results, Tap::ReadOn | Tap::Elsewhere) => {
                 self.thanks_until = self.thanks_until.max(now + self.settings.timing.results);
             }
             (_, Tap::ReadOn) => {}

@@ -720,6 +720,23 @@ fn paging_through_a_polls_results_keeps_them_up_for_another_while() {
     assert_eq!(flow.screen(), Screen::Attract);
 }
 
+#[test]
+fn a_touch_on_a_polls_results_keeps_them_up_and_done_makes_way_for_the_next_person() {
+    let mut poll = (*survey(false)).clone();
+    poll.kind = hetki_protocol::SurveyKind::Poll;
+    let mut flow = Flow::new(Arc::new(poll), settings(true));
+    flow.tap(Tap::Start, ms(0));
+    answer(&mut flow, 0, 1000);
+    answer(&mut flow, 0, 2000);
+    answer(&mut flow, 0, 3000).expect("the last answer submits");
+    flow.tap(Tap::Elsewhere, ms(8000));
+    assert_eq!(flow.screen(), Screen::Results, "a touch reads on");
+    assert_eq!(flow.next_deadline(), Some(ms(18_000)));
+    flow.tap(Tap::Done, ms(9000));
+    assert_eq!(flow.screen(), Screen::Attract);
+    assert!(flow.view().own.is_empty(), "nothing of theirs stays");
+}
+
 /// Types `pin` and OK at `at`.
 fn enter_pin(flow: &mut Flow, pin: &str, at: u64) {
     for digit in pin.bytes() {
