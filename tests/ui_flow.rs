@@ -17,8 +17,8 @@ use hetki::ui::{AppWindow, KioskState, Screen};
 use hetki::ui_adapter::{Clock, KioskUi, Scenery, shown_options};
 use hetki_protocol::{AnswerValue, Language};
 use i_slint_backend_testing::{
-    AccessibleRole, ElementHandle, ElementQuery, get_mocked_time, init_no_event_loop,
-    mock_elapsed_time,
+    AccessibleLiveness, AccessibleRole, ElementHandle, ElementQuery, get_mocked_time,
+    init_no_event_loop, mock_elapsed_time,
 };
 use slint::platform::{Key, PointerEventButton, WindowEvent};
 use slint::{ComponentHandle, Model};
@@ -323,6 +323,38 @@ fn idle_reset_returns_to_the_start_and_keeps_the_partial_answer() {
     );
 }
 
+/// How a screen reader reads out the one text labelled `label` when it comes or changes.
+fn live_region(kiosk: &TestKiosk, label: &str) -> Option<AccessibleLiveness> {
+    let found = spoken(&kiosk.ui, label);
+    assert_eq!(found.len(), 1, "one {label:?}");
+    found[0].accessible_live_region()
+}
+
+/// A screen reader follows the reader's finger or focus; what comes without either, each
+/// new question, the thanks, a wrong PIN, is read out as it comes.
+#[test]
+fn what_comes_on_screen_without_the_readers_own_step_is_read_out() {
+    let kiosk = TestKiosk::start();
+    kiosk.tap("Napauta ja vastaa");
+    let polite = Some(AccessibleLiveness::Polite);
+    let first = "Millainen tilaisuus oli kokonaisuutena?";
+    assert_eq!(live_region(&kiosk, first), polite);
+    kiosk.answer("Hyvä");
+    assert_eq!(live_region(&kiosk, "Tuliko äänesi kuulluksi?"), polite);
+    kiosk.answer("Kyllä");
+    kiosk.answer("Ehkä");
+    assert_eq!(live_region(&kiosk, "Kiitos!"), polite);
+    kiosk.wait_out_thanks();
+
+    press_corner(&kiosk, 3100);
+    type_pin(&kiosk, "1111");
+    let wrong = "Väärä PIN-koodi. Yrityksiä jäljellä: 2.";
+    assert_eq!(
+        live_region(&kiosk, wrong),
+        Some(AccessibleLiveness::Assertive)
+    );
+}
+
 #[test]
 fn a_respondent_left_alone_is_asked_whether_they_need_more_time_and_one_tap_goes_on() {
     const ASKED: &str = "Tarvitsetko lisää aikaa?";
@@ -333,6 +365,11 @@ fn a_respondent_left_alone_is_asked_whether_they_need_more_time_and_one_tap_goes
     assert!(!kiosk.has(ASKED), "not yet");
     kiosk.wait(1_000);
     assert!(kiosk.has(ASKED), "asked 15 s before the 30 s idle reset");
+    assert_eq!(
+        live_region(&kiosk, ASKED),
+        Some(AccessibleLiveness::Assertive),
+        "whoever was reading elsewhere hears it at once"
+    );
     assert!(kiosk.has("Kysely alkaa alusta 15 sekunnin kuluttua."));
     kiosk.wait(1_000);
     assert!(
