@@ -185,6 +185,7 @@ fn main() {
         (
             hetki_collector::results::GroupBy::Area,
             hetki_protocol::Language::Fi,
+            &Default::default(),
         ),
     )
     .unwrap();

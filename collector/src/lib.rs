@@ -4,6 +4,7 @@
 pub mod api;
 pub mod export;
 pub mod ingest;
+pub mod names;
 pub mod period;
 pub mod results;
 pub mod sqlite;

@@ -9,6 +9,7 @@ use chrono::{SecondsFormat, Utc};
 use chrono_tz::Tz;
 use clap::{Parser, Subcommand};
 use hetki_collector::export::{Format, Selection, export};
+use hetki_collector::names::Names;
 use hetki_collector::period::{self, Days};
 use hetki_collector::results::{self, GroupBy};
 use hetki_collector::{SqliteStorage, Storage, token};
@@ -91,6 +92,10 @@ enum Command {
         /// The clock the days of --from and --to are read on (an IANA name).
         #[arg(long, default_value = "Europe/Helsinki", value_parser = parse_time_zone)]
         time_zone: Tz,
+        /// What areas and topics are called in Swedish and English (a TOML file, see
+        /// deploy/server/names.toml); without it they show as the kiosks name them.
+        #[arg(long, env = "HETKI_COLLECTOR_NAMES")]
+        names: Option<PathBuf>,
     },
     /// Delete the responses given before a day, as the city's rules on keeping personal data
     /// say. Without --yes it only tells how many it would delete.
@@ -234,10 +239,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             smallest_group,
             days,
             time_zone,
+            names,
         } => {
+            let names = match names {
+                Some(path) => Names::load(&path)?,
+                None => Names::default(),
+            };
             let versions = versions_of(&storage, &survey)?;
             let period = days.period(time_zone)?;
-            let tallied = results::tally(&storage, &survey, &versions, period, (by, lang))?;
+            let tallied = results::tally(&storage, &survey, &versions, period, (by, lang, &names))?;
             let versions = tallied.versions_in_use(&versions);
             let shown = results::Shown {
                 language: lang,

@@ -16,6 +16,7 @@ use chrono::{DateTime, Utc};
 use hetki_protocol::csv::{Dialect, write_row};
 use hetki_protocol::{AnswerValue, Language, Question, QuestionKind, Response, SurveyDefinition};
 
+use crate::names::{Kind, Names};
 use crate::period::Period;
 use crate::storage::{Storage, StorageError};
 use crate::words::Words;
@@ -218,13 +219,14 @@ fn by_hash(versions: &[SurveyDefinition]) -> HashMap<String, &SurveyDefinition> 
 }
 
 /// Counts the responses to `survey` given in `period`, test answers left out; `versions` are
-/// its stored definitions. Events are named in `language`.
+/// its stored definitions. Groups are named in `language`: events by their own texts, areas
+/// and topics by `names`.
 pub fn tally(
     storage: &dyn Storage,
     survey: &str,
     versions: &[SurveyDefinition],
     period: Period,
-    (by, language): (GroupBy, Language),
+    (by, language, names): (GroupBy, Language, &Names),
 ) -> Result<Results, StorageError> {
     let by_hash = by_hash(versions);
     let mut results = Results::default();
@@ -233,11 +235,16 @@ pub fn tally(
         if !response.test {
             let version = by_hash.get(&response.survey.hash).copied();
             let group = group_of(response, by);
-            if by == GroupBy::Event {
-                results
-                    .group_labels
-                    .entry(group.clone())
-                    .or_insert_with(|| event_label(response, language));
+            if !results.group_labels.contains_key(&group) {
+                let label = match by {
+                    GroupBy::All => None,
+                    GroupBy::Event => Some(event_label(response, language)),
+                    GroupBy::Area => names.get(Kind::Area, &group, language).map(Into::into),
+                    GroupBy::Topic => names.get(Kind::Topic, &group, language).map(Into::into),
+                };
+                if let Some(label) = label {
+                    results.group_labels.insert(group.clone(), label);
+                }
             }
             results.add(group, response, version, stored.given_at());
         }

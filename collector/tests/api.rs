@@ -1025,6 +1025,52 @@ fn results_count_each_answer_per_area_across_versions_without_test_answers() {
         in_english.contains("\nResidents' evening – Sello,3,1,overall,"),
         "{in_english}"
     );
+    // Areas keep the name kiosks send as their key; staff read them in their language.
+    let names = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(
+        names.path(),
+        "[areas]\n\"Suur-Tapiola\" = { sv = \"Stor-Hagalund\", en = \"Greater Tapiola\" }\n",
+    )
+    .unwrap();
+    let names_path = names.path().to_str().unwrap();
+    let in_swedish = results(&["--by", "area", "--lang", "sv", "--names", names_path]);
+    assert!(
+        in_swedish.contains("Stor-Hagalund: 2 svarande\n"),
+        "{in_swedish}"
+    );
+    assert!(
+        in_swedish.contains("Suur-Leppävaara: 1 svarande"),
+        "a name not given stays as sent: {in_swedish}"
+    );
+    let in_finnish = results(&["--by", "area", "--names", names_path]);
+    assert!(
+        in_finnish.contains("Suur-Tapiola: 2 vastaajaa\n"),
+        "{in_finnish}"
+    );
+    std::fs::write(
+        names.path(),
+        "[areas]\n\"Suur-Tapiola\" = { se = \"Stor-Hagalund\" }\n",
+    )
+    .unwrap();
+    let refused = api.collector.cli(&[
+        "results",
+        "--survey",
+        "event-feedback",
+        "--by",
+        "area",
+        "--names",
+        names_path,
+    ]);
+    assert!(!refused.status.success());
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        said.contains(names_path) && said.contains("unknown field `se`"),
+        "{said}"
+    );
+    assert!(
+        refused.stdout.is_empty(),
+        "no results from a half-read file"
+    );
     assert!(!csv.contains("Never asked"), "{csv}");
 
     // An option a later version adds is a share of those who were offered it.
