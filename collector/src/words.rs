@@ -134,12 +134,12 @@ impl Words {
         smallest: u64,
         respondents: u64,
     ) -> String {
-        let (one, more) = (small == 1, beside != 1);
+        let (one_small, one_beside) = (small == 1, beside == 1);
         let (small_groups, why, beside_groups, in_all, how_shown) = match self.0 {
             Language::Fi => (
                 format!(
                     "{small} {} alle {smallest} vastaajaa",
-                    if one {
+                    if one_small {
                         "ryhmä, jossa"
                     } else {
                         "ryhmää, joissa"
@@ -148,8 +148,12 @@ impl Words {
                 "koska heidän vastauksensa voisi erottaa",
                 format!(
                     "ja {beside} {} lisäksi, jottei {} vastauksia voi laskea kokonaistuloksesta",
-                    if more { "muuta ryhmää" } else { "muu ryhmä" },
-                    if one {
+                    if one_beside {
+                        "muu ryhmä"
+                    } else {
+                        "muuta ryhmää"
+                    },
+                    if one_small {
                         "pienen ryhmän"
                     } else {
                         "pienten ryhmien"
@@ -161,13 +165,13 @@ impl Words {
             Language::Sv => (
                 format!(
                     "{small} {} med färre än {smallest} svarande",
-                    if one { "grupp" } else { "grupper" }
+                    if one_small { "grupp" } else { "grupper" }
                 ),
                 "vilkas svar kunde skiljas åt",
                 format!(
                     "och {beside} {} till, så att {} svar inte kan räknas fram ur totalen",
-                    if more { "grupper" } else { "grupp" },
-                    if one {
+                    if one_beside { "grupp" } else { "grupper" },
+                    if one_small {
                         "den lilla gruppens"
                     } else {
                         "de små gruppernas"
@@ -179,14 +183,14 @@ impl Words {
             Language::En => (
                 format!(
                     "{small} {} of fewer than {smallest} respondents",
-                    if one { "group" } else { "groups" }
+                    if one_small { "group" } else { "groups" }
                 ),
                 "whose answers could be told apart",
                 format!(
                     "and {beside} more {}, so that the small {} answers cannot be worked out \
                      from the total",
-                    if more { "groups" } else { "group" },
-                    if one { "group's" } else { "groups'" }
+                    if one_beside { "group" } else { "groups" },
+                    if one_small { "group's" } else { "groups'" }
                 ),
                 format!("{respondents} in all"),
                 "--smallest-group 1 shows them",

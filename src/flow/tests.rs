@@ -698,8 +698,8 @@ fn the_idle_start_screen_rotates_through_its_slides_and_starts_over_after_a_resp
     assert_eq!(slide(&flow), Invitation);
 }
 
-#[test]
-fn paging_through_a_polls_results_keeps_them_up_for_another_while() {
+/// A poll voted in, its last answer at 3 s: its results show until 3.4 s + 10 s.
+fn voted_in_a_poll() -> Flow {
     let mut poll = (*survey(false)).clone();
     poll.kind = hetki_protocol::SurveyKind::Poll;
     let mut flow = Flow::new(Arc::new(poll), settings(true));
@@ -709,6 +709,12 @@ fn paging_through_a_polls_results_keeps_them_up_for_another_while() {
     answer(&mut flow, 0, 3000).expect("the last answer submits");
     assert_eq!(flow.screen(), Screen::Results);
     assert_eq!(flow.next_deadline(), Some(ms(3400 + 10_000)));
+    flow
+}
+
+#[test]
+fn paging_through_a_polls_results_keeps_them_up_for_another_while() {
+    let mut flow = voted_in_a_poll();
     // After the cooldown, 9 s in: another 10 s from then.
     flow.tap(Tap::ReadOn, ms(12_400));
     assert_eq!(flow.screen(), Screen::Results);
@@ -722,13 +728,7 @@ fn paging_through_a_polls_results_keeps_them_up_for_another_while() {
 
 #[test]
 fn a_touch_on_a_polls_results_keeps_them_up_and_done_makes_way_for_the_next_person() {
-    let mut poll = (*survey(false)).clone();
-    poll.kind = hetki_protocol::SurveyKind::Poll;
-    let mut flow = Flow::new(Arc::new(poll), settings(true));
-    flow.tap(Tap::Start, ms(0));
-    answer(&mut flow, 0, 1000);
-    answer(&mut flow, 0, 2000);
-    answer(&mut flow, 0, 3000).expect("the last answer submits");
+    let mut flow = voted_in_a_poll();
     flow.tap(Tap::Elsewhere, ms(8000));
     assert_eq!(flow.screen(), Screen::Results, "a touch reads on");
     assert_eq!(flow.next_deadline(), Some(ms(18_000)));

@@ -22,8 +22,8 @@ use crate::ui::{AppWindow, KioskActions, KioskState};
 
 pub use present::{present, shown_options};
 pub use scenery::Scenery;
-use staff::show_failure;
-pub use staff::{notice, panel_info, panel_unread, show_session};
+pub use staff::{notice, panel_info, show_session};
+use staff::{panel_unread, show_failure};
 
 /// Reads the flow's notion of now; the UI tests pass Slint's mock time.
 pub type Clock = Rc<dyn Fn() -> Now>;

@@ -106,7 +106,7 @@ pub fn show_session(
 
 /// The panel's facts before the buffer is read: which device this is, and "…" where
 /// its figures go.
-pub fn panel_unread(place: &PanelPlace) -> PanelInfo {
+pub(super) fn panel_unread(place: &PanelPlace) -> PanelInfo {
     let unread: slint::SharedString = "…".into();
     PanelInfo {
         device_id: place.device_id.as_str().into(),
