@@ -89,14 +89,20 @@ impl TestKiosk {
     /// Taps the one control a screen reader would call `label`; the next tap may follow
     /// at once, as in a double tap.
     fn tap_at_once(&self, label: &str) {
+        self.one_spoken(label)
+            .mock_single_click(PointerEventButton::Left);
+    }
+
+    /// The one element a screen reader calls `label`.
+    fn one_spoken(&self, label: &str) -> ElementHandle {
         let found = spoken(&self.ui, label);
         assert_eq!(
             found.len(),
             1,
-            "expected one control labelled {label:?} on {:?}",
+            "expected one element labelled {label:?} on {:?}",
             self.screen()
         );
-        found[0].mock_single_click(PointerEventButton::Left);
+        found.into_iter().next().unwrap()
     }
 
     /// Taps the current page away from any control.
@@ -146,9 +152,12 @@ impl TestKiosk {
 
     /// What a screen reader says the one control called `label` is.
     fn role(&self, label: &str) -> AccessibleRole {
-        let found = spoken(&self.ui, label);
-        assert_eq!(found.len(), 1, "expected one control labelled {label:?}");
-        found[0].accessible_role().unwrap()
+        self.one_spoken(label).accessible_role().unwrap()
+    }
+
+    /// How a screen reader reads out the one text labelled `label` when it comes or changes.
+    fn live_region(&self, label: &str) -> Option<AccessibleLiveness> {
+        self.one_spoken(label).accessible_live_region()
     }
 
     fn has(&self, label: &str) -> bool {
@@ -182,9 +191,7 @@ impl TestKiosk {
         shown_options(&self.ui.global::<KioskState>())
             .iter()
             .map(|option| {
-                let found = spoken(&self.ui, &option.label);
-                assert_eq!(found.len(), 1, "{}", option.label);
-                found[0]
+                self.one_spoken(&option.label)
                     .accessible_checked()
                     .expect("answers are checkable")
             })
@@ -323,13 +330,6 @@ fn idle_reset_returns_to_the_start_and_keeps_the_partial_answer() {
     );
 }
 
-/// How a screen reader reads out the one text labelled `label` when it comes or changes.
-fn live_region(kiosk: &TestKiosk, label: &str) -> Option<AccessibleLiveness> {
-    let found = spoken(&kiosk.ui, label);
-    assert_eq!(found.len(), 1, "one {label:?}");
-    found[0].accessible_live_region()
-}
-
 /// A screen reader follows the reader's finger or focus; what comes without either, each
 /// new question, the thanks, a wrong PIN, is read out as it comes.
 #[test]
@@ -338,19 +338,19 @@ fn what_comes_on_screen_without_the_readers_own_step_is_read_out() {
     kiosk.tap("Napauta ja vastaa");
     let polite = Some(AccessibleLiveness::Polite);
     let first = "Millainen tilaisuus oli kokonaisuutena?";
-    assert_eq!(live_region(&kiosk, first), polite);
+    assert_eq!(kiosk.live_region(first), polite);
     kiosk.answer("Hyvä");
-    assert_eq!(live_region(&kiosk, "Tuliko äänesi kuulluksi?"), polite);
+    assert_eq!(kiosk.live_region("Tuliko äänesi kuulluksi?"), polite);
     kiosk.answer("Kyllä");
     kiosk.answer("Ehkä");
-    assert_eq!(live_region(&kiosk, "Kiitos!"), polite);
+    assert_eq!(kiosk.live_region("Kiitos!"), polite);
     kiosk.wait_out_thanks();
 
     press_corner(&kiosk, 3100);
     type_pin(&kiosk, "1111");
     let wrong = "Väärä PIN-koodi. Yrityksiä jäljellä: 2.";
     assert_eq!(
-        live_region(&kiosk, wrong),
+        kiosk.live_region(wrong),
         Some(AccessibleLiveness::Assertive)
     );
 }
@@ -366,7 +366,7 @@ fn a_respondent_left_alone_is_asked_whether_they_need_more_time_and_one_tap_goes
     kiosk.wait(1_000);
     assert!(kiosk.has(ASKED), "asked 15 s before the 30 s idle reset");
     assert_eq!(
-        live_region(&kiosk, ASKED),
+        kiosk.live_region(ASKED),
         Some(AccessibleLiveness::Assertive),
         "whoever was reading elsewhere hears it at once"
     );
@@ -380,8 +380,7 @@ fn a_respondent_left_alone_is_asked_whether_they_need_more_time_and_one_tap_goes
     // The question alone shows: nothing of the page to tap or read out by mistake.
     assert!(!kiosk.has("Takaisin") && !kiosk.has("Osittain"));
     // A tap anywhere answers it, and the question comes back as it was.
-    spoken(&kiosk.ui, ASKED)[0].mock_single_click(PointerEventButton::Left);
-    kiosk.settle();
+    kiosk.tap(ASKED);
     assert!(!kiosk.has(ASKED));
     assert_eq!(kiosk.question().0, 2, "still the second question");
     assert!(kiosk.has("Takaisin") && kiosk.has("Osittain"));

@@ -4,8 +4,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context;
-use chrono::NaiveDate;
-use chrono::{SecondsFormat, Utc};
+use chrono::{NaiveDate, SecondsFormat, Utc};
 use chrono_tz::Tz;
 use clap::{Parser, Subcommand};
 use hetki_collector::export::{Format, Selection, export};

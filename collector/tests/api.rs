@@ -933,7 +933,7 @@ fn results_count_each_answer_per_area_across_versions_without_test_answers() {
         "{receipts}"
     );
     // The device list counts residents' responses, the test answers apart.
-    let list = String::from_utf8(api.collector.cli(&["device", "list"]).stdout).unwrap();
+    let list = api.cli_out(&["device", "list"]);
     assert!(list.contains("\tresponses 3 (+1 test)\t"), "{list}");
 
     // A version sent but never answered does not name the questions.
@@ -974,9 +974,7 @@ fn results_count_each_answer_per_area_across_versions_without_test_answers() {
             "1",
         ];
         all.extend(args);
-        let output = api.collector.cli(&all);
-        assert!(output.status.success(), "{output:?}");
-        String::from_utf8(output.stdout).unwrap()
+        api.cli_out(&all)
     };
     let csv = results(&["--by", "area", "--format", "csv"]);
     let lines: Vec<&str> = csv.lines().collect();
