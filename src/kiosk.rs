@@ -12,6 +12,7 @@ use uuid::Uuid;
 use crate::clock::ClockSource;
 use crate::config::{KioskConfig, SurveyChoice};
 use crate::flow::{Flow, FlowSettings, Now, Submission, Tap};
+use crate::kept::Keeper;
 use crate::panel::Warnings;
 use crate::pin::WrongTries;
 use crate::results::PollResults;
@@ -32,6 +33,8 @@ pub struct Kiosk {
     wrong_tries_path: std::path::PathBuf,
     /// Those read at start, until the flow has a time to lock from.
     wrong_tries_to_resume: Option<WrongTries>,
+    /// Writes both files above off the UI thread.
+    keeper: Keeper,
     clock: Box<dyn ClockSource>,
     store: Option<StoreHandle>,
     store_thread: Option<JoinHandle<()>>,
@@ -99,6 +102,7 @@ impl Kiosk {
             overrides_path,
             wrong_tries_path,
             wrong_tries_to_resume,
+            keeper: Keeper::spawn(),
             clock,
             store: Some(store),
             store_thread: Some(store_thread),
@@ -109,8 +113,7 @@ impl Kiosk {
             store_failure: None,
         };
         if stale {
-            // Logged on failure; the settings in force are right either way.
-            let _ = kiosk.keep_overrides();
+            kiosk.keep_overrides();
         }
         kiosk.ask_results();
         kiosk
@@ -138,33 +141,33 @@ impl Kiosk {
     }
 
     /// Staff: run the survey at `index` of [`Kiosk::choices`].
-    pub fn choose_survey(&mut self, index: usize) -> std::io::Result<()> {
+    pub fn choose_survey(&mut self, index: usize) {
         let Some(choice) = self.surveys.get(index) else {
-            return Ok(());
+            return;
         };
         let survey = choice.survey.clone();
         tracing::info!(survey = %survey.id, "staff switched the survey");
         self.session.overrides.survey = (index > 0).then(|| survey.id.clone());
         self.run_survey(survey);
-        self.keep_overrides()
+        self.keep_overrides();
     }
 
     /// Staff: start a session for the event at `index` of [`Kiosk::choices`].
-    pub fn choose_event(&mut self, index: usize) -> std::io::Result<()> {
+    pub fn choose_event(&mut self, index: usize) {
         let Some(event) = self.events.get(index).cloned() else {
-            return Ok(());
+            return;
         };
         tracing::info!(event = %event.name.get(hetki_protocol::Language::Fi), "staff started an event session");
         self.session.overrides.event = (index > 0).then(|| event.clone());
         self.session.event = event;
-        self.keep_overrides()
+        self.keep_overrides();
     }
 
     /// Staff: answers from now on are (or are no longer) tests, flagged and never counted.
-    pub fn set_test_mode(&mut self, on: bool) -> std::io::Result<()> {
+    pub fn set_test_mode(&mut self, on: bool) {
         tracing::info!(on, "staff switched test mode");
         self.session.overrides.test_mode = on;
-        self.keep_overrides()
+        self.keep_overrides();
     }
 
     /// Whether what is answered from now on is flagged as test answers, as test mode does,
@@ -174,12 +177,12 @@ impl Kiosk {
     }
 
     /// Staff: back to exactly what the device file says.
-    pub fn forget_overrides(&mut self) -> std::io::Result<()> {
+    pub fn forget_overrides(&mut self) {
         tracing::info!("staff went back to the device file's settings");
         self.session.overrides = Overrides::default();
         self.session.event = self.events[0].clone();
         self.run_survey(self.surveys[0].survey.clone());
-        self.keep_overrides()
+        self.keep_overrides();
     }
 
     /// Runs `survey` from the next respondent on, with its own poll results.
@@ -191,15 +194,26 @@ impl Kiosk {
         self.ask_results();
     }
 
-    /// Saves what staff set. On failure the change still holds until a restart; the panel
-    /// says so, as staff would otherwise trust it to last.
-    fn keep_overrides(&self) -> std::io::Result<()> {
-        self.session
-            .overrides
-            .save(&self.overrides_path)
-            .inspect_err(|error| {
-                tracing::error!(%error, path = %self.overrides_path.display(), "cannot keep the panel's settings");
-            })
+    /// Saves what staff set, in the background. On failure the change still holds until a
+    /// restart; [`Kiosk::settings_not_kept`] tells the panel, as staff would otherwise trust it
+    /// to last.
+    fn keep_overrides(&self) {
+        self.keeper.keep(
+            &self.session.overrides,
+            &self.overrides_path,
+            "panel's settings",
+        );
+    }
+
+    /// Why staff's settings could not be saved, if a save failed since the last call. A
+    /// restart forgets wrong PIN tries that could not be saved; that is only logged.
+    pub fn settings_not_kept(&self) -> Option<std::io::Error> {
+        self.keeper
+            .failures()
+            .into_iter()
+            .filter(|failure| failure.path == self.overrides_path)
+            .map(|failure| failure.error)
+            .last()
     }
 
     /// Keeps a poll's published results if it is the one running (staff may have switched).
@@ -268,12 +282,14 @@ impl Kiosk {
         }
     }
 
-    /// Keeps the wrong PINs typed. On failure a restart forgets them, which is logged; the pad
-    /// works on.
+    /// Keeps the wrong PINs typed, in the background. On failure a restart forgets them; the
+    /// pad works on.
     fn keep_wrong_tries(&self) {
-        if let Err(error) = crate::kept::save(&self.flow.wrong_tries(), &self.wrong_tries_path) {
-            tracing::error!(%error, path = %self.wrong_tries_path.display(), "cannot keep the wrong PIN tries");
-        }
+        self.keeper.keep(
+            &self.flow.wrong_tries(),
+            &self.wrong_tries_path,
+            "wrong PIN tries",
+        );
     }
 
     /// The kiosk is stopping: records what the respondent on screen has given (see

@@ -36,11 +36,6 @@ impl Overrides {
         crate::kept::load(path, "panel overrides")
     }
 
-    /// Writes the overrides so that a power cut leaves either the old file or the new one.
-    pub fn save(&self, path: &Path) -> std::io::Result<()> {
-        crate::kept::save(self, path)
-    }
-
     pub fn is_empty(&self) -> bool {
         *self == Overrides::default()
     }

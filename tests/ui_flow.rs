@@ -1190,11 +1190,54 @@ fn staff_are_told_when_a_setting_cannot_be_kept_and_stale_settings_are_forgotten
     kiosk.tap("Kysely ja tapahtuma");
     kiosk.tap("Testitila");
     let state = kiosk.ui.global::<KioskState>();
-    assert_eq!(state.get_panel_notice(), 5);
+    wait_until("staff are told the setting was not saved", || {
+        kiosk.wait(200);
+        state.get_panel_notice() == 5
+    });
     let detail = state.get_panel_notice_detail();
     assert!(detail.contains("Is a directory"), "{detail}");
     kiosk.tap("Sulje");
     assert!(!kiosk.has("TESTITILA: vastauksia ei lasketa"));
+}
+
+#[test]
+fn the_panel_does_not_wait_for_a_disk_that_hangs_to_save_a_setting() {
+    let setup = Setup::demo();
+    let overrides = hetki::session::Overrides::path(&setup.config().data_dir);
+    let temporary = overrides.with_extension("json.tmp");
+    std::fs::create_dir_all(overrides.parent().unwrap()).unwrap();
+    // Opening a FIFO for writing blocks until someone reads it: a card that hangs.
+    let made = std::process::Command::new("mkfifo")
+        .arg(&temporary)
+        .status();
+    assert!(made.unwrap().success());
+    // Should the tap wait for the disk, this reads the FIFO after a while so that the
+    // test fails instead of hanging.
+    let (tapped, told) = std::sync::mpsc::channel::<()>();
+    let watchdog = {
+        let temporary = temporary.clone();
+        std::thread::spawn(move || {
+            let waited_out = told.recv_timeout(Duration::from_secs(20)).is_err();
+            (waited_out, std::fs::read_to_string(&temporary).unwrap())
+        })
+    };
+    let kiosk = TestKiosk::start_with(setup);
+    open_panel(&kiosk);
+    kiosk.tap("Kysely ja tapahtuma");
+    kiosk.tap("Testitila");
+    let _ = tapped.send(());
+    let (waited_out, written) = watchdog.join().unwrap();
+    assert!(!waited_out, "the tap waited for the disk");
+    assert_eq!(
+        kiosk.one_spoken("Testitila").accessible_checked(),
+        Some(true)
+    );
+    assert!(written.contains(r#""test_mode": true"#), "{written}");
+    // A FIFO cannot be synced, so that save fails, and staff are told.
+    wait_until("staff are told the setting was not saved", || {
+        kiosk.wait(200);
+        kiosk.ui.global::<KioskState>().get_panel_notice() == 5
+    });
 }
 
 #[test]

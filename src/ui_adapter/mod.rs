@@ -140,6 +140,7 @@ impl KioskUi {
                     i.refresh();
                 }
                 i.poll_export();
+                i.poll_settings_kept();
                 i.refresh_panel_facts();
             })
         });
@@ -176,7 +177,7 @@ impl Inner {
         let state = ui.global::<KioskState>();
         // Staff at work keep the panel open.
         self.kiosk.borrow_mut().tap(Tap::Elsewhere, (self.clock)());
-        let saved = match action {
+        match action {
             PanelAction::Sync => {
                 let started = self.kiosk.borrow().sync_now();
                 tracing::info!(started, "staff asked for an upload");
@@ -186,24 +187,16 @@ impl Inner {
                 } else {
                     notice::NO_COLLECTOR
                 });
-                Ok(())
             }
-            PanelAction::Export => {
-                self.start_export(&state);
-                Ok(())
-            }
+            PanelAction::Export => self.start_export(&state),
             PanelAction::Survey(index) => self.kiosk.borrow_mut().choose_survey(index),
             PanelAction::Event(index) => self.kiosk.borrow_mut().choose_event(index),
             PanelAction::ToggleTestMode => {
                 let mut kiosk = self.kiosk.borrow_mut();
                 let on = !kiosk.session().test_mode();
-                kiosk.set_test_mode(on)
+                kiosk.set_test_mode(on);
             }
             PanelAction::ForgetOverrides => self.kiosk.borrow_mut().forget_overrides(),
-        };
-        if let Err(error) = saved {
-            tracing::warn!(%error, "a staff setting was not saved");
-            show_failure(&state, notice::NOT_SAVED, &error);
         }
         self.show_staff(&ui, &self.kiosk.borrow());
         self.refresh();
@@ -249,6 +242,17 @@ impl Inner {
                 state.set_panel_notice_pruned(i32::try_from(exported.pruned).unwrap_or(i32::MAX));
             }
             Err(error) => show_failure(&state, notice::EXPORT_FAILED, error.as_ref()),
+        }
+    }
+
+    /// Tells staff when what they set could not be saved: it holds only until a restart.
+    fn poll_settings_kept(&self) {
+        let Some(error) = self.kiosk.borrow().settings_not_kept() else {
+            return;
+        };
+        tracing::warn!(%error, "a staff setting was not saved");
+        if let Some(ui) = self.ui.upgrade() {
+            show_failure(&ui.global::<KioskState>(), notice::NOT_SAVED, &error);
         }
     }
 
