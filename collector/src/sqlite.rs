@@ -72,7 +72,20 @@ const MIGRATIONS: &[&str] = &[
         deleted   INTEGER           -- NULL while the purge runs
     ) STRICT;
 ",
+    "
+    -- What purges delete, by a hash of each id and nothing else (not even the time a UUIDv7
+    -- holds). A response whose time was told by its kiosk's uptime is sent again after a
+    -- restart without one, so it counts as given when it arrives again: after the cutoff.
+    -- Only this list keeps it from coming back. Purges before this list began left none.
+    CREATE TABLE purged (id_hash BLOB PRIMARY KEY) STRICT, WITHOUT ROWID;
+",
 ];
+
+/// What the `purged` table keeps of a response's id: the first 16 bytes of its SHA-256.
+fn purged_hash(id: &[u8]) -> Vec<u8> {
+    use sha2::Digest;
+    sha2::Sha256::digest(id)[..16].to_vec()
+}
 
 /// When a response was given, as `Placement::given_at` tells it; written as the index
 /// on it is, so that queries use the index.
@@ -261,6 +274,7 @@ impl Storage for SqliteStorage {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (id) DO NOTHING",
             )?;
             let mut owner = tx.prepare_cached("SELECT device FROM responses WHERE id = ?1")?;
+            let mut was_purged = tx.prepare_cached("SELECT 1 FROM purged WHERE id_hash = ?1")?;
             let purged_before: Option<String> =
                 tx.query_row("SELECT max(cutoff) FROM purges", [], |row| row.get(0))?;
             let purged_before = parse_time(purged_before);
@@ -275,7 +289,8 @@ impl Storage for SqliteStorage {
                 }
                 let placement = ingest::place(response, &batch.sent, received_at);
                 if let Some(cutoff) = purged_before
-                    && placement.given_at(received_at) < cutoff
+                    && (placement.given_at(received_at) < cutoff
+                        || was_purged.exists([purged_hash(response.id.as_bytes())])?)
                 {
                     receipts.push(Receipt {
                         id: response.id,
@@ -477,14 +492,30 @@ impl Storage for SqliteStorage {
             )?;
             conn.last_insert_rowid()
         };
-        let delete = format!(
-            "DELETE FROM responses WHERE received IN
-                (SELECT received FROM responses WHERE {GIVEN_AT} < ?1 LIMIT {PURGE_CHUNK})"
-        );
+        let chunk =
+            format!("SELECT received, id FROM responses WHERE {GIVEN_AT} < ?1 LIMIT {PURGE_CHUNK}");
         let mut deleted = 0;
         loop {
             // A chunk at a time, the lock let go between them, so uploads keep being stored.
-            let count = self.conn().execute(&delete, [timestamp(cutoff)])?;
+            let mut conn = self.conn();
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let count = {
+                let mut delete = tx.prepare_cached("DELETE FROM responses WHERE received = ?1")?;
+                let mut remember =
+                    tx.prepare_cached("INSERT OR IGNORE INTO purged (id_hash) VALUES (?1)")?;
+                let rows = tx
+                    .prepare(&chunk)?
+                    .query_map([timestamp(cutoff)], |row| {
+                        Ok((row.get::<_, i64>(0)?, row.get::<_, Vec<u8>>(1)?))
+                    })?
+                    .collect::<Result<Vec<_>, _>>()?;
+                for (received, id) in &rows {
+                    remember.execute([purged_hash(id)])?;
+                    delete.execute([received])?;
+                }
+                rows.len()
+            };
+            tx.commit()?;
             deleted += count as u64;
             if count < PURGE_CHUNK {
                 break;

@@ -1137,6 +1137,39 @@ fn results_count_each_answer_per_area_across_versions_without_test_answers() {
     );
 }
 
+/// A kiosk without a clock of its own had its response placed by its uptime; the receipt was
+/// lost, and after a restart it sends it again. Its time can no longer be told, so it would
+/// count as given today, after any purge's cutoff: it is refused all the same.
+#[test]
+fn a_purged_response_sent_again_after_its_kiosk_restarted_is_not_stored_again() {
+    let api = Api::new();
+    let given = chrono::DateTime::parse_from_rfc3339("2025-05-20T15:00:00Z").unwrap();
+    let uptime_then = 1000;
+    let age = (chrono::Utc::now() - given.to_utc()).num_milliseconds();
+    let mut batch = Api::batch(vec![api.good(ID1)]);
+    batch["sent"]["clock"]["monotonic_ms"] = json!(uptime_then + age);
+    let receipts: Value = api.post("/api/v1/responses", &batch).json().unwrap();
+    assert_eq!(receipts["receipts"][0]["status"], "stored", "{receipts}");
+    assert_eq!(
+        api.cli_out(&["purge", "--before", "2026-01-01", "--yes"]),
+        "deleted 1 response given before 2026-01-01 (Europe/Helsinki)\n",
+        "placed in May 2025 by the kiosk's uptime"
+    );
+
+    let mut again = Api::batch(vec![api.good(ID1)]);
+    again["sent"]["clock"]["boot_id"] = json!("boot-b");
+    let receipts: Value = api.post("/api/v1/responses", &again).json().unwrap();
+    assert_eq!(receipts["receipts"][0]["status"], "rejected", "{receipts}");
+    let reason = receipts["receipts"][0]["reason"].as_str().unwrap();
+    assert!(reason.contains("no longer kept"), "{reason}");
+    assert_eq!(api.collector.exported_ids(), Vec::<String>::new());
+    // A response never purged, sent the same way, is stored.
+    let mut other = Api::batch(vec![api.good(ID2)]);
+    other["sent"]["clock"]["boot_id"] = json!("boot-b");
+    let receipts: Value = api.post("/api/v1/responses", &other).json().unwrap();
+    assert_eq!(receipts["receipts"][0]["status"], "stored", "{receipts}");
+}
+
 impl Api {
     /// A good response given at `recorded_at` by a kiosk whose clock was right.
     fn given_at(&self, id: &str, recorded_at: &str) -> Value {
