@@ -182,11 +182,12 @@ fn main() {
         &survey.id,
         &versions,
         hetki_collector::Period::default(),
-        (
-            hetki_collector::results::GroupBy::Area,
-            hetki_protocol::Language::Fi,
-            &Default::default(),
-        ),
+        hetki_collector::results::Split {
+            by: hetki_collector::results::GroupBy::Area,
+            language: hetki_protocol::Language::Fi,
+            names: &Default::default(),
+            smallest: 5,
+        },
     )
     .unwrap();
     let counted: u64 = results.groups.values().map(|g| g.respondents).sum();

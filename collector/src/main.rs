@@ -81,9 +81,9 @@ enum Command {
         lang: Language,
         #[arg(long, value_enum, default_value_t = results::Format::Text)]
         format: results::Format,
-        /// Leave out groups of fewer respondents: in a small group one person's answers can
-        /// be told apart (1 shows every group). The next smallest go too where the total less
-        /// the groups shown would give a small one back.
+        /// Leave out events of fewer respondents: in a small one a person's answers can be
+        /// told apart (1 shows everything). They are left out of every group, areas, topics
+        /// and the total too, so that no figure less another gives one back.
         #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..))]
         smallest_group: u64,
         #[command(flatten)]
@@ -246,11 +246,16 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             };
             let versions = versions_of(&storage, &survey)?;
             let period = days.period(time_zone)?;
-            let tallied = results::tally(&storage, &survey, &versions, period, (by, lang, &names))?;
+            let split = results::Split {
+                by,
+                language: lang,
+                names: &names,
+                smallest: smallest_group,
+            };
+            let tallied = results::tally(&storage, &survey, &versions, period, split)?;
             let versions = tallied.versions_in_use(&versions);
             let shown = results::Shown {
                 language: lang,
-                smallest_group,
                 period: days.describe(time_zone, lang),
             };
             results::write(
@@ -262,7 +267,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             )?;
             // A table for a spreadsheet has no room for it: it is said beside.
             if format != results::Format::Text
-                && let Some(note) = results::left_out(&tallied, smallest_group, lang)
+                && let Some(note) = tallied.left_out.note(lang)
             {
                 eprintln!("{note}");
             }

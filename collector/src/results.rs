@@ -6,8 +6,11 @@
 //! whose number of faces changed counts each scale apart (a 3 of three faces is not a 3 of
 //! five). An answer's share is of those who were offered it: an option a later version added
 //! is not a share of respondents who never saw it. Each group is shown in the wording of the
-//! version its respondents answered last, with the answers its versions offered. Groups of
-//! fewer respondents than a threshold are left out: their answers could be told apart.
+//! version its respondents answered last, with the answers its versions offered.
+//!
+//! Events of fewer respondents than a threshold are left out of every figure: their answers
+//! could be told apart. Every group of every split (all, event, area, topic) is then made of
+//! whole events large enough to show, so no figure less another gives a small event back.
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
@@ -95,6 +98,24 @@ pub struct Results {
     pub groups: BTreeMap<String, Group>,
     /// What groups are called in the language asked for, where that is not their name.
     pub group_labels: HashMap<String, String>,
+    /// The events counted in no group.
+    pub left_out: LeftOut,
+}
+
+/// The events left out of every figure for having fewer respondents than `smallest`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LeftOut {
+    pub events: usize,
+    pub respondents: u64,
+    pub smallest: u64,
+}
+
+impl LeftOut {
+    /// What is said of them under the results, if any were left out.
+    pub fn note(&self, language: Language) -> Option<String> {
+        (self.events > 0)
+            .then(|| Words(language).not_shown(self.events, self.smallest, self.respondents))
+    }
 }
 
 impl Results {
@@ -137,17 +158,16 @@ fn answered_at(
     *last = (*last).max(given);
 }
 
-impl Results {
+impl Group {
     /// Counts `response`, given at `given`, whose survey version is `version` (if the
     /// collector has it).
     fn add(
         &mut self,
-        group: String,
         response: &Response,
         version: Option<&SurveyDefinition>,
         given: DateTime<Utc>,
     ) {
-        let group = self.groups.entry(group).or_default();
+        let group = self;
         answered_at(&mut group.last_answered, &response.survey.hash, given);
         group.respondents += 1;
         group.incomplete += u64::from(!response.complete);
@@ -186,6 +206,50 @@ impl Results {
     }
 }
 
+impl Group {
+    /// Counts `other`'s respondents in this group too.
+    fn absorb(&mut self, other: Group) {
+        self.respondents += other.respondents;
+        self.incomplete += other.incomplete;
+        for (key, tally) in other.questions {
+            let into = self.questions.entry(key).or_default();
+            into.answered += tally.answered;
+            into.skipped += tally.skipped;
+            for (value, n) in tally.counts {
+                *into.counts.entry(value).or_default() += n;
+            }
+            for (hash, n) in tally.answered_by_version {
+                *into.answered_by_version.entry(hash).or_default() += n;
+            }
+        }
+        for (hash, at) in other.last_answered {
+            answered_at(&mut self.last_answered, &hash, at);
+        }
+    }
+}
+
+/// An event as results tell events apart: by its Finnish name and place, its area and topic.
+/// Every group of every split is made of these.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct EventKey {
+    name: String,
+    place: String,
+    area: Option<String>,
+    topic: Option<String>,
+}
+
+impl EventKey {
+    fn of(response: &Response) -> EventKey {
+        let event = &response.event;
+        EventKey {
+            name: event.name.get(Language::Fi).to_owned(),
+            place: event.place.get(Language::Fi).to_owned(),
+            area: event.area.clone(),
+            topic: event.topic.clone(),
+        }
+    }
+}
+
 /// An event as staff read it: its name and place in `language`.
 fn event_label(response: &Response, language: Language) -> String {
     format!(
@@ -218,39 +282,89 @@ fn by_hash(versions: &[SurveyDefinition]) -> HashMap<String, &SurveyDefinition> 
     versions.iter().map(|v| (v.content_hash(), v)).collect()
 }
 
+/// How results are split and named.
+#[derive(Clone, Copy)]
+pub struct Split<'a> {
+    pub by: GroupBy,
+    /// Groups are named in this language: events by their own texts, areas and topics by
+    /// `names`.
+    pub language: Language,
+    pub names: &'a Names,
+    /// Events of fewer respondents are left out of every group.
+    pub smallest: u64,
+}
+
 /// Counts the responses to `survey` given in `period`, test answers left out; `versions` are
-/// its stored definitions. Groups are named in `language`: events by their own texts, areas
-/// and topics by `names`.
+/// its stored definitions. Each event is counted apart first, so that one too small to show
+/// is left out of every group it would fall in.
 pub fn tally(
     storage: &dyn Storage,
     survey: &str,
     versions: &[SurveyDefinition],
     period: Period,
-    (by, language, names): (GroupBy, Language, &Names),
+    split: Split,
 ) -> Result<Results, StorageError> {
     let by_hash = by_hash(versions);
-    let mut results = Results::default();
+    // Each event: the group it falls in, what that group is called, and its count.
+    let mut events: BTreeMap<EventKey, (String, Option<String>, Group)> = BTreeMap::new();
     storage.for_each_response(Some(survey), period, &mut |stored| {
         let response = &stored.response;
         if !response.test {
             let version = by_hash.get(&response.survey.hash).copied();
-            let group = group_of(response, by);
-            if !results.group_labels.contains_key(&group) {
-                let label = match by {
-                    GroupBy::All => None,
-                    GroupBy::Event => Some(event_label(response, language)),
-                    GroupBy::Area => names.get(Kind::Area, &group, language).map(Into::into),
-                    GroupBy::Topic => names.get(Kind::Topic, &group, language).map(Into::into),
-                };
-                if let Some(label) = label {
-                    results.group_labels.insert(group.clone(), label);
-                }
-            }
-            results.add(group, response, version, stored.given_at());
+            let (_, _, event) = events.entry(EventKey::of(response)).or_insert_with(|| {
+                let group = group_of(response, split.by);
+                let label = group_label(response, &group, split);
+                (group, label, Group::default())
+            });
+            event.add(response, version, stored.given_at());
         }
         Ok(())
     })?;
-    Ok(results)
+    Ok(gather(events.into_values(), split.smallest))
+}
+
+/// Each event's count (with the group it falls in and that group's label) into its group,
+/// but for events of fewer than `smallest` respondents.
+fn gather(
+    events: impl IntoIterator<Item = (String, Option<String>, Group)>,
+    smallest: u64,
+) -> Results {
+    let mut results = Results {
+        left_out: LeftOut {
+            smallest,
+            ..LeftOut::default()
+        },
+        ..Results::default()
+    };
+    for (group, label, event) in events {
+        if event.respondents < smallest {
+            results.left_out.events += 1;
+            results.left_out.respondents += event.respondents;
+            continue;
+        }
+        if let Some(label) = label {
+            results.group_labels.entry(group.clone()).or_insert(label);
+        }
+        results.groups.entry(group).or_default().absorb(event);
+    }
+    results
+}
+
+/// What the group `group` that `response` falls in is called in the split's language, where
+/// that is not its name.
+fn group_label(response: &Response, group: &str, split: Split) -> Option<String> {
+    match split.by {
+        GroupBy::All => None,
+        GroupBy::Event => Some(event_label(response, split.language)),
+        GroupBy::Area => split
+            .names
+            .get(Kind::Area, group, split.language)
+            .map(Into::into),
+        GroupBy::Topic => split
+            .names
+            .get(Kind::Topic, group, split.language)
+            .map(Into::into),
+    }
 }
 
 /// One row of the results as staff read them.
@@ -323,14 +437,13 @@ fn shown_questions(versions: &[SurveyDefinition], language: Language) -> Vec<Sho
         .collect()
 }
 
-/// The rows of the groups of `results` that are not `hidden`. Each group's
-/// questions and answers are those of the versions its respondents answered, in the order
-/// the newest of them shows them, answers only older versions had after those.
+/// The rows of the groups of `results`. Each group's questions and answers are those of the
+/// versions its respondents answered, in the order the newest of them shows them, answers
+/// only older versions had after those.
 fn rows<'a>(
     results: &'a Results,
     versions: &'a [SurveyDefinition],
     language: Language,
-    hidden: &Hidden,
 ) -> Vec<Row<'a>> {
     let by_hash = by_hash(versions);
     // Who answered in versions that offered `value` (and in versions the collector lacks,
@@ -352,11 +465,7 @@ fn rows<'a>(
             .sum()
     };
     let mut rows = Vec::new();
-    for (group_name, group) in results
-        .groups
-        .iter()
-        .filter(|(name, _)| !hidden.contains(name))
-    {
+    for (group_name, group) in &results.groups {
         let group_name = results.group_labels.get(group_name).unwrap_or(group_name);
         let group_versions = in_use(&group.last_answered, versions);
         for ShownQuestion {
@@ -445,69 +554,11 @@ fn answer_labels(
     labels
 }
 
-/// The groups a report leaves out, by name.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub struct Hidden<'a> {
-    /// Those of fewer respondents than the smallest group shown.
-    pub small: Vec<&'a str>,
-    /// Groups large enough to show, left out beside the small ones: the total (`--by all`)
-    /// less the groups shown would otherwise give a small group's answers.
-    pub beside: Vec<&'a str>,
-    /// Respondents in all of them.
-    pub respondents: u64,
-}
-
-impl Hidden<'_> {
-    fn contains(&self, group: &str) -> bool {
-        self.small.contains(&group) || self.beside.contains(&group)
-    }
-}
-
-/// The groups of `results` to leave out when groups of fewer than `smallest` respondents
-/// are not shown: those, and as many more as it takes, smallest first, for the groups left
-/// out to hold `smallest` respondents together (secondary suppression).
-pub fn hidden(results: &Results, smallest: u64) -> Hidden<'_> {
-    let mut by_size: Vec<(&str, u64)> = results
-        .groups
-        .iter()
-        .map(|(name, g)| (name.as_str(), g.respondents))
-        .collect();
-    // Ties go by name, so a report comes out the same each time.
-    by_size.sort_by_key(|&(name, respondents)| (respondents, name));
-    let mut hidden = Hidden::default();
-    for (name, respondents) in by_size {
-        if respondents < smallest {
-            hidden.small.push(name);
-        } else if !hidden.small.is_empty() && hidden.respondents < smallest {
-            hidden.beside.push(name);
-        } else {
-            break;
-        }
-        hidden.respondents += respondents;
-    }
-    hidden
-}
-
-/// What is said of the groups left out for having fewer than `smallest` respondents, and of
-/// those left out beside them, if any were.
-pub fn left_out(results: &Results, smallest: u64, language: Language) -> Option<String> {
-    let hidden = hidden(results, smallest);
-    (!hidden.small.is_empty()).then(|| {
-        Words(language).not_shown(
-            (hidden.small.len(), hidden.beside.len()),
-            smallest,
-            hidden.respondents,
-        )
-    })
-}
-
 /// How results are shown.
 #[derive(Clone, Debug)]
 pub struct Shown {
     /// Of the question texts and answer labels.
     pub language: Language,
-    /// Groups of fewer respondents are left out.
-    pub smallest_group: u64,
     /// When the counted responses were given, if not all of them were counted.
     pub period: Option<String>,
 }
@@ -520,12 +571,12 @@ pub fn write(
     format: Format,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
-    let (language, smallest) = (shown.language, shown.smallest_group);
-    let rows = rows(results, versions, language, &hidden(results, smallest));
+    let language = shown.language;
+    let rows = rows(results, versions, language);
     match format {
         Format::Text => {
             write_text(&rows, versions, shown, out)?;
-            if let Some(note) = left_out(results, smallest, language) {
+            if let Some(note) = results.left_out.note(language) {
                 writeln!(out, "\n{note}")?;
             }
             out.flush()
@@ -638,76 +689,74 @@ fn write_text(
 mod tests {
     use hetki_protocol::Language;
 
-    use super::{Group, Hidden, Results, hidden, left_out};
+    use super::{Group, QuestionKey, gather};
 
-    fn sized(groups: &[(&str, u64)]) -> Results {
-        Results {
-            groups: groups
-                .iter()
-                .map(|&(name, respondents)| {
-                    let group = Group {
-                        respondents,
-                        ..Group::default()
-                    };
-                    (name.to_owned(), group)
-                })
-                .collect(),
-            ..Results::default()
-        }
+    /// An event of `respondents` in `group`, all of whom gave the face 3.
+    fn event(group: &str, respondents: u64) -> (String, Option<String>, Group) {
+        let mut event = Group {
+            respondents,
+            ..Group::default()
+        };
+        let key = QuestionKey {
+            id: "overall".into(),
+            faces: Some(5),
+        };
+        let tally = event.questions.entry(key).or_default();
+        tally.answered = respondents;
+        tally.counts.insert("3".into(), respondents);
+        (group.to_owned(), None, event)
     }
 
     #[test]
-    fn a_small_group_hides_the_next_smallest_when_the_total_would_give_it_away() {
-        // Tapiola's 2 would be the total less Leppävaara and Kallio.
-        let results = sized(&[("Leppävaara", 100), ("Tapiola", 2), ("Kallio", 6)]);
-        let expected = Hidden {
-            small: vec!["Tapiola"],
-            beside: vec!["Kallio"],
-            respondents: 8,
+    fn a_small_event_is_left_out_of_its_area_and_the_total_as_well() {
+        // Tapiola's small evening would be its area less its large one.
+        let events = || {
+            [
+                event("Suur-Tapiola", 40),
+                event("Suur-Tapiola", 2),
+                event("Suur-Leppävaara", 100),
+                event("Suur-Kivenlahti", 3),
+            ]
         };
-        assert_eq!(hidden(&results, 5), expected);
+        let by_area = gather(events(), 5);
+        let sizes: Vec<(&str, u64)> = by_area
+            .groups
+            .iter()
+            .map(|(name, group)| (name.as_str(), group.respondents))
+            .collect();
+        assert_eq!(sizes, [("Suur-Leppävaara", 100), ("Suur-Tapiola", 40)]);
+        let counted = &by_area.groups["Suur-Tapiola"].questions;
+        assert_eq!(counted.values().next().unwrap().counts["3"], 40);
         assert_eq!(
-            left_out(&results, 5, Language::En).unwrap(),
-            "Not shown: 1 group of fewer than 5 respondents, whose answers could be told apart, \
-             and 1 more group, so that the small group's answers cannot be worked out from the \
-             total (8 in all); --smallest-group 1 shows them."
+            by_area.left_out.note(Language::En).unwrap(),
+            "Not shown: 2 events of fewer than 5 respondents (5 in all), whose answers could be \
+             told apart. They are left out of every figure, totals included, so that their \
+             answers cannot be worked out from others; --smallest-group 1 shows them."
         );
-        // Left to itself, the one large group is the total less the small one.
-        let two = sized(&[("Leppävaara", 100), ("Tapiola", 2)]);
-        assert_eq!(hidden(&two, 5).beside, ["Leppävaara"]);
-        // Of two as large, the first by name, so each report is the same.
-        let tie = sized(&[
-            ("Leppävaara", 100),
-            ("Tapiola", 2),
-            ("Kallio", 6),
-            ("Espoo", 6),
-        ]);
-        assert_eq!(hidden(&tie, 5).beside, ["Espoo"]);
-        assert!(
-            left_out(&tie, 5, Language::Fi)
-                .unwrap()
-                .contains("ja 1 muu ryhmä lisäksi, jottei pienen ryhmän vastauksia voi laskea")
-        );
+        let total = gather(events().map(|(_, label, e)| (String::new(), label, e)), 5);
+        assert_eq!(total.groups[""].respondents, 140);
+
+        let everything = gather(events(), 1);
+        assert_eq!(everything.groups["Suur-Tapiola"].respondents, 42);
+        assert_eq!(everything.left_out.note(Language::Fi), None);
     }
 
     #[test]
-    fn small_groups_that_hold_enough_together_hide_nothing_else() {
-        let results = sized(&[("Leppävaara", 100), ("Tapiola", 2), ("Kallio", 3)]);
-        let expected = Hidden {
-            small: vec!["Tapiola", "Kallio"],
-            beside: vec![],
-            respondents: 5,
-        };
-        assert_eq!(hidden(&results, 5), expected);
+    fn one_small_event_is_named_in_the_singular() {
+        let results = gather([event("", 3)], 5);
+        assert!(results.groups.is_empty());
         assert_eq!(
-            left_out(&results, 5, Language::Sv).unwrap(),
-            "Visas inte: 2 grupper med färre än 5 svarande (5 sammanlagt), vilkas svar kunde \
-             skiljas åt; --smallest-group 1 visar dem."
+            results.left_out.note(Language::Fi).unwrap(),
+            "Ei näytetty: 1 tilaisuus, jossa alle 5 vastaajaa (3 yhteensä), koska heidän \
+             vastauksensa voisi erottaa. Se puuttuu kaikista luvuista, myös kokonaismääristä, \
+             jottei sen vastauksia voi laskea muista; --smallest-group 1 näyttää ne."
         );
-        assert_eq!(hidden(&results, 1), Hidden::default());
-        assert_eq!(left_out(&results, 1, Language::Sv), None);
-        // Not split, there is no total to take a group from.
-        assert_eq!(hidden(&sized(&[("", 3)]), 5).small, [""]);
+        assert_eq!(
+            results.left_out.note(Language::Sv).unwrap(),
+            "Visas inte: 1 evenemang med färre än 5 svarande (3 sammanlagt), vilkas svar kunde \
+             skiljas åt. Det ingår inte i någon siffra, inte heller i totalerna, så att dess \
+             svar inte kan räknas fram ur andra; --smallest-group 1 visar dem."
+        );
     }
 
     #[test]

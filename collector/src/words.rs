@@ -126,81 +126,41 @@ impl Words {
         ))
     }
 
-    /// The groups left out: `small` for having fewer than `smallest` respondents, `beside`
-    /// so that the small ones cannot be worked out from the total; `respondents` in them all.
-    pub fn not_shown(
-        self,
-        (small, beside): (usize, usize),
-        smallest: u64,
-        respondents: u64,
-    ) -> String {
-        let (one_small, one_beside) = (small == 1, beside == 1);
-        let (small_groups, why, beside_groups, in_all, how_shown) = match self.0 {
-            Language::Fi => (
-                format!(
-                    "{small} {} alle {smallest} vastaajaa",
-                    if one_small {
-                        "ryhmä, jossa"
-                    } else {
-                        "ryhmää, joissa"
-                    }
-                ),
-                "koska heidän vastauksensa voisi erottaa",
-                format!(
-                    "ja {beside} {} lisäksi, jottei {} vastauksia voi laskea kokonaistuloksesta",
-                    if one_beside {
-                        "muu ryhmä"
-                    } else {
-                        "muuta ryhmää"
-                    },
-                    if one_small {
-                        "pienen ryhmän"
-                    } else {
-                        "pienten ryhmien"
-                    }
-                ),
-                format!("{respondents} yhteensä"),
-                "--smallest-group 1 näyttää ne",
+    /// The events left out of every figure for having fewer than `smallest` respondents
+    /// each; `respondents` in them all.
+    pub fn not_shown(self, events: usize, smallest: u64, respondents: u64) -> String {
+        let one = events == 1;
+        match self.0 {
+            Language::Fi => format!(
+                "Ei näytetty: {events} {} alle {smallest} vastaajaa ({respondents} yhteensä), \
+                 koska heidän vastauksensa voisi erottaa. {} kaikista luvuista, myös \
+                 kokonaismääristä, jottei {} vastauksia voi laskea muista; --smallest-group 1 \
+                 näyttää ne.",
+                if one {
+                    "tilaisuus, jossa"
+                } else {
+                    "tilaisuutta, joissa"
+                },
+                if one { "Se puuttuu" } else { "Ne puuttuvat" },
+                if one { "sen" } else { "niiden" },
             ),
-            Language::Sv => (
-                format!(
-                    "{small} {} med färre än {smallest} svarande",
-                    if one_small { "grupp" } else { "grupper" }
-                ),
-                "vilkas svar kunde skiljas åt",
-                format!(
-                    "och {beside} {} till, så att {} svar inte kan räknas fram ur totalen",
-                    if one_beside { "grupp" } else { "grupper" },
-                    if one_small {
-                        "den lilla gruppens"
-                    } else {
-                        "de små gruppernas"
-                    }
-                ),
-                format!("{respondents} sammanlagt"),
-                "--smallest-group 1 visar dem",
+            Language::Sv => format!(
+                "Visas inte: {events} evenemang med färre än {smallest} svarande \
+                 ({respondents} sammanlagt), vilkas svar kunde skiljas åt. {} ingår inte i \
+                 någon siffra, inte heller i totalerna, så att {} svar inte kan räknas fram ur \
+                 andra; --smallest-group 1 visar dem.",
+                if one { "Det" } else { "De" },
+                if one { "dess" } else { "deras" },
             ),
-            Language::En => (
-                format!(
-                    "{small} {} of fewer than {smallest} respondents",
-                    if one_small { "group" } else { "groups" }
-                ),
-                "whose answers could be told apart",
-                format!(
-                    "and {beside} more {}, so that the small {} answers cannot be worked out \
-                     from the total",
-                    if one_beside { "group" } else { "groups" },
-                    if one_small { "group's" } else { "groups'" }
-                ),
-                format!("{respondents} in all"),
-                "--smallest-group 1 shows them",
+            Language::En => format!(
+                "Not shown: {events} {} of fewer than {smallest} respondents ({respondents} in \
+                 all), whose answers could be told apart. {} left out of every figure, totals \
+                 included, so that {} answers cannot be worked out from others; \
+                 --smallest-group 1 shows them.",
+                if one { "event" } else { "events" },
+                if one { "It is" } else { "They are" },
+                if one { "its" } else { "their" },
             ),
-        };
-        let not_shown = self.pick("Ei näytetty", "Visas inte", "Not shown");
-        if beside == 0 {
-            format!("{not_shown}: {small_groups} ({in_all}), {why}; {how_shown}.")
-        } else {
-            format!("{not_shown}: {small_groups}, {why}, {beside_groups} ({in_all}); {how_shown}.")
         }
     }
 }

@@ -951,7 +951,7 @@ fn results_count_each_answer_per_area_across_versions_without_test_answers() {
     let text = String::from_utf8(by_area.stdout).unwrap();
     assert!(!text.contains("Suur-Tapiola:"), "{text}");
     assert!(
-        text.contains("Ei näytetty: 2 ryhmää, joissa alle 5 vastaajaa (3 yhteensä)"),
+        text.contains("Ei näytetty: 2 tilaisuutta, joissa alle 5 vastaajaa (3 yhteensä)"),
         "{text}"
     );
     let as_csv = api.collector.cli(&[
@@ -1207,6 +1207,77 @@ impl Api {
 
 /// Staff ask for a term's results: whole days on their own clock, the first and the last
 /// included, whenever the answers arrived.
+/// An area's large evening and a small one: published by event and by area, the area less
+/// the event would give the small evening's answers, so it counts in neither, nor the total.
+#[test]
+fn a_small_event_counts_in_no_split_so_none_can_be_taken_from_another() {
+    let api = Api::new();
+    let evening = |n: u32, name: &str, score: u8| {
+        let mut r = api.response(
+            &format!("019a0000-0000-7000-8000-0000000001{n:02}"),
+            json!([
+                {"question": "overall", "value": {"kind": "face", "score": score}},
+                {"question": "heard", "value": {"kind": "skipped"}}
+            ]),
+        );
+        r["event"]["name"] = json!(name);
+        r["event"]["area"] = json!("Suur-Tapiola");
+        r
+    };
+    let mut batch: Vec<Value> = (0..6).map(|n| evening(n, "Asukasilta", 3)).collect();
+    batch.extend((6..8).map(|n| evening(n, "Pieni ilta", 1)));
+    let receipts: Value = api
+        .post("/api/v1/responses", &Api::batch(batch))
+        .json()
+        .unwrap();
+    assert!(
+        receipts["receipts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["status"] == "stored"),
+        "{receipts}"
+    );
+    let results = |by: &str| {
+        api.cli_out(&[
+            "results",
+            "--survey",
+            "event-feedback",
+            "--by",
+            by,
+            "--format",
+            "csv",
+        ])
+    };
+    for (by, group) in [
+        ("event", "Asukasilta – Sello"),
+        ("area", "Suur-Tapiola"),
+        ("all", ""),
+    ] {
+        let csv = results(by);
+        let lines: Vec<&str> = csv.lines().collect();
+        for expected in [
+            format!("{group},6,0,overall,Miten meni?,3,Hyvin,6,6,100.0"),
+            format!("{group},6,0,overall,Miten meni?,1,Huonosti,0,6,0.0"),
+        ] {
+            assert!(lines.contains(&expected.as_str()), "--by {by}:\n{csv}");
+        }
+        assert_eq!(
+            lines.iter().filter(|l| l.contains(",overall,")).count(),
+            3,
+            "one group, three faces: --by {by}:\n{csv}"
+        );
+    }
+    let by_area = api
+        .collector
+        .cli(&["results", "--survey", "event-feedback", "--by", "area"]);
+    let text = String::from_utf8(by_area.stdout).unwrap();
+    assert!(
+        text.contains("Ei näytetty: 1 tilaisuus, jossa alle 5 vastaajaa (2 yhteensä)"),
+        "{text}"
+    );
+}
+
 #[test]
 fn results_and_exports_can_be_limited_to_days_on_the_staff_clock() {
     let api = Api::new();
