@@ -1,10 +1,11 @@
-//! Stored responses out as CSV (one column per question) or JSON Lines (everything).
+//! Stored responses out as CSV (one column per question) or JSON Lines (everything), or in
+//! the form staff take away (no ids or clock readings, times to the hour).
 
 use std::io::Write;
 
 use chrono_tz::Tz;
 use hetki_protocol::csv::{
-    Dialect, RESPONSE_COLUMNS, answer_cells, question_columns, response_cells, write_row,
+    Dialect, RESPONSE_COLUMNS, StaffRows, answer_cells, question_columns, response_cells, write_row,
 };
 
 use crate::store::{Database, StoreError};
@@ -17,6 +18,10 @@ pub enum Format {
     Spreadsheet,
     /// One JSON object per line, everything as stored.
     Jsonl,
+    /// What staff take away, for a spreadsheet: no ids, sequence numbers or clock readings,
+    /// each response's time to the hour, and an hour's rows in an order that does not tell
+    /// who answered first.
+    Staff,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -38,6 +43,7 @@ pub fn export(
     match format {
         Format::Csv => write_csv(db, Dialect::Plain, zone, out),
         Format::Spreadsheet => write_csv(db, Dialect::Spreadsheet, zone, out),
+        Format::Staff => export_for_staff(db, zone, out),
         Format::Jsonl => {
             let mut count = 0;
             db.for_each_response(|stored| {
@@ -52,13 +58,21 @@ pub fn export(
     }
 }
 
-/// CSV for a Finnish-locale spreadsheet: UTF-8 with a byte-order mark, `;` between cells.
-pub fn export_spreadsheet(
-    db: &Database,
-    zone: Tz,
-    out: &mut impl Write,
-) -> Result<u64, ExportError> {
-    write_csv(db, Dialect::Spreadsheet, zone, out)
+/// What staff take away (see [`Format::Staff`]), for a Finnish-locale spreadsheet.
+pub fn export_for_staff(db: &Database, zone: Tz, out: &mut impl Write) -> Result<u64, ExportError> {
+    let questions = question_columns(&db.surveys()?);
+    let mut rows = StaffRows::start(out, Dialect::Spreadsheet, &questions)?;
+    let mut count = 0;
+    db.for_each_response(|stored| {
+        let response = &stored.response;
+        rows.push(out, (response, response.recorded_at, zone), &questions)
+            .map_err(io_error)?;
+        count += 1;
+        Ok(())
+    })?;
+    rows.finish(out)?;
+    out.flush()?;
+    Ok(count)
 }
 
 fn write_csv(

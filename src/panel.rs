@@ -125,7 +125,8 @@ impl PanelPlace {
         Ok((today, db.answers_total()?, db.upload_status()?))
     }
 
-    /// Writes every response kept here as a spreadsheet CSV into the export directory.
+    /// Writes every response kept here into the export directory, in the form staff take
+    /// away (a spreadsheet CSV without ids or clock readings, times to the hour).
     pub fn export(&self, now: DateTime<Utc>) -> anyhow::Result<Exported> {
         let dir = self
             .export_dir
@@ -145,8 +146,7 @@ impl PanelPlace {
         // is pulled out never holds a cut-short file under a finished-looking name.
         let part = path.with_extension("csv.part");
         let written = write_file(&part, |out| {
-            crate::export::export_spreadsheet(&db, self.time_zone, out)
-                .map_err(std::io::Error::other)
+            crate::export::export_for_staff(&db, self.time_zone, out).map_err(std::io::Error::other)
         })
         .and_then(|count| {
             std::fs::rename(&part, &path)?;

@@ -1068,12 +1068,20 @@ fn staff_open_the_panel_with_a_long_press_and_the_pin_and_export_from_it() {
         .collect();
     assert_eq!(files.len(), 1);
     let csv = std::fs::read_to_string(&files[0]).unwrap();
-    assert!(csv.starts_with("\u{feff}id;seq;device_id;"), "{csv}");
-    assert_eq!(csv.lines().count(), 3, "a header and the two answers");
     assert!(
-        csv.lines()
-            .skip(1)
-            .all(|line| line.contains(";demo-kiosk-1;"))
+        csv.starts_with("\u{feff}survey_id;event_name;event_place;"),
+        "what staff take away: {csv}"
+    );
+    assert_eq!(csv.lines().count(), 3, "a header and the two answers");
+    for row in kiosk.stored(2) {
+        let id = row.response.id.to_string();
+        assert!(!csv.contains(&id), "no {id} in {csv}");
+    }
+    assert!(
+        csv.lines().skip(1).all(
+            |line| line.contains(";Asukasilta: Leppävaaran keskus;") && line.contains(":00 +0")
+        ),
+        "{csv}"
     );
 
     // The stick pulled out: said in Finnish, not in the system's English.

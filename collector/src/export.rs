@@ -1,12 +1,13 @@
 //! The collector's export: the kiosk's columns, then when each response arrived and when it
-//! was given, then one column per question.
+//! was given, then one column per question; or the form staff take away, as the kiosk's
+//! panel writes it (no ids or clock readings, the hour it was given).
 
 use std::io::Write;
 
 use chrono_tz::Tz;
 use hetki_protocol::csv::{
-    Dialect, RESPONSE_COLUMNS, answer_cells, local_time, question_columns, response_cells,
-    write_row,
+    Dialect, QuestionColumn, RESPONSE_COLUMNS, StaffRows, answer_cells, local_time,
+    question_columns, response_cells, write_row,
 };
 
 use crate::period::Period;
@@ -20,6 +21,10 @@ pub enum Format {
     Spreadsheet,
     /// One JSON object per line, everything as received.
     Jsonl,
+    /// What staff take away, for a spreadsheet: no ids, sequence numbers, devices or clock
+    /// readings, the hour each response was given, and an hour's rows in an order that does
+    /// not tell who answered first.
+    Staff,
 }
 
 /// Which responses go out.
@@ -48,6 +53,7 @@ pub fn export(
     out: &mut dyn Write,
 ) -> Result<u64, StorageError> {
     let mut write: WriteOne<'_> = match format {
+        Format::Staff => return export_for_staff(storage, selection, zone, out),
         Format::Jsonl => Box::new(|stored| {
             serde_json::to_writer(&mut *out, stored)?;
             out.write_all(b"\n")
@@ -59,12 +65,7 @@ pub fn export(
                 Dialect::Spreadsheet
             };
             dialect.start(out)?;
-            let surveys = storage.surveys()?;
-            let questions = question_columns(
-                surveys
-                    .iter()
-                    .filter(|s| selection.survey.is_none_or(|id| s.id == id)),
-            );
+            let questions = questions(storage, selection)?;
             let header = RESPONSE_COLUMNS
                 .iter()
                 .chain(&ARRIVAL_COLUMNS)
@@ -90,6 +91,41 @@ pub fn export(
         write(&stored)
     })?;
     drop(write);
+    out.flush()?;
+    Ok(count)
+}
+
+/// The answer columns of the selected surveys.
+fn questions(
+    storage: &dyn Storage,
+    selection: Selection,
+) -> Result<Vec<QuestionColumn>, StorageError> {
+    let surveys = storage.surveys()?;
+    Ok(question_columns(
+        surveys
+            .iter()
+            .filter(|s| selection.survey.is_none_or(|id| s.id == id)),
+    ))
+}
+
+/// What staff take away (see [`Format::Staff`]); returns how many responses it holds.
+fn export_for_staff(
+    storage: &dyn Storage,
+    selection: Selection,
+    zone: Tz,
+    out: &mut dyn Write,
+) -> Result<u64, StorageError> {
+    let questions = questions(storage, selection)?;
+    let mut rows = StaffRows::start(out, Dialect::Spreadsheet, &questions)?;
+    let mut count = 0;
+    storage.for_each_response(selection.survey, selection.period, &mut |stored| {
+        if stored.response.test && !selection.include_test {
+            return Ok(());
+        }
+        count += 1;
+        rows.push(out, (&stored.response, stored.given_at(), zone), &questions)
+    })?;
+    rows.finish(out)?;
     out.flush()?;
     Ok(count)
 }

@@ -825,6 +825,32 @@ fn exports_leave_test_answers_out_and_open_safely_in_a_spreadsheet() {
         "{}",
         lines[2]
     );
+
+    // What staff take away: no ids, devices or clock readings, the hour it was given.
+    let staff = api.cli_out(&["export", "--format", "staff"]);
+    let lines: Vec<&str> = staff.lines().collect();
+    assert_eq!(lines.len(), 3, "{staff}");
+    assert!(
+        lines[0].starts_with(
+            "\u{feff}survey_id;event_name;event_place;event_area;event_topic;hour_local;"
+        ),
+        "{}",
+        lines[0]
+    );
+    let row = lines
+        .iter()
+        .find(|l| l.contains(";Suur-Leppävaara;"))
+        .unwrap();
+    assert!(
+        row.starts_with("event-feedback;Asukasilta;Sello;Suur-Leppävaara;;"),
+        "{row}"
+    );
+    // Placed by the kiosk's uptime: given a minute before it arrived, on this machine's clock.
+    let hour = row.split(';').nth(5).unwrap();
+    assert_eq!(&hour[13..19], ":00 +0", "{hour}");
+    for reading in [ID1, ID3, "kiosk-1", "boot-a"] {
+        assert!(!staff.contains(reading), "{reading} in {staff}");
+    }
 }
 
 /// A face question whose number of faces changed between versions counts each scale apart:

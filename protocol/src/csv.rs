@@ -58,6 +58,111 @@ pub fn response_cells(device_id: &str, r: &Response, zone: Tz) -> Vec<String> {
     ]
 }
 
+/// The columns of an export staff take away (a USB stick, a shared folder): no ids, sequence
+/// numbers, device or clock readings, and each response's time to the hour, so that whoever
+/// saw who answered when cannot find their rows. The ids and readings stay in the full export
+/// for those who run the devices.
+pub const STAFF_COLUMNS: [&str; 11] = [
+    "survey_id",
+    "event_name",
+    "event_place",
+    "event_area",
+    "event_topic",
+    "hour_local",
+    "language",
+    "complete",
+    "display_theme",
+    "large_text",
+    "test",
+];
+
+/// The cells of `STAFF_COLUMNS` for one response given at `given`.
+pub fn staff_cells(r: &Response, given: DateTime<Utc>, zone: Tz) -> Vec<String> {
+    vec![
+        r.survey.id.clone(),
+        r.event.name.get(Language::Fi).to_owned(),
+        r.event.place.get(Language::Fi).to_owned(),
+        r.event.area.clone().unwrap_or_default(),
+        r.event.topic.clone().unwrap_or_default(),
+        local_hour(given, zone),
+        r.language.code().to_owned(),
+        r.complete.to_string(),
+        r.display.theme.code().to_owned(),
+        r.display.large_text.to_string(),
+        r.test.to_string(),
+    ]
+}
+
+/// The hour a moment falls in on staff's clock: `2026-11-24 18:00 +02:00`.
+fn local_hour(at: DateTime<Utc>, zone: Tz) -> String {
+    at.with_timezone(&zone)
+        .format("%Y-%m-%d %H:00 %:z")
+        .to_string()
+}
+
+/// Staff rows, written an hour at a time with each hour's rows sorted by their cells: in the
+/// order given, the rows of an hour would still tell who came first.
+pub struct StaffRows {
+    dialect: Dialect,
+    hour: String,
+    rows: Vec<Vec<String>>,
+}
+
+impl StaffRows {
+    /// Starts the file: the byte-order mark of `dialect` and the header, `STAFF_COLUMNS`
+    /// then `questions`.
+    pub fn start(
+        out: &mut (impl Write + ?Sized),
+        dialect: Dialect,
+        questions: &[QuestionColumn],
+    ) -> std::io::Result<StaffRows> {
+        dialect.start(out)?;
+        let header = STAFF_COLUMNS
+            .iter()
+            .map(|c| c.to_string())
+            .chain(questions.iter().map(|c| c.header.clone()));
+        write_row(out, dialect, header)?;
+        Ok(StaffRows {
+            dialect,
+            hour: String::new(),
+            rows: Vec::new(),
+        })
+    }
+
+    /// Adds the row of `r`, given at `given`, with its `questions` cells.
+    pub fn push(
+        &mut self,
+        out: &mut (impl Write + ?Sized),
+        (r, given, zone): (&Response, DateTime<Utc>, Tz),
+        questions: &[QuestionColumn],
+    ) -> std::io::Result<()> {
+        let hour = local_hour(given, zone);
+        if hour != self.hour {
+            self.write_hour(out)?;
+            self.hour = hour;
+        }
+        let cells = staff_cells(r, given, zone)
+            .into_iter()
+            .chain(answer_cells(r, questions))
+            .collect();
+        self.rows.push(cells);
+        Ok(())
+    }
+
+    /// Writes the last hour's rows.
+    pub fn finish(mut self, out: &mut (impl Write + ?Sized)) -> std::io::Result<()> {
+        self.write_hour(out)
+    }
+
+    fn write_hour(&mut self, out: &mut (impl Write + ?Sized)) -> std::io::Result<()> {
+        self.rows.sort_unstable();
+        for row in self.rows.drain(..) {
+            write_row(out, self.dialect, row.into_iter())?;
+        }
+        Ok(())
+    }
+}
+
 /// A moment as staff read it on their own clock: `2026-11-24 18:05:09 +02:00`. It sorts
 /// as text, and the offset tells apart the hour that repeats when summer time ends.
 pub fn local_time(at: DateTime<Utc>, zone: Tz) -> String {
@@ -318,5 +423,57 @@ mod tests {
         response.survey.id = "poll".into();
         let cells: Vec<String> = answer_cells(&response, &columns).collect();
         assert_eq!(cells, ["2", "", ""]);
+    }
+
+    #[test]
+    fn staff_rows_hold_no_ids_or_clock_readings_and_an_hours_rows_are_in_no_telling_order() {
+        let poll = crate::survey::tests::survey();
+        let columns = question_columns([&poll]);
+        let response = |n: u8, at: &str, score: u8| -> Response {
+            serde_json::from_value(serde_json::json!({
+                "id": format!("01936a4e-0000-7000-8000-0000000000{n:02}"), "seq": n,
+                "survey": {"id": "poll", "hash": "x"},
+                "event": {"name": "Ilta", "place": "Sali"},
+                "language": "fi", "complete": true,
+                "recorded_at": at,
+                "clock": {"boot_id": "boot-7", "monotonic_ms": 123_456, "synchronized": true},
+                "answers": [{"question": "mood", "value": {"kind": "face", "score": score}}]
+            }))
+            .unwrap()
+        };
+        // In the order given: 18:05 a 3, 18:40 a 1, 19:10 a 2, 18:55 a 2 (a clock set back).
+        let given = [
+            response(1, "2026-11-24T16:05:09Z", 3),
+            response(2, "2026-11-24T16:40:00Z", 1),
+            response(3, "2026-11-24T17:10:00Z", 2),
+            response(4, "2026-11-24T16:55:00Z", 2),
+        ];
+        let mut out = Vec::new();
+        let mut rows = StaffRows::start(&mut out, Dialect::Plain, &columns).unwrap();
+        for r in &given {
+            let at = (r, r.recorded_at, chrono_tz::Europe::Helsinki);
+            rows.push(&mut out, at, &columns).unwrap();
+        }
+        rows.finish(&mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines[0],
+            "survey_id,event_name,event_place,event_area,event_topic,hour_local,language,\
+             complete,display_theme,large_text,test,mood,add"
+        );
+        let row = |hour: &str, score: u8| {
+            format!(
+                "poll,Ilta,Sali,,,2026-11-24 {hour}:00 +02:00,fi,true,default,false,false,{score},"
+            )
+        };
+        assert_eq!(
+            lines[1..],
+            [row("18", 1), row("18", 3), row("19", 2), row("18", 2)],
+            "18:05's 3 after 18:40's 1"
+        );
+        for reading in ["01936a4e", "boot-7", "123456", "05:09"] {
+            assert!(!text.contains(reading), "{reading} in {text}");
+        }
     }
 }
