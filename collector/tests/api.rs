@@ -67,11 +67,23 @@ impl Api {
 
     /// Sends a batch of one response, which must be stored.
     fn store_one(&self, response: Value) {
+        self.store_all(vec![response]);
+    }
+
+    /// Sends a batch of responses, each of which must be stored.
+    fn store_all(&self, responses: Vec<Value>) {
         let receipts: Value = self
-            .post("/api/v1/responses", &Api::batch(vec![response]))
+            .post("/api/v1/responses", &Api::batch(responses))
             .json()
             .unwrap();
-        assert_eq!(receipts["receipts"][0]["status"], "stored", "{receipts}");
+        assert!(
+            receipts["receipts"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|r| r["status"] == "stored"),
+            "{receipts}"
+        );
     }
 
     fn post(&self, path: &str, body: &Value) -> Response {
@@ -948,16 +960,7 @@ fn results_count_each_answer_per_area_across_versions_without_test_answers() {
             true,
         ),
     ];
-    let reply = api.post("/api/v1/responses", &Api::batch(batch));
-    let receipts: Value = reply.json().unwrap();
-    assert!(
-        receipts["receipts"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|r| r["status"] == "stored"),
-        "{receipts}"
-    );
+    api.store_all(batch);
     // The device list counts residents' responses, the test answers apart.
     let list = api.cli_out(&["device", "list"]);
     assert!(list.contains("\tresponses 3 (+1 test)\t"), "{list}");
@@ -1252,18 +1255,7 @@ fn a_small_event_counts_in_no_split_so_none_can_be_taken_from_another() {
     };
     let mut batch: Vec<Value> = (0..6).map(|n| evening(n, "Asukasilta", 3)).collect();
     batch.extend((6..8).map(|n| evening(n, "Pieni ilta", 1)));
-    let receipts: Value = api
-        .post("/api/v1/responses", &Api::batch(batch))
-        .json()
-        .unwrap();
-    assert!(
-        receipts["receipts"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|r| r["status"] == "stored"),
-        "{receipts}"
-    );
+    api.store_all(batch);
     let results = |by: &str| {
         api.cli_out(&[
             "results",
