@@ -167,10 +167,9 @@ impl Group {
         version: Option<&SurveyDefinition>,
         given: DateTime<Utc>,
     ) {
-        let group = self;
-        answered_at(&mut group.last_answered, &response.survey.hash, given);
-        group.respondents += 1;
-        group.incomplete += u64::from(!response.complete);
+        answered_at(&mut self.last_answered, &response.survey.hash, given);
+        self.respondents += 1;
+        self.incomplete += u64::from(!response.complete);
         for answer in &response.answers {
             let key = version
                 .and_then(|v| v.question(&answer.question))
@@ -181,7 +180,7 @@ impl Group {
                     },
                     QuestionKey::of,
                 );
-            let tally = group.questions.entry(key).or_default();
+            let tally = self.questions.entry(key).or_default();
             if !matches!(answer.value, AnswerValue::Skipped) {
                 *tally
                     .answered_by_version
@@ -204,9 +203,7 @@ impl Group {
             }
         }
     }
-}
 
-impl Group {
     /// Counts `other`'s respondents in this group too.
     fn absorb(&mut self, other: Group) {
         self.respondents += other.respondents;
