@@ -62,7 +62,7 @@ pub fn response_cells(device_id: &str, r: &Response, zone: Tz) -> Vec<String> {
 /// numbers, device or clock readings, and each response's time to the hour, so that whoever
 /// saw who answered when cannot find their rows. The ids and readings stay in the full export
 /// for those who run the devices.
-pub const STAFF_COLUMNS: [&str; 11] = [
+const STAFF_COLUMNS: [&str; 11] = [
     "survey_id",
     "event_name",
     "event_place",
@@ -76,15 +76,15 @@ pub const STAFF_COLUMNS: [&str; 11] = [
     "test",
 ];
 
-/// The cells of `STAFF_COLUMNS` for one response given at `given`.
-pub fn staff_cells(r: &Response, given: DateTime<Utc>, zone: Tz) -> Vec<String> {
+/// The cells of `STAFF_COLUMNS` for one response given in `hour` (see [`local_hour`]).
+fn staff_cells(r: &Response, hour: String) -> Vec<String> {
     vec![
         r.survey.id.clone(),
         r.event.name.get(Language::Fi).to_owned(),
         r.event.place.get(Language::Fi).to_owned(),
         r.event.area.clone().unwrap_or_default(),
         r.event.topic.clone().unwrap_or_default(),
-        local_hour(given, zone),
+        hour,
         r.language.code().to_owned(),
         r.complete.to_string(),
         r.display.theme.code().to_owned(),
@@ -139,9 +139,9 @@ impl StaffRows {
         let hour = local_hour(given, zone);
         if hour != self.hour {
             self.write_hour(out)?;
-            self.hour = hour;
+            self.hour = hour.clone();
         }
-        let cells = staff_cells(r, given, zone)
+        let cells = staff_cells(r, hour)
             .into_iter()
             .chain(answer_cells(r, questions))
             .collect();
