@@ -58,7 +58,11 @@ fn main() {
         let sample = sample_results(config.survey());
         for (name, view) in screens(config, config.default_language, Default::default()) {
             // The feedback survey's staff screens stand for both.
-            if !prefix.is_empty() && matches!(name.as_str(), "out-of-order" | "pin" | "pin-locked")
+            if !prefix.is_empty()
+                && matches!(
+                    name.as_str(),
+                    "out-of-order" | "pin" | "pin-checking" | "pin-locked"
+                )
             {
                 continue;
             }

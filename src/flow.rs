@@ -59,6 +59,8 @@ pub enum Screen {
 /// What the PIN pad says after a try.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PinMessage {
+    /// The PIN entered is being checked; the keys rest meanwhile.
+    Checking,
     Wrong {
         left: u32,
     },
@@ -186,6 +188,9 @@ pub struct Flow {
     /// option again within the settle time is a bounce, not a change of mind.
     last_pick: Option<(usize, Now)>,
     pin: String,
+    /// The PIN entered, while it is checked off the UI thread (see [`Flow::pin_to_check`]).
+    /// Kept when the pad closes meanwhile, so its result still counts.
+    pin_checking: Option<String>,
     pin_gate: PinGate,
     pin_message: Option<PinMessage>,
     /// The store cannot write: where the staff panel returns to.
@@ -216,6 +221,7 @@ impl Flow {
             quiet_until: Duration::ZERO,
             last_pick: None,
             pin: String::new(),
+            pin_checking: None,
             pin_gate: PinGate::default(),
             pin_message: None,
             store_down: false,
@@ -296,15 +302,15 @@ impl Flow {
                 Screen::Results => self.own.clone(),
                 _ => Vec::new(),
             },
-            pin_digits: if self.screen == Screen::Pin {
-                self.pin.len()
-            } else {
-                0
+            pin_digits: match (self.screen, &self.pin_checking) {
+                (Screen::Pin, Some(entered)) => entered.len(),
+                (Screen::Pin, None) => self.pin.len(),
+                _ => 0,
             },
-            pin_message: if self.screen == Screen::Pin {
-                self.pin_message
-            } else {
-                None
+            pin_message: match (self.screen, &self.pin_checking) {
+                (Screen::Pin, Some(_)) => Some(PinMessage::Checking),
+                (Screen::Pin, None) => self.pin_message,
+                _ => None,
             },
             attract_slide: match self.screen {
                 Screen::Attract => self
@@ -583,9 +589,9 @@ impl Flow {
     fn staff_tap(&mut self, tap: Tap, now: Now) {
         self.clear_lapsed_lock(now);
         match (self.screen, tap) {
-            // The keys rest while the pad is locked.
+            // The keys rest while the pad is locked, or a PIN is being checked.
             (Screen::Pin, Tap::Digit(_) | Tap::PinErase | Tap::PinEnter)
-                if self.pin_gate.locked_until(now).is_some() => {}
+                if self.pin_gate.locked_until(now).is_some() || self.pin_checking.is_some() => {}
             (Screen::Pin, Tap::Digit(d)) if d <= 9 && self.pin.len() < 12 => {
                 self.pin.push(char::from(b'0' + d))
             }
@@ -593,31 +599,10 @@ impl Flow {
                 self.pin.pop();
             }
             (Screen::Pin, Tap::PinEnter) => {
-                let Some(hash) = &self.settings.pin else {
+                if self.settings.pin.is_none() {
                     return self.leave_panel();
-                };
-                let result = self.pin_gate.try_pin(hash, &self.pin, now);
-                self.pin.clear();
-                match result {
-                    PinResult::Open => {
-                        tracing::info!("staff panel opened");
-                        self.pin_message = None;
-                        self.screen = Screen::Panel;
-                    }
-                    PinResult::Wrong { left } => {
-                        tracing::warn!(left, "wrong staff PIN");
-                        self.pin_message = Some(PinMessage::Wrong { left });
-                    }
-                    PinResult::Locked { until } => {
-                        let wrong = self.pin_gate.wrong_tries();
-                        tracing::warn!(
-                            seconds = (until - now).as_secs(),
-                            locks_in_a_row = wrong.locks,
-                            "staff PIN pad locked"
-                        );
-                        self.pin_message = self.lock_message(now);
-                    }
                 }
+                self.pin_checking = Some(std::mem::take(&mut self.pin));
             }
             (_, Tap::PanelClose) => {
                 if self.screen == Screen::Panel {
@@ -626,6 +611,50 @@ impl Flow {
                 self.leave_panel();
             }
             _ => {}
+        }
+    }
+
+    /// The PIN entered on the pad and the hash to check it against, while it waits for
+    /// [`Flow::pin_checked`]. The hash is slow on purpose (a quarter of a second on a
+    /// Raspberry Pi 4): the kiosk checks it on a thread of its own, and the pad says
+    /// "Checking" meanwhile.
+    pub fn pin_to_check(&self) -> Option<(&PinHash, &str)> {
+        Some((self.settings.pin.as_ref()?, self.pin_checking.as_deref()?))
+    }
+
+    /// Whether the PIN of [`Flow::pin_to_check`] matched: counts the try, and opens the
+    /// panel if the pad is still showing. A pad closed meanwhile stays closed, though a wrong
+    /// PIN still counts, so closing it fast cannot dodge the lock.
+    pub fn pin_checked(&mut self, matched: bool, now: Now) {
+        if self.pin_checking.take().is_none() {
+            return;
+        }
+        let result = self.pin_gate.record(matched, now);
+        let showing = self.screen == Screen::Pin;
+        match result {
+            PinResult::Open if showing => {
+                tracing::info!("staff panel opened");
+                self.pin_message = None;
+                self.screen = Screen::Panel;
+            }
+            PinResult::Open => tracing::info!("the right PIN, but the pad was closed"),
+            PinResult::Wrong { left } => {
+                tracing::warn!(left, "wrong staff PIN");
+                self.pin_message = showing.then_some(PinMessage::Wrong { left });
+            }
+            PinResult::Locked { until } => {
+                let wrong = self.pin_gate.wrong_tries();
+                tracing::warn!(
+                    seconds = (until - now).as_secs(),
+                    locks_in_a_row = wrong.locks,
+                    "staff PIN pad locked"
+                );
+                self.pin_message = if showing {
+                    self.lock_message(now)
+                } else {
+                    None
+                };
+            }
         }
     }
 

@@ -9,6 +9,7 @@ use std::time::Duration;
 use hetki_protocol::{EventInfo, Response, SurveyDefinition, SurveyRef};
 use uuid::Uuid;
 
+use crate::background::{Background, Finished};
 use crate::clock::ClockSource;
 use crate::config::{KioskConfig, SurveyChoice};
 use crate::flow::{Flow, FlowSettings, Now, Submission, Tap};
@@ -19,6 +20,9 @@ use crate::results::PollResults;
 use crate::session::{Overrides, Session};
 use crate::store::{self, FailureCause, StoreEvent, StoreHandle, StoreOptions};
 use crate::upload::UploaderHandle;
+
+/// How often a PIN check under way is looked at: soon after it ends, the pad opens.
+const PIN_CHECK_POLL: Duration = Duration::from_millis(20);
 
 pub struct Kiosk {
     flow: Flow,
@@ -35,6 +39,9 @@ pub struct Kiosk {
     wrong_tries_to_resume: Option<WrongTries>,
     /// Writes both files above off the UI thread.
     keeper: Keeper,
+    /// The PIN entered on the pad, being checked on a thread of its own: the hash takes a
+    /// quarter of a second on a Raspberry Pi 4 on purpose, too long to freeze the screen.
+    pin_check: Background<bool>,
     clock: Box<dyn ClockSource>,
     store: Option<StoreHandle>,
     store_thread: Option<JoinHandle<()>>,
@@ -103,6 +110,7 @@ impl Kiosk {
             wrong_tries_path,
             wrong_tries_to_resume,
             keeper: Keeper::spawn(),
+            pin_check: Background::default(),
             clock,
             store: Some(store),
             store_thread: Some(store_thread),
@@ -258,11 +266,8 @@ impl Kiosk {
     /// A touch; returns the id of the response it submitted, if any.
     pub fn tap(&mut self, tap: Tap, now: Now) -> Option<Uuid> {
         self.resume_wrong_tries(now);
-        let tries = self.flow.wrong_tries();
         let submission = self.flow.tap(tap, now);
-        if self.flow.wrong_tries() != tries {
-            self.keep_wrong_tries();
-        }
+        self.start_pin_check(now);
         Some(self.submit(submission?))
     }
 
@@ -270,8 +275,61 @@ impl Kiosk {
     /// an idle reset: a finished one goes at the tap of its last answer).
     pub fn tick(&mut self, now: Now) -> Option<Uuid> {
         self.resume_wrong_tries(now);
+        self.finish_pin_check(now);
         let submission = self.flow.tick(now)?;
         Some(self.submit(submission))
+    }
+
+    /// When [`Kiosk::tick`] next has something to do: the flow's next deadline, and soon
+    /// while a PIN is being checked, to take its result.
+    pub fn next_deadline(&self, now: Now) -> Option<Now> {
+        let deadline = self.flow.next_deadline();
+        if !self.pin_check.is_running() {
+            return deadline;
+        }
+        let soon = now + PIN_CHECK_POLL;
+        Some(deadline.map_or(soon, |d| d.min(soon)))
+    }
+
+    /// Starts checking the PIN the pad was given, if it was given one.
+    fn start_pin_check(&mut self, now: Now) {
+        if self.pin_check.is_running() {
+            return;
+        }
+        let Some((hash, pin)) = self.flow.pin_to_check() else {
+            return;
+        };
+        let (hash, pin) = (hash.clone(), pin.to_owned());
+        if let Err(error) = self
+            .pin_check
+            .start("hetki-pin-check", move || hash.matches(&pin))
+        {
+            tracing::warn!(%error, "no thread to check the PIN on: checked here");
+            let matched = self.flow.pin_to_check().is_some_and(|(h, p)| h.matches(p));
+            self.count_pin(matched, now);
+        }
+    }
+
+    /// Takes the PIN check's result, once it has one.
+    fn finish_pin_check(&mut self, now: Now) {
+        let matched = match self.pin_check.take_finished() {
+            None => return,
+            Some(Finished::Done(matched)) => matched,
+            Some(Finished::Lost) => {
+                tracing::error!("the PIN check stopped unexpectedly");
+                false
+            }
+        };
+        self.count_pin(matched, now);
+    }
+
+    /// Tells the flow how the PIN check went, and keeps the wrong tries if they changed.
+    fn count_pin(&mut self, matched: bool, now: Now) {
+        let tries = self.flow.wrong_tries();
+        self.flow.pin_checked(matched, now);
+        if self.flow.wrong_tries() != tries {
+            self.keep_wrong_tries();
+        }
     }
 
     /// Gives the flow the wrong PINs typed before the restart, at the first time it is told:

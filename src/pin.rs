@@ -185,11 +185,13 @@ impl PinGate {
         self.locked_until
     }
 
-    pub fn try_pin(&mut self, hash: &PinHash, pin: &str, now: Now) -> PinResult {
+    /// Counts a PIN typed at `now`, which `matched` the hash or not ([`PinHash::matches`],
+    /// checked off the UI thread). A try while locked is not counted.
+    pub fn record(&mut self, matched: bool, now: Now) -> PinResult {
         if let Some(until) = self.locked_until(now) {
             return PinResult::Locked { until };
         }
-        if hash.matches(pin) {
+        if matched {
             *self = PinGate::default();
             return PinResult::Open;
         }
@@ -247,31 +249,31 @@ mod tests {
         let mut gate = PinGate::default();
         let s = Duration::from_secs;
         assert_eq!(
-            gate.try_pin(&hash, "0000", s(0)),
+            gate.record(hash.matches("0000"), s(0)),
             PinResult::Wrong { left: 2 }
         );
         assert_eq!(
-            gate.try_pin(&hash, "1111", s(1)),
+            gate.record(hash.matches("1111"), s(1)),
             PinResult::Wrong { left: 1 }
         );
         assert_eq!(
-            gate.try_pin(&hash, "2222", s(2)),
+            gate.record(hash.matches("2222"), s(2)),
             PinResult::Locked { until: s(62) }
         );
         // Even the right PIN waits out the lock.
         assert_eq!(
-            gate.try_pin(&hash, "1234", s(30)),
+            gate.record(hash.matches("1234"), s(30)),
             PinResult::Locked { until: s(62) }
         );
-        assert_eq!(gate.try_pin(&hash, "1234", s(62)), PinResult::Open);
+        assert_eq!(gate.record(hash.matches("1234"), s(62)), PinResult::Open);
         // A success forgets earlier wrong tries.
         assert_eq!(
-            gate.try_pin(&hash, "0000", s(63)),
+            gate.record(hash.matches("0000"), s(63)),
             PinResult::Wrong { left: 2 }
         );
-        assert_eq!(gate.try_pin(&hash, "1234", s(64)), PinResult::Open);
+        assert_eq!(gate.record(hash.matches("1234"), s(64)), PinResult::Open);
         assert_eq!(
-            gate.try_pin(&hash, "0000", s(65)),
+            gate.record(hash.matches("0000"), s(65)),
             PinResult::Wrong { left: 2 }
         );
     }
@@ -279,9 +281,9 @@ mod tests {
     /// Three wrong PINs at `at`, `at` + 1 s and `at` + 2 s.
     fn three_wrong(gate: &mut PinGate, hash: &PinHash, at: u64) -> PinResult {
         let s = Duration::from_secs;
-        gate.try_pin(hash, "0000", s(at));
-        gate.try_pin(hash, "1111", s(at + 1));
-        gate.try_pin(hash, "2222", s(at + 2))
+        gate.record(hash.matches("0000"), s(at));
+        gate.record(hash.matches("1111"), s(at + 1));
+        gate.record(hash.matches("2222"), s(at + 2))
     }
 
     #[test]
@@ -299,7 +301,7 @@ mod tests {
         }
         assert_eq!(lengths, [1, 2, 4, 8, 16, 32, 60, 60, 60]);
         assert_eq!(
-            gate.try_pin(&hash, "1234", Duration::from_secs(at)),
+            gate.record(hash.matches("1234"), Duration::from_secs(at)),
             PinResult::Open
         );
         assert_eq!(
@@ -324,7 +326,7 @@ mod tests {
         let mut restarted = PinGate::resume(gate.wrong_tries(), s(0));
         assert_eq!(restarted.locked_until(s(0)), Some(s(120)));
         assert_eq!(
-            restarted.try_pin(&hash, "1234", s(119)),
+            restarted.record(hash.matches("1234"), s(119)),
             PinResult::Locked { until: s(120) }
         );
         assert_eq!(
@@ -339,13 +341,13 @@ mod tests {
         let mut restarted = PinGate::resume(kept, s(0));
         assert_eq!(restarted.locked_until(s(0)), None);
         assert_eq!(
-            restarted.try_pin(&hash, "0000", s(1)),
+            restarted.record(hash.matches("0000"), s(1)),
             PinResult::Wrong { left: 1 }
         );
         // A kept count beyond the rules (an edited file) locks at the next wrong try.
         let mut odd = PinGate::resume(WrongTries { wrong: 9, locks: 0 }, s(0));
         assert_eq!(
-            odd.try_pin(&hash, "0000", s(1)),
+            odd.record(hash.matches("0000"), s(1)),
             PinResult::Locked { until: s(61) }
         );
     }

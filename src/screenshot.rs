@@ -149,13 +149,21 @@ pub fn screens(config: &KioskConfig, language: Language, display: Display) -> Ve
         "out-of-order".to_owned(),
         view(Screen::OutOfOrder, vec![], false),
     ));
-    // Staff: the PIN pad after a wrong try and locked after too many, and the panel, always in
-    // the standard look.
+    // Staff: the PIN pad after a wrong try, checking a PIN, and locked after too many, and
+    // the panel, always in the standard look.
     screens.push((
         "pin".to_owned(),
         View {
             pin_digits: 2,
             pin_message: Some(PinMessage::Wrong { left: 2 }),
+            ..View::new(Screen::Pin, language)
+        },
+    ));
+    screens.push((
+        "pin-checking".to_owned(),
+        View {
+            pin_digits: 4,
+            pin_message: Some(PinMessage::Checking),
             ..View::new(Screen::Pin, language)
         },
     ));

@@ -4,7 +4,7 @@ mod util;
 
 use util::Setup;
 
-const SCREENS: [&str; 11] = [
+const SCREENS: [&str; 12] = [
     "attract",
     "question-1",
     "question-2",
@@ -14,6 +14,7 @@ const SCREENS: [&str; 11] = [
     "thanks",
     "out-of-order",
     "pin",
+    "pin-checking",
     "pin-locked",
     "panel",
 ];
@@ -144,6 +145,7 @@ fn a_poll_renders_its_results_screen_with_bars_and_before_it_has_enough_answers(
             "results-too-few.png",
             "out-of-order.png",
             "pin.png",
+            "pin-checking.png",
             "pin-locked.png",
             "panel.png",
             "panel-session.png"

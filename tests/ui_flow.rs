@@ -899,11 +899,45 @@ fn press_corner(kiosk: &TestKiosk, ms: u64) {
     kiosk.settle();
 }
 
+/// Types `pin` and OK, and waits for the kiosk to check it.
 fn type_pin(kiosk: &TestKiosk, pin: &str) {
     for digit in pin.chars() {
         kiosk.tap(&digit.to_string());
     }
     kiosk.tap("OK");
+    wait_for_pin_check(kiosk);
+}
+
+/// The PIN is checked on a thread of its own, in real time; the pad takes its result at a
+/// mock-time tick.
+fn wait_for_pin_check(kiosk: &TestKiosk) {
+    let state = kiosk.ui.global::<KioskState>();
+    wait_until("the PIN is checked", || {
+        kiosk.wait(20);
+        !state.get_pin_checking()
+    });
+}
+
+/// The PIN's hash is slow on purpose (a quarter of a second on a Raspberry Pi 4): the pad
+/// says it is checking, rests its keys meanwhile, and the screen does not freeze.
+#[test]
+fn the_pad_says_it_is_checking_a_pin_and_rests_its_keys_meanwhile() {
+    let kiosk = TestKiosk::start();
+    let state = kiosk.ui.global::<KioskState>();
+    press_corner(&kiosk, 3100);
+    for digit in "2468".chars() {
+        kiosk.tap(&digit.to_string());
+    }
+    // No time passes after the tap: the check's result cannot have been taken yet.
+    kiosk.tap_at_once("OK");
+    assert_eq!(kiosk.screen(), Screen::Pin, "the tap returned before the check");
+    assert!(state.get_pin_checking());
+    assert!(kiosk.has("Tarkistetaan…"));
+    assert_eq!(state.get_pin_digits(), 4, "the dots stay");
+    let five = spoken(&kiosk.ui, "5");
+    assert_eq!(five[0].accessible_enabled(), Some(false), "the keys rest");
+    wait_for_pin_check(&kiosk);
+    assert_eq!(kiosk.screen(), Screen::Panel);
 }
 
 /// Someone trying PINs at a kiosk left alone: each lock in a row lasts twice as long, and
@@ -1006,6 +1040,7 @@ fn staff_open_the_panel_with_a_long_press_and_the_pin_and_export_from_it() {
         kiosk.tap(digit);
     }
     kiosk.tap_at_once("OK");
+    wait_for_pin_check(&kiosk);
     assert_eq!(kiosk.screen(), Screen::Panel, "the lock has passed");
     // The buffer is read on a thread of its own, the screen's thread never waits on it: the
     // figures show once the UI's timer hears back.

@@ -743,10 +743,14 @@ fn enter_pin(flow: &mut Flow, pin: &str, at: u64) {
         flow.tap(Tap::Digit(digit - b'0'), ms(at));
     }
     flow.tap(Tap::PinEnter, ms(at));
+    if let Some((hash, entered)) = flow.pin_to_check() {
+        let matched = hash.matches(entered);
+        flow.pin_checked(matched, ms(at));
+    }
 }
 
-/// A PIN pad locked at 3 s by three wrong PINs (the right one is 2468).
-fn locked_pin_pad() -> Flow {
+/// The PIN pad, opened at 0 s; the right PIN is 2468.
+fn pin_pad() -> Flow {
     let mut s = settings(true);
     s.pin = Some(
         crate::pin::hash_with("2468", b"0123456789abcdef", 10_000)
@@ -755,6 +759,12 @@ fn locked_pin_pad() -> Flow {
     );
     let mut flow = Flow::new(survey(true), s);
     flow.tap(Tap::PanelGesture, ms(0));
+    flow
+}
+
+/// A PIN pad locked at 3 s by three wrong PINs.
+fn locked_pin_pad() -> Flow {
+    let mut flow = pin_pad();
     for (i, pin) in ["1111", "1234", "0000"].into_iter().enumerate() {
         enter_pin(&mut flow, pin, 1000 * (i as u64 + 1));
     }
@@ -799,6 +809,53 @@ fn a_locked_pin_pad_says_so_at_once_rests_its_keys_and_opens_when_the_lock_ends(
     }
     enter_pin(&mut keyed, "2468", 63_000);
     assert_eq!(keyed.screen(), Screen::Panel);
+}
+
+/// The kiosk checks a PIN on a thread of its own: the pad waits for the result, saying so.
+#[test]
+fn the_pad_rests_while_a_pin_is_checked_and_closing_it_does_not_dodge_the_count() {
+    let mut flow = pin_pad();
+    for digit in [2, 4, 6, 8] {
+        flow.tap(Tap::Digit(digit), ms(1000));
+    }
+    flow.tap(Tap::PinEnter, ms(1000));
+    assert_eq!(flow.pin_to_check().map(|(_, pin)| pin), Some("2468"));
+    flow.tap(Tap::Digit(1), ms(1100));
+    flow.tap(Tap::PinErase, ms(1100));
+    flow.tap(Tap::PinEnter, ms(1100));
+    let view = flow.view();
+    assert_eq!(
+        (view.pin_digits, view.pin_message),
+        (4, Some(PinMessage::Checking)),
+        "the keys rest; the dots stay"
+    );
+    assert_eq!(flow.pin_to_check().map(|(_, pin)| pin), Some("2468"));
+    flow.pin_checked(true, ms(1200));
+    assert_eq!(flow.screen(), Screen::Panel);
+    assert_eq!(flow.pin_to_check(), None);
+
+    // A wrong PIN counts though the pad was closed before the check ended; the pad opened
+    // again says nothing of it, and a right PIN checked after closing opens nothing.
+    let mut flow = pin_pad();
+    enter_pin(&mut flow, "1111", 1000);
+    flow.tap(Tap::Digit(0), ms(2000));
+    flow.tap(Tap::PinEnter, ms(2000));
+    flow.tap(Tap::PanelClose, ms(2100));
+    flow.pin_checked(false, ms(2200));
+    assert_eq!(flow.wrong_tries().wrong, 2);
+    flow.tap(Tap::PanelGesture, ms(6000));
+    assert_eq!(flow.view().pin_message, None);
+    enter_pin(&mut flow, "2468", 7000);
+    assert_eq!(flow.screen(), Screen::Panel);
+    flow.tap(Tap::PanelClose, ms(8000));
+    flow.tap(Tap::PanelGesture, ms(12_000));
+    for digit in [2, 4, 6, 8] {
+        flow.tap(Tap::Digit(digit), ms(13_000));
+    }
+    flow.tap(Tap::PinEnter, ms(13_000));
+    flow.tap(Tap::PanelClose, ms(13_100));
+    flow.pin_checked(true, ms(13_200));
+    assert_eq!(flow.screen(), Screen::Attract);
 }
 
 #[test]

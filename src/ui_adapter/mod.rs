@@ -356,9 +356,10 @@ impl Inner {
                 state.set_store_failure_cause(staff::failure_cause(cause));
             }
         }
-        match kiosk.flow().next_deadline() {
+        let now = (self.clock)();
+        match kiosk.next_deadline(now) {
             Some(deadline) => {
-                let wait = deadline.saturating_sub((self.clock)());
+                let wait = deadline.saturating_sub(now);
                 let weak = Rc::downgrade(self);
                 self.deadline.start(TimerMode::SingleShot, wait, move || {
                     Inner::with(&weak, |i| i.tick())

@@ -61,6 +61,7 @@ pub fn present(
         _ => 0,
     };
     state.set_pin_lock_minutes(lock_minutes);
+    state.set_pin_checking(view.pin_message == Some(PinMessage::Checking));
     state.set_event_name(session.event.name.get(language).into());
     state.set_event_place(session.event.place.get(language).into());
     state.set_test_mode(session.test_mode());
