@@ -930,7 +930,11 @@ fn the_pad_says_it_is_checking_a_pin_and_rests_its_keys_meanwhile() {
     }
     // No time passes after the tap: the check's result cannot have been taken yet.
     kiosk.tap_at_once("OK");
-    assert_eq!(kiosk.screen(), Screen::Pin, "the tap returned before the check");
+    assert_eq!(
+        kiosk.screen(),
+        Screen::Pin,
+        "the tap returned before the check"
+    );
     assert!(state.get_pin_checking());
     assert!(kiosk.has("Tarkistetaan…"));
     assert_eq!(state.get_pin_digits(), 4, "the dots stay");

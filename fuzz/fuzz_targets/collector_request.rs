@@ -86,6 +86,7 @@ fn read_out(storage: &SqliteStorage) {
     let surveys = storage.surveys().unwrap();
     let names = Names::default();
     let mut ids: Vec<&str> = surveys.iter().map(|s| s.id.as_str()).collect();
+    ids.sort_unstable();
     ids.dedup();
     for id in ids {
         let versions: Vec<SurveyDefinition> =
