@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use hetki::flow::{Screen, View};
 use hetki::headless::{self, HeadlessWindow, Xrgb8888};
-use hetki::screenshot::{sample_results, screens, show_screen};
+use hetki::screenshot::{is_staff_screen, sample_results, screens, show_screen};
 use hetki::session::{Overrides, Session};
 use hetki::ui::{AppWindow, BlankWindow};
 use hetki::ui_adapter::{Scenery, present};
@@ -58,15 +58,7 @@ fn main() {
         let sample = sample_results(config.survey());
         for (name, view) in screens(config, config.default_language, Default::default()) {
             // The feedback survey's staff screens stand for both.
-            if !prefix.is_empty()
-                && matches!(
-                    name.as_str(),
-                    "out-of-order" | "pin" | "pin-checking" | "pin-locked"
-                )
-            {
-                continue;
-            }
-            if !prefix.is_empty() && name.starts_with("panel") {
+            if !prefix.is_empty() && (name == "out-of-order" || is_staff_screen(&name)) {
                 continue;
             }
             show_screen(&ui, &scenery, &session, config, (&name, &view), &sample);

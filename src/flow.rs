@@ -629,18 +629,20 @@ impl Flow {
         if self.pin_checking.take().is_none() {
             return;
         }
-        let result = self.pin_gate.record(matched, now);
         let showing = self.screen == Screen::Pin;
-        match result {
+        let message = match self.pin_gate.record(matched, now) {
             PinResult::Open if showing => {
                 tracing::info!("staff panel opened");
-                self.pin_message = None;
                 self.screen = Screen::Panel;
+                None
             }
-            PinResult::Open => tracing::info!("the right PIN, but the pad was closed"),
+            PinResult::Open => {
+                tracing::info!("the right PIN, but the pad was closed");
+                None
+            }
             PinResult::Wrong { left } => {
                 tracing::warn!(left, "wrong staff PIN");
-                self.pin_message = showing.then_some(PinMessage::Wrong { left });
+                Some(PinMessage::Wrong { left })
             }
             PinResult::Locked { until } => {
                 let wrong = self.pin_gate.wrong_tries();
@@ -649,13 +651,11 @@ impl Flow {
                     locks_in_a_row = wrong.locks,
                     "staff PIN pad locked"
                 );
-                self.pin_message = if showing {
-                    self.lock_message(now)
-                } else {
-                    None
-                };
+                self.lock_message(now)
             }
-        }
+        };
+        // A pad closed meanwhile says nothing of it when opened again.
+        self.pin_message = message.filter(|_| showing);
     }
 
     /// What the pad says while it is locked: when to try again.

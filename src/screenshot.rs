@@ -62,6 +62,12 @@ pub fn render_all(
     Ok(written)
 }
 
+/// Whether the screen named `name` (by [`screens`]) is for staff: the PIN pad and the panel,
+/// which have one look whatever the respondent's display settings.
+pub fn is_staff_screen(name: &str) -> bool {
+    name.starts_with("pin") || name.starts_with("panel")
+}
+
 /// Every screen a resident can meet, named as its file is. Questions show an answer chosen
 /// (the first question with its middle option highlighted, a multiple choice with two picked)
 /// so the selected look is seen too.

@@ -8,7 +8,7 @@ mod util;
 use std::time::Duration;
 
 use hetki::config::KioskConfig;
-use hetki::screenshot::{sample_results, screens, show_screen};
+use hetki::screenshot::{is_staff_screen, sample_results, screens, show_screen};
 use hetki::session::{Overrides, Session};
 use hetki::ui::{AppWindow, Theme};
 use hetki::ui_adapter::{Scenery, present};
@@ -348,7 +348,7 @@ fn check_all(
                         .into_iter()
                         .filter(|(name, _)| wanted(name));
                     for (name, view) in chosen {
-                        let staff = name.starts_with("pin") || name.starts_with("panel");
+                        let staff = is_staff_screen(&name);
                         // Staff screens have one look: the same layout four times over.
                         if staff && display != Display::default() {
                             assert_eq!(view.display, Display::default(), "{name}");

@@ -209,9 +209,18 @@ impl TestKiosk {
     /// Lets mock time and real time pass until the screen is `screen` (the store thread
     /// reports in real time; the UI collects its reports on a mock-time timer).
     fn wait_for_screen(&self, screen: Screen) {
-        wait_until(&format!("the screen is {screen:?}"), || {
-            self.wait(200);
+        self.wait_for(&format!("the screen is {screen:?}"), || {
             self.screen() == screen
+        });
+    }
+
+    /// Lets mock time and real time pass until `condition` holds: other threads (the store,
+    /// the panel's reads, an export, the uploader) report in real time, and the UI collects
+    /// their reports on a mock-time timer.
+    fn wait_for(&self, what: &str, mut condition: impl FnMut() -> bool) {
+        wait_until(what, || {
+            self.wait(200);
+            condition()
         });
     }
 
@@ -683,10 +692,7 @@ fn a_poll_shows_results_after_voting_from_the_minimum_on_and_in_steps() {
     };
     let expect = |q: usize, bars: [(&str, i32, bool); 4], what: &str| {
         let expected: Vec<_> = bars.iter().map(|&(l, p, m)| (l.to_owned(), p, m)).collect();
-        wait_until(what, || {
-            kiosk.wait(200);
-            result_bars(&kiosk, q).as_ref() == Some(&expected)
-        });
+        kiosk.wait_for(what, || result_bars(&kiosk, q).as_ref() == Some(&expected));
     };
 
     for (voted, (option, when)) in [("Pelejä", "Iltaisin"), ("Pelejä", "Aamuisin")]
@@ -901,11 +907,15 @@ fn press_corner(kiosk: &TestKiosk, ms: u64) {
 
 /// Types `pin` and OK, and waits for the kiosk to check it.
 fn type_pin(kiosk: &TestKiosk, pin: &str) {
+    type_digits(kiosk, pin);
+    kiosk.tap("OK");
+    wait_for_pin_check(kiosk);
+}
+
+fn type_digits(kiosk: &TestKiosk, pin: &str) {
     for digit in pin.chars() {
         kiosk.tap(&digit.to_string());
     }
-    kiosk.tap("OK");
-    wait_for_pin_check(kiosk);
 }
 
 /// The PIN is checked on a thread of its own, in real time; the pad takes its result at a
@@ -925,9 +935,7 @@ fn the_pad_says_it_is_checking_a_pin_and_rests_its_keys_meanwhile() {
     let kiosk = TestKiosk::start();
     let state = kiosk.ui.global::<KioskState>();
     press_corner(&kiosk, 3100);
-    for digit in "2468".chars() {
-        kiosk.tap(&digit.to_string());
-    }
+    type_digits(&kiosk, "2468");
     // No time passes after the tap: the check's result cannot have been taken yet.
     kiosk.tap_at_once("OK");
     assert_eq!(
@@ -1040,9 +1048,7 @@ fn staff_open_the_panel_with_a_long_press_and_the_pin_and_export_from_it() {
     kiosk.tap("Peruuta");
     kiosk.wait(38_000);
     press_corner(&kiosk, 3100);
-    for digit in ["2", "4", "6", "8"] {
-        kiosk.tap(digit);
-    }
+    type_digits(&kiosk, "2468");
     kiosk.tap_at_once("OK");
     wait_for_pin_check(&kiosk);
     assert_eq!(kiosk.screen(), Screen::Panel, "the lock has passed");
@@ -1050,8 +1056,7 @@ fn staff_open_the_panel_with_a_long_press_and_the_pin_and_export_from_it() {
     // figures show once the UI's timer hears back.
     assert_eq!(state.get_panel().total, "…");
     assert_eq!(state.get_panel().device_id, "demo-kiosk-1");
-    wait_until("the panel has read the buffer", || {
-        kiosk.wait(200);
+    kiosk.wait_for("the panel has read the buffer", || {
         state.get_panel().total != "…"
     });
     let panel = state.get_panel();
@@ -1089,10 +1094,7 @@ fn staff_open_the_panel_with_a_long_press_and_the_pin_and_export_from_it() {
     kiosk.tap_at_once("Vie CSV");
     // Shown until the UI's timer hears from the export's thread.
     assert!(kiosk.has("Viedään…"));
-    wait_until("the export is done", || {
-        kiosk.wait(200);
-        state.get_panel_notice() != 6
-    });
+    kiosk.wait_for("the export is done", || state.get_panel_notice() != 6);
     assert_eq!(
         state.get_panel_notice(),
         3,
@@ -1126,10 +1128,7 @@ fn staff_open_the_panel_with_a_long_press_and_the_pin_and_export_from_it() {
     // The stick pulled out: said in Finnish, not in the system's English.
     std::fs::remove_dir_all(kiosk.setup.path("usb")).unwrap();
     kiosk.tap_at_once("Vie CSV");
-    wait_until("the export has failed", || {
-        kiosk.wait(200);
-        state.get_panel_notice() != 6
-    });
+    kiosk.wait_for("the export has failed", || state.get_panel_notice() != 6);
     assert!(
         kiosk.has("Vienti epäonnistui: kansiota ei löydy (onko USB-muisti paikallaan?)"),
         "{}",
@@ -1237,8 +1236,7 @@ fn staff_are_told_when_a_setting_cannot_be_kept_and_stale_settings_are_forgotten
     kiosk.tap("Kysely ja tapahtuma");
     kiosk.tap("Testitila");
     let state = kiosk.ui.global::<KioskState>();
-    wait_until("staff are told the setting was not saved", || {
-        kiosk.wait(200);
+    kiosk.wait_for("staff are told the setting was not saved", || {
         state.get_panel_notice() == 5
     });
     let detail = state.get_panel_notice_detail();
@@ -1281,8 +1279,7 @@ fn the_panel_does_not_wait_for_a_disk_that_hangs_to_save_a_setting() {
     );
     assert!(written.contains(r#""test_mode": true"#), "{written}");
     // A FIFO cannot be synced, so that save fails, and staff are told.
-    wait_until("staff are told the setting was not saved", || {
-        kiosk.wait(200);
+    kiosk.wait_for("staff are told the setting was not saved", || {
         kiosk.ui.global::<KioskState>().get_panel_notice() == 5
     });
 }
@@ -1322,8 +1319,7 @@ fn an_idle_library_screen_loops_through_results_and_follow_up_notes() {
 #[test]
 fn the_start_screen_shows_staff_a_health_mark() {
     let kiosk = TestKiosk::start();
-    wait_until("the store's first health report", || {
-        kiosk.wait(200);
+    kiosk.wait_for("the store's first health report", || {
         kiosk.has("Laite: kunnossa")
     });
     kiosk.tap("Napauta ja vastaa");
@@ -1355,8 +1351,7 @@ fn the_start_screen_shows_staff_a_health_mark() {
     let TestKiosk { setup, .. } = kiosk;
     upload_to_nobody(&setup);
     let kiosk = TestKiosk::restart_with(setup);
-    wait_until("the overdue upload is marked", || {
-        kiosk.wait(200);
+    kiosk.wait_for("the overdue upload is marked", || {
         kiosk.has("Laite: tarvitsee huoltoa")
     });
     assert!(kiosk.ui.global::<KioskState>().get_needs_staff());
@@ -1387,8 +1382,7 @@ fn staff_who_ask_for_an_upload_are_told_how_it_went() {
     setup.edit("kiosk.toml", "http://127.0.0.1:9", &collector.url());
     let kiosk = TestKiosk::restart_with(setup);
     // Its first report on starting makes the last error an old one.
-    wait_until("the uploader has reported", || {
-        kiosk.wait(200);
+    kiosk.wait_for("the uploader has reported", || {
         let list = collector.cli(&["device", "list"]).stdout;
         String::from_utf8_lossy(&list).contains(&format!("version {}", env!("CARGO_PKG_VERSION")))
     });

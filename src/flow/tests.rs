@@ -737,12 +737,17 @@ fn a_touch_on_a_polls_results_keeps_them_up_and_done_makes_way_for_the_next_pers
     assert!(flow.view().own.is_empty(), "nothing of theirs stays");
 }
 
-/// Types `pin` and OK at `at`.
-fn enter_pin(flow: &mut Flow, pin: &str, at: u64) {
+/// Types `pin` and OK at `at`; the kiosk then checks it.
+fn type_pin(flow: &mut Flow, pin: &str, at: u64) {
     for digit in pin.bytes() {
         flow.tap(Tap::Digit(digit - b'0'), ms(at));
     }
     flow.tap(Tap::PinEnter, ms(at));
+}
+
+/// Types `pin` and OK at `at`, and checks it as the kiosk would.
+fn enter_pin(flow: &mut Flow, pin: &str, at: u64) {
+    type_pin(flow, pin, at);
     if let Some((hash, entered)) = flow.pin_to_check() {
         let matched = hash.matches(entered);
         flow.pin_checked(matched, ms(at));
@@ -815,10 +820,7 @@ fn a_locked_pin_pad_says_so_at_once_rests_its_keys_and_opens_when_the_lock_ends(
 #[test]
 fn the_pad_rests_while_a_pin_is_checked_and_closing_it_does_not_dodge_the_count() {
     let mut flow = pin_pad();
-    for digit in [2, 4, 6, 8] {
-        flow.tap(Tap::Digit(digit), ms(1000));
-    }
-    flow.tap(Tap::PinEnter, ms(1000));
+    type_pin(&mut flow, "2468", 1000);
     assert_eq!(flow.pin_to_check().map(|(_, pin)| pin), Some("2468"));
     flow.tap(Tap::Digit(1), ms(1100));
     flow.tap(Tap::PinErase, ms(1100));
@@ -838,8 +840,7 @@ fn the_pad_rests_while_a_pin_is_checked_and_closing_it_does_not_dodge_the_count(
     // again says nothing of it, and a right PIN checked after closing opens nothing.
     let mut flow = pin_pad();
     enter_pin(&mut flow, "1111", 1000);
-    flow.tap(Tap::Digit(0), ms(2000));
-    flow.tap(Tap::PinEnter, ms(2000));
+    type_pin(&mut flow, "0", 2000);
     flow.tap(Tap::PanelClose, ms(2100));
     flow.pin_checked(false, ms(2200));
     assert_eq!(flow.wrong_tries().wrong, 2);
@@ -849,10 +850,7 @@ fn the_pad_rests_while_a_pin_is_checked_and_closing_it_does_not_dodge_the_count(
     assert_eq!(flow.screen(), Screen::Panel);
     flow.tap(Tap::PanelClose, ms(8000));
     flow.tap(Tap::PanelGesture, ms(12_000));
-    for digit in [2, 4, 6, 8] {
-        flow.tap(Tap::Digit(digit), ms(13_000));
-    }
-    flow.tap(Tap::PinEnter, ms(13_000));
+    type_pin(&mut flow, "2468", 13_000);
     flow.tap(Tap::PanelClose, ms(13_100));
     flow.pin_checked(true, ms(13_200));
     assert_eq!(flow.screen(), Screen::Attract);
