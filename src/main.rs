@@ -6,12 +6,14 @@ use hetki::cli::{Cli, Command, exit_code, run};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let window = matches!(cli.command, None | Some(Command::Run));
+    if window {
+        // SAFETY: no thread has started yet.
+        unsafe { hetki::run::skip_compose_table() };
+    }
     // The kiosk and an upload tell their journal what they do; a one-off command's output is
     // its answer, and only warnings go beside it.
-    let quiet = !matches!(
-        cli.command,
-        None | Some(Command::Run | Command::Sync { .. })
-    );
+    let quiet = !(window || matches!(cli.command, Some(Command::Sync { .. })));
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())
