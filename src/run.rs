@@ -71,11 +71,11 @@ pub fn run(config: &KioskConfig) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The window system's keyboard support (Xlib's input method under X11, xkbcommon under
-/// Wayland) reads the locale's whole compose table when it starts: thousands of sequences
-/// for typing "ä" or "€" with a compose key, a fifth of the kiosk's start-up (about 20 of
-/// 90 ms on the development machine). Nothing in the kiosk takes typed text, so it points
-/// them to an empty table, unless whoever starts it has chosen one.
+/// A desktop window's keyboard support (xkbcommon, and Xlib's input method under X11) reads
+/// the locale's whole compose table when it starts: thousands of sequences for typing "ä" or
+/// "€" with a compose key, a fifth of the kiosk's start-up (about 20 of 90 ms under Xvfb on
+/// the development machine). Nothing in the kiosk takes typed text, so it points them to an
+/// empty table, unless whoever starts it has chosen one.
 ///
 /// # Safety
 /// It changes the process's environment, which is sound only while no other thread runs:
