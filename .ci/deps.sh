@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # The system packages a fresh Debian/Ubuntu machine needs to build and test Hetki: Slint's
-# font code links fontconfig through pkg-config, and the test of `hetki run` opens its window
-# on a virtual X display (Xvfb). Installs only what is missing.
+# font code links fontconfig through pkg-config, the test of `hetki run` opens its window
+# on a virtual X display (Xvfb), and the collector's proxy test runs the shipped nginx
+# configuration. Installs only what is missing.
 set -euo pipefail
 missing=()
 # A C compiler: the bundled SQLite is compiled, and it links the binaries.
 command -v cc >/dev/null || missing+=(gcc libc6-dev)
 pkg-config --exists fontconfig 2>/dev/null || missing+=(pkg-config libfontconfig1-dev)
 command -v Xvfb >/dev/null || missing+=(xvfb)
+# Not started as a service by the test: it runs its own instance on a free port.
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
