@@ -9,12 +9,20 @@ missing=()
 command -v cc >/dev/null || missing+=(gcc libc6-dev)
 pkg-config --exists fontconfig 2>/dev/null || missing+=(pkg-config libfontconfig1-dev)
 command -v Xvfb >/dev/null || missing+=(xvfb)
-# Not started as a service by the test: it runs its own instance on a free port.
+# The proxy test runs an nginx of its own on a free port.
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
+# Nothing installed here is to run as a service: nginx's would take port 80, and would fail
+# to install where something has that already. A policy-rc.d is Debian's way to say so.
+policy=/usr/sbin/policy-rc.d
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null
+  $sudo chmod 755 "$policy"
+  trap '$sudo rm -f "$policy"' EXIT
+fi
 $sudo apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
