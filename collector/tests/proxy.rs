@@ -93,11 +93,13 @@ impl Nginx {
         );
         assert!(server.contains(upstream));
 
+        // Everything nginx writes goes to the temporary directory, so that it runs as any user
+        // (the packaged defaults are under /var, for root).
         let root = dir.path();
         let config = format!(
             "daemon off;\nmaster_process off;\npid {pid};\nerror_log {log};\nevents {{}}\n\
-             http {{\n  client_body_temp_path {root}/body;\n  proxy_temp_path {root}/proxy;\n\
-             {server}}}\n",
+             http {{\n  access_log off;\n  client_body_temp_path {root}/body;\n\
+             proxy_temp_path {root}/proxy;\n{server}}}\n",
             pid = root.join("nginx.pid").display(),
             log = root.join("error.log").display(),
             root = root.display(),
