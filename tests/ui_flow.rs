@@ -80,6 +80,22 @@ impl TestKiosk {
         self.setup
     }
 
+    /// Pulls the plug, once what the kiosk was given to write has landed: the store's answers
+    /// and the kept files (staff's settings, wrong PIN tries), each written by a thread of its
+    /// own. Unlike `stop`, nothing left on the screen is recorded. The old kiosk is gone
+    /// before a restart reads the files, as a real one would be; kept alive beside the new
+    /// one, its last kept file could land after the new kiosk had read the old.
+    fn power_cut(self) -> Setup {
+        let TestKiosk {
+            setup,
+            ui,
+            attached,
+        } = self;
+        drop(attached);
+        drop(ui);
+        setup
+    }
+
     /// Taps the one control a screen reader would call `label`, and lets a moment pass.
     fn tap(&self, label: &str) {
         self.tap_at_once(label);
@@ -972,7 +988,7 @@ fn wrong_pins_lock_the_pad_longer_each_time_and_a_restart_does_not_lift_the_lock
     assert_eq!(state.get_pin_lock_minutes(), 2);
     assert!(kiosk.has("Liian monta väärää PIN-koodia. Yritä uudelleen 2 minuutin päästä."));
 
-    let TestKiosk { setup, .. } = kiosk;
+    let setup = kiosk.power_cut();
     let kiosk = TestKiosk::restart_with(setup);
     let state = kiosk.ui.global::<KioskState>();
     press_corner(&kiosk, 3100);
@@ -992,7 +1008,7 @@ fn wrong_pins_lock_the_pad_longer_each_time_and_a_restart_does_not_lift_the_lock
     assert_eq!(kiosk.screen(), Screen::Panel);
     // The right PIN starts again from a minute, after a restart too.
     kiosk.tap("Sulje");
-    let TestKiosk { setup, .. } = kiosk;
+    let setup = kiosk.power_cut();
     let kiosk = TestKiosk::restart_with(setup);
     let state = kiosk.ui.global::<KioskState>();
     three_wrong(&kiosk);
@@ -1194,7 +1210,7 @@ fn staff_switch_survey_event_and_test_mode_and_the_choices_outlive_a_restart() {
     drop(db);
 
     // What staff chose is kept across a restart.
-    let TestKiosk { setup, .. } = kiosk;
+    let setup = kiosk.power_cut();
     let kiosk = TestKiosk::restart_with(setup);
     let state = kiosk.ui.global::<KioskState>();
     assert_eq!(state.get_survey_title(), "Pikakysely");
@@ -1329,7 +1345,7 @@ fn the_start_screen_shows_staff_a_health_mark() {
     kiosk.stored(1);
 
     // The answer has waited two days for an upload...
-    let TestKiosk { setup, .. } = kiosk;
+    let setup = kiosk.power_cut();
     let db = rusqlite::Connection::open(setup.database()).unwrap();
     db.execute(
         "UPDATE responses SET recorded_at = '2020-01-01T00:00:00.000Z'",
@@ -1348,7 +1364,7 @@ fn the_start_screen_shows_staff_a_health_mark() {
     assert!(!kiosk.ui.global::<KioskState>().get_needs_staff());
 
     // With a collector configured, two days without an upload need staff.
-    let TestKiosk { setup, .. } = kiosk;
+    let setup = kiosk.power_cut();
     upload_to_nobody(&setup);
     let kiosk = TestKiosk::restart_with(setup);
     kiosk.wait_for("the overdue upload is marked", || {
@@ -1374,7 +1390,7 @@ fn staff_who_ask_for_an_upload_are_told_how_it_went() {
 
     // A collector there, and nothing to send: asking checks the way to it all the same.
     let collector = collector_support::Collector::start(&collector_bin());
-    let TestKiosk { setup, .. } = kiosk;
+    let setup = kiosk.power_cut();
     setup.write(
         "kiosk.token",
         &format!("{}\n", collector.add_device("demo-kiosk-1")),
