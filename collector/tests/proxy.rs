@@ -200,10 +200,12 @@ fn parse(raw: &[u8]) -> Option<Reply> {
 fn what_the_proxy_refuses_itself_gets_a_json_reason_with_its_status() {
     let collector = Collector::start(env!("CARGO_BIN_EXE_hetki-collector").as_ref());
     let nginx = Nginx::in_front_of(&collector.address);
+    // Well-formed, but with no token: the collector's to refuse.
+    let without_token =
+        b"POST /api/v1/responses HTTP/1.1\r\nHost: kiosk\r\nContent-Length: 2\r\n\r\n{}";
 
     // Passed on: the collector's own refusal comes back as it gave it.
-    let passed = nginx
-        .send(b"POST /api/v1/responses HTTP/1.1\r\nHost: kiosk\r\nContent-Length: 2\r\n\r\n{}");
+    let passed = nginx.send(without_token);
     assert_eq!(passed.status, 401);
     assert!(passed.reason().contains("Bearer"), "{}", passed.body);
     let unknown = nginx.send(b"GET /nothing-here HTTP/1.1\r\nHost: kiosk\r\n\r\n");
@@ -255,8 +257,7 @@ fn what_the_proxy_refuses_itself_gets_a_json_reason_with_its_status() {
     // The collector gone: a JSON reason, and when to try again.
     let mut collector = collector;
     collector.kill();
-    let down = nginx
-        .send(b"POST /api/v1/responses HTTP/1.1\r\nHost: kiosk\r\nContent-Length: 2\r\n\r\n{}");
+    let down = nginx.send(without_token);
     assert_eq!(down.status, 503);
     assert_eq!(down.header("retry-after"), Some("30"));
     assert!(down.reason().contains("try again later"), "{}", down.body);
