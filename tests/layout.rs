@@ -491,3 +491,35 @@ fn every_screen_fits_every_size_language_and_display_setting() {
         problems.join("\n")
     );
 }
+
+/// Large text is a quarter larger on every screen, a 7" panel's too: every size of the
+/// theme's type scale, and so every text that uses it. (The test above checks that the
+/// pages still fit.)
+#[test]
+fn large_text_is_a_quarter_larger_at_every_size() {
+    init_no_event_loop();
+    let ui = AppWindow::new().unwrap();
+    ui.show().unwrap();
+    let theme = ui.global::<Theme>();
+    let type_scale = |large_text| {
+        theme.set_large_text(large_text);
+        [
+            ("display", theme.get_font_display()),
+            ("title", theme.get_font_title()),
+            ("large", theme.get_font_large()),
+            ("body", theme.get_font_body()),
+            ("small", theme.get_font_small()),
+        ]
+    };
+    for size in SIZES {
+        set_size(&ui, size);
+        for ((name, normal), (_, large)) in type_scale(false).into_iter().zip(type_scale(true)) {
+            assert!(
+                large >= normal * 1.25 - 0.01,
+                "{}x{}: the {name} text is {normal:.1} px, and only {large:.1} px large",
+                size.0,
+                size.1
+            );
+        }
+    }
+}
