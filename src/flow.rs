@@ -369,6 +369,13 @@ impl Flow {
     /// A resident's tap on the start, question, thank-you or results screen.
     fn respondent_tap(&mut self, tap: Tap, now: Now) -> Option<Submission> {
         self.last_touch = now;
+        // Whoever picks a language or a look on the start screen is reading its slide: it
+        // gets its full time again rather than changing under their finger.
+        if self.screen == Screen::Attract
+            && let Some(rotate) = self.rotation()
+        {
+            self.slide_until = Some(now + rotate);
+        }
         if self.idle_warning.take().is_some() {
             // The warning vanishes under the finger: a bounce must not answer what it covered.
             self.quiet_until = self.quiet_until.max(now + self.settings.timing.settle);

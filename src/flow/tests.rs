@@ -698,6 +698,36 @@ fn the_idle_start_screen_rotates_through_its_slides_and_starts_over_after_a_resp
     assert_eq!(slide(&flow), Invitation);
 }
 
+#[test]
+fn a_slide_stays_its_full_time_after_a_language_or_look_is_chosen_on_it() {
+    let mut poll = (*survey(false)).clone();
+    poll.kind = SurveyKind::Poll;
+    let mut settings = settings(false);
+    settings.attract_rotate = Some(Duration::from_secs(8));
+    let mut flow = Flow::new(Arc::new(poll), settings);
+    let slide = |flow: &Flow| flow.view().attract_slide;
+    flow.tick(ms(0));
+    flow.tick(ms(8000));
+    assert_eq!(slide(&flow), AttractSlide::Results(0));
+    // Someone reading the results switches to Swedish just before they would go: they stay
+    // another 8 s, and each switch after that gives them another 8 s again.
+    flow.tap(Tap::Language(Language::Sv), ms(15_500));
+    assert_eq!(flow.next_deadline(), Some(ms(23_500)));
+    flow.tick(ms(16_000));
+    assert_eq!(slide(&flow), AttractSlide::Results(0));
+    flow.tap(Tap::ToggleLargeText, ms(20_000));
+    flow.tap(Tap::ToggleContrast, ms(21_000));
+    flow.tick(ms(28_000));
+    assert_eq!(slide(&flow), AttractSlide::Results(0));
+    assert_eq!(flow.next_deadline(), Some(ms(29_000)));
+    flow.tick(ms(29_000));
+    assert_eq!(
+        slide(&flow),
+        AttractSlide::Results(1),
+        "and then the loop goes on"
+    );
+}
+
 /// A poll voted in, its last answer at 3 s: its results show until 3.4 s + 10 s.
 fn voted_in_a_poll() -> Flow {
     let mut poll = (*survey(false)).clone();
