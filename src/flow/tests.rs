@@ -655,14 +655,19 @@ fn a_multiple_choice_question_takes_picks_until_done() {
     assert_eq!(flow.screen(), Screen::Thanks);
 }
 
-#[test]
-fn the_idle_start_screen_rotates_through_its_slides_and_starts_over_after_a_respondent() {
+/// A poll whose idle start screen loops every 8 s, through `notes` notes among its slides.
+fn looping_poll(notes: usize) -> Flow {
     let mut poll = (*survey(false)).clone();
     poll.kind = SurveyKind::Poll;
     let mut settings = settings(false);
     settings.attract_rotate = Some(Duration::from_secs(8));
-    settings.attract_notes = 2;
-    let mut flow = Flow::new(Arc::new(poll), settings);
+    settings.attract_notes = notes;
+    Flow::new(Arc::new(poll), settings)
+}
+
+#[test]
+fn the_idle_start_screen_rotates_through_its_slides_and_starts_over_after_a_respondent() {
+    let mut flow = looping_poll(2);
     let slide = |flow: &Flow| flow.view().attract_slide;
     // The first tick starts the clock.
     assert_eq!(flow.next_deadline(), Some(ms(0)));
@@ -700,11 +705,7 @@ fn the_idle_start_screen_rotates_through_its_slides_and_starts_over_after_a_resp
 
 #[test]
 fn a_slide_stays_its_full_time_after_a_language_or_look_is_chosen_on_it() {
-    let mut poll = (*survey(false)).clone();
-    poll.kind = SurveyKind::Poll;
-    let mut settings = settings(false);
-    settings.attract_rotate = Some(Duration::from_secs(8));
-    let mut flow = Flow::new(Arc::new(poll), settings);
+    let mut flow = looping_poll(0);
     let slide = |flow: &Flow| flow.view().attract_slide;
     flow.tick(ms(0));
     flow.tick(ms(8000));
