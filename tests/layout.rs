@@ -123,6 +123,20 @@ fn misfits(ui: &AppWindow, (width, height): (u32, u32), may_scroll: bool) -> Vec
             }
         }
     }
+    // Content cut off at a scrolling area's foot needs a sign that there is more: a scroll
+    // mark, shown beside the area and inside the window.
+    for (_, clip) in scrolled.iter().filter(|(rect, clip)| {
+        rect.width > 0.0 && rect.y + rect.height > clip.y + clip.height + 1.0
+    }) {
+        let marked = scroll_marks(ui).iter().any(|mark| {
+            window.holds(mark) && mark.y < clip.y + clip.height && clip.y < mark.y + mark.height
+        });
+        if !marked {
+            found.push(format!(
+                "content cut off at the foot of {clip} with no scroll mark"
+            ));
+        }
+    }
     // The test-mode banner is laid over the page: it must leave every label of it clear.
     if let Some(area) = test_banner(ui) {
         for label in &labels {
@@ -148,6 +162,18 @@ fn test_banner(ui: &AppWindow) -> Option<Rect> {
         .match_id("AppWindow::test-label")
         .find_all();
     visible(banner).first().map(Rect::of)
+}
+
+/// Where scroll marks show (see ui/widgets/scroll-mark.slint).
+fn scroll_marks(ui: &AppWindow) -> Vec<Rect> {
+    ElementQuery::from_root(ui)
+        .match_descendants()
+        .match_inherits("ScrollMark")
+        .find_all()
+        .iter()
+        .map(Rect::of)
+        .filter(|mark| mark.height > 0.0)
+        .collect()
 }
 
 /// The controls on screen.
