@@ -267,8 +267,14 @@ impl Flow {
     }
 
     /// The wrong PINs the pad remembers, for a restart to keep.
-    pub fn wrong_tries(&self) -> WrongTries {
-        self.pin_gate.wrong_tries()
+    /// The wrong PINs to keep across a restart, as of `now`.
+    pub fn wrong_tries(&self, now: Now) -> WrongTries {
+        self.pin_gate.wrong_tries(now)
+    }
+
+    /// When the pad's last lock ends (or ended), if it was ever locked.
+    pub fn pin_lock_ends(&self) -> Option<Now> {
+        self.pin_gate.lock_ends()
     }
 
     /// After a restart at `now`: the wrong PINs typed before it, a lock in force included.
@@ -609,6 +615,10 @@ impl Flow {
                 if self.settings.pin.is_none() {
                     return self.leave_panel();
                 }
+                // Nothing typed is no try: a stray tap on OK must not count towards a lock.
+                if self.pin.is_empty() {
+                    return;
+                }
                 self.pin_checking = Some(std::mem::take(&mut self.pin));
             }
             (_, Tap::PanelClose) => {
@@ -652,7 +662,7 @@ impl Flow {
                 Some(PinMessage::Wrong { left })
             }
             PinResult::Locked { until } => {
-                let wrong = self.pin_gate.wrong_tries();
+                let wrong = self.pin_gate.wrong_tries(now);
                 tracing::warn!(
                     seconds = (until - now).as_secs(),
                     locks_in_a_row = wrong.locks,

@@ -37,6 +37,8 @@ pub struct Kiosk {
     wrong_tries_path: std::path::PathBuf,
     /// Those read at start, until the flow has a time to lock from.
     wrong_tries_to_resume: Option<WrongTries>,
+    /// Those last handed to the keeper: a change from them is kept.
+    wrong_tries_kept: WrongTries,
     /// Writes both files above off the UI thread.
     keeper: Keeper,
     /// The PIN entered on the pad, being checked on a thread of its own: the hash takes a
@@ -99,7 +101,7 @@ impl Kiosk {
         // back by surprise when, say, an event is configured again next season.
         let stale = session.overrides != loaded;
         let wrong_tries_path = config.data_dir.join("pin-tries.json");
-        let wrong_tries_to_resume = Some(crate::kept::load(&wrong_tries_path, "wrong PIN tries"));
+        let wrong_tries_kept = crate::kept::load(&wrong_tries_path, "wrong PIN tries");
         let kiosk = Kiosk {
             survey_ref: session.survey.reference(),
             flow: Flow::new(session.survey.clone(), settings),
@@ -108,7 +110,8 @@ impl Kiosk {
             events: config.events.clone(),
             overrides_path,
             wrong_tries_path,
-            wrong_tries_to_resume,
+            wrong_tries_to_resume: Some(wrong_tries_kept),
+            wrong_tries_kept,
             keeper: Keeper::spawn(),
             pin_check: Background::default(),
             clock,
@@ -276,19 +279,25 @@ impl Kiosk {
     pub fn tick(&mut self, now: Now) -> Option<Uuid> {
         self.resume_wrong_tries(now);
         self.finish_pin_check(now);
+        // A lock that ran out is kept as over, so a restart does not serve it again.
+        self.keep_wrong_tries(now);
         let submission = self.flow.tick(now)?;
         Some(self.submit(submission))
     }
 
-    /// When [`Kiosk::tick`] next has something to do: the flow's next deadline, and soon
-    /// while a PIN is being checked, to take its result.
+    /// When [`Kiosk::tick`] next has something to do: the flow's next deadline, the end of a
+    /// PIN lock not yet kept as over, and soon while a PIN is being checked, to take its
+    /// result.
     pub fn next_deadline(&self, now: Now) -> Option<Now> {
-        let deadline = self.flow.next_deadline();
-        if !self.pin_check.is_running() {
-            return deadline;
-        }
-        let soon = now + PIN_CHECK_POLL;
-        Some(deadline.map_or(soon, |d| d.min(soon)))
+        let lock_ends = self
+            .flow
+            .pin_lock_ends()
+            .filter(|_| self.wrong_tries_kept.locked());
+        let checked = self.pin_check.is_running().then_some(now + PIN_CHECK_POLL);
+        [self.flow.next_deadline(), lock_ends, checked]
+            .into_iter()
+            .flatten()
+            .min()
     }
 
     /// Starts checking the PIN the pad was given, if it was given one.
@@ -325,11 +334,8 @@ impl Kiosk {
 
     /// Tells the flow how the PIN check went, and keeps the wrong tries if they changed.
     fn count_pin(&mut self, matched: bool, now: Now) {
-        let tries = self.flow.wrong_tries();
         self.flow.pin_checked(matched, now);
-        if self.flow.wrong_tries() != tries {
-            self.keep_wrong_tries();
-        }
+        self.keep_wrong_tries(now);
     }
 
     /// Gives the flow the wrong PINs typed before the restart, at the first time it is told:
@@ -340,14 +346,18 @@ impl Kiosk {
         }
     }
 
-    /// Keeps the wrong PINs typed, in the background. On failure a restart forgets them; the
-    /// pad works on.
-    fn keep_wrong_tries(&self) {
-        self.keeper.keep(
-            &self.flow.wrong_tries(),
-            &self.wrong_tries_path,
-            "wrong PIN tries",
-        );
+    /// Keeps the wrong PINs typed, if they changed, in the background. On failure a restart
+    /// forgets them; the pad works on.
+    fn keep_wrong_tries(&mut self, now: Now) {
+        if self.wrong_tries_to_resume.is_some() {
+            return;
+        }
+        let tries = self.flow.wrong_tries(now);
+        if tries != self.wrong_tries_kept {
+            self.keeper
+                .keep(&tries, &self.wrong_tries_path, "wrong PIN tries");
+            self.wrong_tries_kept = tries;
+        }
     }
 
     /// The kiosk is stopping: records what the respondent on screen has given (see

@@ -147,6 +147,17 @@ pub struct WrongTries {
     pub wrong: u32,
     /// Locks in a row since the right PIN was last typed.
     pub locks: u32,
+    /// The last lock has run out: a restart must not lock the pad again. (Absent in files
+    /// from before it was kept: such a lock is then served again in full.)
+    #[serde(default)]
+    pub lock_served: bool,
+}
+
+impl WrongTries {
+    /// Whether these were kept while the pad was locked.
+    pub fn locked(&self) -> bool {
+        self.locks > 0 && self.wrong == 0 && !self.lock_served
+    }
 }
 
 /// How long the `locks`th lock in a row lasts.
@@ -158,21 +169,22 @@ fn lockout(locks: u32) -> Duration {
 
 impl PinGate {
     /// The pad after a restart at `now`: with the wrong tries it remembered, locked again
-    /// (for the whole lock) if it was last locked, since a restart must not lift a lock.
+    /// (for the whole lock) if it was locked when it stopped, since a restart must not lift a
+    /// lock. A lock that ran out before is not served again.
     pub fn resume(kept: WrongTries, now: Now) -> PinGate {
-        let locked = kept.locks > 0 && kept.wrong == 0;
         PinGate {
             wrong: kept.wrong.min(ATTEMPTS - 1),
             locks: kept.locks,
-            locked_until: locked.then(|| now + lockout(kept.locks)),
+            locked_until: kept.locked().then(|| now + lockout(kept.locks)),
         }
     }
 
-    /// What to keep across a restart.
-    pub fn wrong_tries(&self) -> WrongTries {
+    /// What to keep across a restart, as of `now`.
+    pub fn wrong_tries(&self, now: Now) -> WrongTries {
         WrongTries {
             wrong: self.wrong,
             locks: self.locks,
+            lock_served: self.locks > 0 && self.wrong == 0 && self.locked_until(now).is_none(),
         }
     }
 
@@ -320,10 +332,15 @@ mod tests {
         let mut gate = PinGate::default();
         three_wrong(&mut gate, &hash, 0);
         three_wrong(&mut gate, &hash, 62);
-        assert_eq!(gate.wrong_tries(), WrongTries { wrong: 0, locks: 2 });
+        let locked = WrongTries {
+            wrong: 0,
+            locks: 2,
+            lock_served: false,
+        };
+        assert_eq!(gate.wrong_tries(s(70)), locked);
         // Restarted (its clock from zero) in the middle of the two-minute lock: two minutes
         // again, then the third lock is four.
-        let mut restarted = PinGate::resume(gate.wrong_tries(), s(0));
+        let mut restarted = PinGate::resume(gate.wrong_tries(s(70)), s(0));
         assert_eq!(restarted.locked_until(s(0)), Some(s(120)));
         assert_eq!(
             restarted.record(hash.matches("1234"), s(119)),
@@ -336,8 +353,31 @@ mod tests {
             }
         );
 
+        // Restarted after the lock ran out: the pad is open, and the next lock is longer.
+        let served = gate.wrong_tries(s(184));
+        assert_eq!(
+            served,
+            WrongTries {
+                lock_served: true,
+                ..locked
+            }
+        );
+        let mut restarted = PinGate::resume(served, s(0));
+        assert_eq!(restarted.locked_until(s(0)), None);
+        assert_eq!(
+            three_wrong(&mut restarted, &hash, 0),
+            PinResult::Locked { until: s(2 + 240) }
+        );
+        // A file from before `lock_served` was kept: the lock is served again.
+        let old: WrongTries = serde_json::from_str(r#"{"wrong":0,"locks":1}"#).unwrap();
+        assert_eq!(PinGate::resume(old, s(0)).locked_until(s(0)), Some(s(60)));
+
         // Restarted after a wrong try that followed a lock: no lock, and the try counts.
-        let kept = WrongTries { wrong: 1, locks: 1 };
+        let kept = WrongTries {
+            wrong: 1,
+            locks: 1,
+            lock_served: false,
+        };
         let mut restarted = PinGate::resume(kept, s(0));
         assert_eq!(restarted.locked_until(s(0)), None);
         assert_eq!(
@@ -345,7 +385,13 @@ mod tests {
             PinResult::Wrong { left: 1 }
         );
         // A kept count beyond the rules (an edited file) locks at the next wrong try.
-        let mut odd = PinGate::resume(WrongTries { wrong: 9, locks: 0 }, s(0));
+        let mut odd = PinGate::resume(
+            WrongTries {
+                wrong: 9,
+                ..WrongTries::default()
+            },
+            s(0),
+        );
         assert_eq!(
             odd.record(hash.matches("0000"), s(1)),
             PinResult::Locked { until: s(61) }

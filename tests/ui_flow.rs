@@ -984,6 +984,10 @@ fn wrong_pins_lock_the_pad_longer_each_time_and_a_restart_does_not_lift_the_lock
     assert_eq!(state.get_pin_lock_minutes(), 1);
     kiosk.tap("Peruuta");
     kiosk.wait(61_000);
+    // A lock that ran out stays over after a restart: the next three wrong PINs are
+    // counted, and lock the pad for longer.
+    let kiosk = TestKiosk::restart_with(kiosk.power_cut());
+    let state = kiosk.ui.global::<KioskState>();
     three_wrong(&kiosk);
     assert_eq!(state.get_pin_lock_minutes(), 2);
     assert!(kiosk.has("Liian monta väärää PIN-koodia. Yritä uudelleen 2 minuutin päästä."));

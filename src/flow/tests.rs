@@ -847,6 +847,21 @@ fn a_locked_pin_pad_says_so_at_once_rests_its_keys_and_opens_when_the_lock_ends(
     assert_eq!(keyed.screen(), Screen::Panel);
 }
 
+/// OK with no digits typed is a stray tap, not a wrong PIN: three of them must not lock the
+/// pad for staff.
+#[test]
+fn ok_with_nothing_typed_is_not_a_try() {
+    let mut flow = pin_pad();
+    for at in [1000, 2000, 3000] {
+        flow.tap(Tap::PinEnter, ms(at));
+        assert_eq!(flow.pin_to_check(), None);
+        assert_eq!(flow.view().pin_message, None);
+    }
+    assert_eq!(flow.wrong_tries(ms(3000)).wrong, 0);
+    enter_pin(&mut flow, "2468", 4000);
+    assert_eq!(flow.screen(), Screen::Panel);
+}
+
 /// The kiosk checks a PIN on a thread of its own: the pad waits for the result, saying so.
 #[test]
 fn the_pad_rests_while_a_pin_is_checked_and_closing_it_does_not_dodge_the_count() {
@@ -874,7 +889,7 @@ fn the_pad_rests_while_a_pin_is_checked_and_closing_it_does_not_dodge_the_count(
     type_pin(&mut flow, "0", 2000);
     flow.tap(Tap::PanelClose, ms(2100));
     flow.pin_checked(false, ms(2200));
-    assert_eq!(flow.wrong_tries().wrong, 2);
+    assert_eq!(flow.wrong_tries(ms(2200)).wrong, 2);
     flow.tap(Tap::PanelGesture, ms(6000));
     assert_eq!(flow.view().pin_message, None);
     enter_pin(&mut flow, "2468", 7000);
