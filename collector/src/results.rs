@@ -9,8 +9,10 @@
 //! version its respondents answered last, with the answers its versions offered.
 //!
 //! Events of fewer respondents than a threshold are left out of every figure: their answers
-//! could be told apart. Every group of every split (all, event, area, topic) is then made of
-//! whole events large enough to show, so no figure less another gives a small event back.
+//! could be told apart. So are an event's answers to a question fewer than that many of its
+//! respondents answered (the others skipped it, or left before it). Every group of every split
+//! (all, event, area, topic) is then made of whole events' questions large enough to show, so
+//! no figure less another gives a small one back.
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
@@ -102,19 +104,27 @@ pub struct Results {
     pub left_out: LeftOut,
 }
 
-/// The events left out of every figure for having fewer respondents than `smallest`.
+/// What is left out of every figure for resting on fewer respondents than `smallest`: whole
+/// events, and an event's answers to a question that few of its respondents answered.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct LeftOut {
     pub events: usize,
     pub respondents: u64,
+    /// Answers to a question within an event of enough respondents.
+    pub answers: u64,
     pub smallest: u64,
 }
 
 impl LeftOut {
-    /// What is said of them under the results, if any were left out.
+    /// What is said of them under the results, if anything was left out.
     pub fn note(&self, language: Language) -> Option<String> {
-        (self.events > 0)
-            .then(|| Words(language).not_shown(self.events, self.smallest, self.respondents))
+        let words = Words(language);
+        let events = (self.events > 0)
+            .then(|| words.not_shown(self.events, self.smallest, self.respondents));
+        let answers =
+            (self.answers > 0).then(|| words.answers_not_shown(self.answers, self.smallest));
+        let note: Vec<String> = events.into_iter().chain(answers).collect();
+        (!note.is_empty()).then(|| note.join(" "))
     }
 }
 
@@ -321,7 +331,8 @@ pub fn tally(
 }
 
 /// Each event's count (with the group it falls in and that group's label) into its group,
-/// but for events of fewer than `smallest` respondents.
+/// but for events of fewer than `smallest` respondents, and for the questions of an event
+/// that fewer than `smallest` answered.
 fn gather(
     events: impl IntoIterator<Item = (String, Option<String>, Group)>,
     smallest: u64,
@@ -333,12 +344,20 @@ fn gather(
         },
         ..Results::default()
     };
-    for (group, label, event) in events {
+    for (group, label, mut event) in events {
         if event.respondents < smallest {
             results.left_out.events += 1;
             results.left_out.respondents += event.respondents;
             continue;
         }
+        // Its skips go too: they would give the number who answered.
+        event.questions.retain(|_, tally| {
+            let few = tally.answered > 0 && tally.answered < smallest;
+            if few {
+                results.left_out.answers += tally.answered;
+            }
+            !few
+        });
         if let Some(label) = label {
             results.group_labels.entry(group.clone()).or_insert(label);
         }
@@ -736,6 +755,77 @@ mod tests {
         let everything = gather(events(), 1);
         assert_eq!(everything.groups["Suur-Tapiola"].respondents, 42);
         assert_eq!(everything.left_out.note(Language::Fi), None);
+    }
+
+    /// `event` with a second question, "again", that `answered` of them answered with "yes"
+    /// and the rest skipped.
+    fn with_second_question(
+        (group, label, mut event): (String, Option<String>, Group),
+        answered: u64,
+    ) -> (String, Option<String>, Group) {
+        let key = QuestionKey {
+            id: "again".into(),
+            faces: None,
+        };
+        let tally = event.questions.entry(key).or_default();
+        tally.answered = answered;
+        tally.skipped = event.respondents - answered;
+        tally.counts.insert("yes".into(), answered);
+        (group, label, event)
+    }
+
+    #[test]
+    fn a_question_few_of_an_event_answered_is_left_out_of_every_figure() {
+        // Five came to Tapiola's evening and one of them answered "again": the event shows,
+        // and that answer would be one person's.
+        let events = || {
+            [
+                with_second_question(event("Suur-Tapiola", 5), 1),
+                with_second_question(event("Suur-Leppävaara", 30), 6),
+            ]
+        };
+        let again = |group: &Group| {
+            group
+                .questions
+                .iter()
+                .find(|(key, _)| key.id == "again")
+                .map(|(_, tally)| (tally.answered, tally.skipped, tally.counts["yes"]))
+        };
+        let by_area = gather(events(), 5);
+        assert_eq!(by_area.groups["Suur-Tapiola"].respondents, 5);
+        assert_eq!(again(&by_area.groups["Suur-Tapiola"]), None);
+        assert_eq!(again(&by_area.groups["Suur-Leppävaara"]), Some((6, 24, 6)));
+        // Nor is it in the total: the total less Leppävaara would give it back.
+        let total = gather(events().map(|(_, label, e)| (String::new(), label, e)), 5);
+        assert_eq!(again(&total.groups[""]), Some((6, 24, 6)));
+        assert_eq!(total.groups[""].respondents, 35);
+        assert_eq!(
+            total.left_out.note(Language::En).unwrap(),
+            "Not shown: 1 answer to questions that fewer than 5 of an event's respondents \
+             answered, which could be told apart. It is left out of every figure, totals \
+             included; --smallest-group 1 shows them."
+        );
+        assert_eq!(
+            total.left_out.note(Language::Fi).unwrap(),
+            "Ei näytetty: 1 vastaus kysymyksiin, joihin alle 5 tilaisuuden vastaajaa vastasi, \
+             koska ne voisi erottaa. Se puuttuu kaikista luvuista, myös kokonaismääristä; \
+             --smallest-group 1 näyttää ne."
+        );
+        // With a small event too, both are said.
+        let both = gather(events().into_iter().chain([event("", 2)]), 5);
+        let note = both.left_out.note(Language::Sv).unwrap();
+        assert!(
+            note.starts_with("Visas inte: 1 evenemang med färre än 5 svarande"),
+            "{note}"
+        );
+        assert!(
+            note.contains(" Visas inte: 1 svar på frågor som färre än 5"),
+            "{note}"
+        );
+        assert_eq!(
+            again(&gather(events(), 1).groups["Suur-Tapiola"]),
+            Some((1, 4, 1))
+        );
     }
 
     #[test]

@@ -126,6 +126,34 @@ impl Words {
         ))
     }
 
+    /// The `answers` left out of every figure for being given to a question that fewer than
+    /// `smallest` of an event's respondents answered.
+    pub fn answers_not_shown(self, answers: u64, smallest: u64) -> String {
+        let one = answers == 1;
+        match self.0 {
+            Language::Fi => format!(
+                "Ei näytetty: {answers} {} kysymyksiin, joihin alle {smallest} tilaisuuden \
+                 vastaajaa vastasi, koska ne voisi erottaa. {} kaikista luvuista, myös \
+                 kokonaismääristä; --smallest-group 1 näyttää ne.",
+                if one { "vastaus" } else { "vastausta" },
+                if one { "Se puuttuu" } else { "Ne puuttuvat" },
+            ),
+            Language::Sv => format!(
+                "Visas inte: {answers} svar på frågor som färre än {smallest} av ett evenemangs \
+                 svarande besvarade, eftersom de kunde skiljas åt. {} ingår inte i någon \
+                 siffra, inte heller i totalerna; --smallest-group 1 visar dem.",
+                if one { "Det" } else { "De" },
+            ),
+            Language::En => format!(
+                "Not shown: {answers} {} to questions that fewer than {smallest} of an event's \
+                 respondents answered, which could be told apart. {} left out of every figure, \
+                 totals included; --smallest-group 1 shows them.",
+                if one { "answer" } else { "answers" },
+                if one { "It is" } else { "They are" },
+            ),
+        }
+    }
+
     /// The events left out of every figure for having fewer than `smallest` respondents
     /// each; `respondents` in them all.
     pub fn not_shown(self, events: usize, smallest: u64, respondents: u64) -> String {

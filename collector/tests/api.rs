@@ -890,8 +890,9 @@ fn results_count_a_changed_face_scale_apart() {
         "event-feedback",
         "--format",
         "csv",
+        // Each scale has one answer: by default it would not show.
         "--smallest-group",
-        "2",
+        "1",
     ]);
     assert!(output.status.success(), "{output:?}");
     let csv = String::from_utf8(output.stdout).unwrap();
