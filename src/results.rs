@@ -77,18 +77,25 @@ pub fn results_view(
         .iter()
         .enumerate()
         .map(|(q, question)| {
-            let total = results.total(&question.id);
             let options = question.answer_labels(language);
+            let counts: Vec<u64> = options
+                .iter()
+                .map(|(value, _)| results.count(&question.id, value))
+                .collect();
+            // A single answer counts if this version offers it: votes for an option an
+            // earlier version had would leave bars that do not add up to the count.
+            let total = if question.is_multiple() {
+                results.total(&question.id)
+            } else {
+                counts.iter().sum()
+            };
+            let least = u64::from(survey.results_step().unwrap_or(1).max(1));
             let mine = own
                 .get(q)
                 .and_then(|a| a.as_ref())
                 .map(|a| question.indexes_of(a))
                 .unwrap_or_default();
-            let bars = (total > 0).then(|| {
-                let counts: Vec<u64> = options
-                    .iter()
-                    .map(|(value, _)| results.count(&question.id, value))
-                    .collect();
+            let bars = (total >= least).then(|| {
                 let shares = if question.is_multiple() {
                     counts
                         .iter()
@@ -110,8 +117,8 @@ pub fn results_view(
             });
             QuestionResults {
                 text: question.text.get(language).to_owned(),
+                answered: if bars.is_some() { total } else { 0 },
                 bars,
-                answered: total,
             }
         })
         .collect()
@@ -143,9 +150,9 @@ mod tests {
     use super::*;
     use hetki_protocol::{ChoiceOption, Question, QuestionKind};
 
-    #[test]
-    fn a_multiple_choice_bar_is_its_share_of_respondents() {
-        let survey = SurveyDefinition {
+    /// A poll of one question, "add", with these options.
+    fn poll(options: &[&str], multiple: bool) -> SurveyDefinition {
+        SurveyDefinition {
             id: "p".into(),
             kind: hetki_protocol::SurveyKind::Poll,
             title: "P".into(),
@@ -158,17 +165,41 @@ mod tests {
                 text: "Add?".into(),
                 skippable: false,
                 kind: QuestionKind::Choice {
-                    options: ["a", "b", "c"]
-                        .map(|id| ChoiceOption {
+                    options: options
+                        .iter()
+                        .map(|&id| ChoiceOption {
                             id: id.into(),
                             label: id.into(),
                             image: None,
                         })
-                        .to_vec(),
-                    multiple: true,
+                        .collect(),
+                    multiple,
                 },
             }],
-        };
+        }
+    }
+
+    fn shares(view: &[QuestionResults]) -> Option<Vec<u32>> {
+        Some(view[0].bars.as_ref()?.iter().map(|b| b.percent).collect())
+    }
+
+    #[test]
+    fn an_option_a_new_version_dropped_is_not_counted() {
+        // Version 1 offered a, b and c; five voted a and five c. Version 2 offers a, b and d.
+        let mut results = PollResults::default();
+        results.add("add", "a", 5);
+        results.add("add", "c", 5);
+        let view = results_view(&poll(&["a", "b", "d"], false), &results, Language::En, &[]);
+        assert_eq!(shares(&view), Some(vec![100, 0, 0]));
+        assert_eq!(view[0].answered, 5, "the count the bars are shares of");
+        // Too few for the options offered now: nothing shows until there are enough.
+        let view = results_view(&poll(&["b", "d"], false), &results, Language::En, &[]);
+        assert_eq!((shares(&view), view[0].answered), (None, 0));
+    }
+
+    #[test]
+    fn a_multiple_choice_bar_is_its_share_of_respondents() {
+        let survey = poll(&["a", "b", "c"], true);
         let mut results = PollResults::default();
         // Ten respondents: eight picked a, five b, none c.
         results.add("add", RESPONDENTS, 10);
