@@ -204,6 +204,48 @@ fn an_out_of_range_timeout_is_refused() {
 }
 
 #[test]
+fn a_broken_survey_does_not_bring_false_problems_with_it() {
+    // Without `languages`, the device offers the survey's: none are known while it is broken.
+    let setup = Setup::demo();
+    setup.edit("kiosk.toml", "languages = [\"fi\", \"sv\", \"en\"]\n", "");
+    setup.edit("surveys/event-feedback.toml", "faces = 5", "faces = 7");
+    let message = error_of(&setup);
+    assert_mentions(&message, &["questions[0].faces"]);
+    assert!(!message.contains("default_language"), "{message}");
+}
+
+#[test]
+fn labels_on_a_choice_question_are_named() {
+    let setup = Setup::demo();
+    setup.edit(
+        "surveys/event-feedback.toml",
+        "type = \"choice\"\n",
+        "type = \"choice\"\nlabels = [{ fi = \"A\", sv = \"A\", en = \"A\" }]\n",
+    );
+    let message = error_of(&setup);
+    assert_mentions(
+        &message,
+        &[
+            "questions[1].labels",
+            "faces and labels are for faces questions",
+        ],
+    );
+    assert!(!message.contains("questions[1].faces"), "{message}");
+}
+
+#[test]
+fn follow_up_notes_without_a_loop_are_refused() {
+    // They would never show.
+    let setup = Setup::library_poll();
+    setup.edit("kiosk.toml", "rotate_seconds = 8\n", "");
+    let message = error_of(&setup);
+    assert_mentions(
+        &message,
+        &["kiosk.toml", "attract.notes", "set attract.rotate_seconds"],
+    );
+}
+
+#[test]
 fn a_missing_survey_file_is_named() {
     let setup = Setup::demo();
     setup.edit(
@@ -959,7 +1001,8 @@ fn a_survey_id_in_two_files_and_blank_groupings_are_named() {
     assert_mentions(
         &message,
         &[
-            "surveys: ",
+            // Its place in the list, not just the list.
+            "surveys[1] (other survey 2): ",
             "copy.toml has the id \"library-poll\" of ",
             "library-poll.toml too: give each survey its own id",
             "event.topic: \" ",

@@ -248,8 +248,11 @@ pub(super) fn load(path: &Path) -> Result<KioskConfig, ConfigError> {
     }
     // Which file each survey id came from: two files may not share one.
     let mut ids: Vec<(&str, &Path)> = Vec::new();
-    for (i, choice) in survey.iter().chain(others.iter().flatten()).enumerate() {
-        let field = if i == 0 { "survey" } else { "surveys" };
+    let fields = std::iter::once("survey".to_owned()).chain((0..).map(|i| format!("surveys[{i}]")));
+    for (field, choice) in fields.zip(std::iter::once(&survey).chain(&others)) {
+        let (field, Some(choice)) = (field.as_str(), choice) else {
+            continue;
+        };
         match ids.iter().find(|(id, _)| *id == choice.survey.id) {
             Some((_, file)) if *file == choice.file => {
                 problem(field, format!("{} is listed twice", choice.file.display()))
@@ -278,7 +281,8 @@ pub(super) fn load(path: &Path) -> Result<KioskConfig, ConfigError> {
         .default_language
         .or(languages.first().copied())
         .unwrap_or(Language::Fi);
-    if !languages.contains(&default_language) {
+    // No languages: the survey they come from is broken, and said to be.
+    if !languages.is_empty() && !languages.contains(&default_language) {
         problem(
             "default_language",
             format!(
@@ -428,6 +432,13 @@ pub(super) fn load(path: &Path) -> Result<KioskConfig, ConfigError> {
             said: note.said,
             did: note.did,
         });
+    }
+    // Notes show only as slides of the loop.
+    if !notes.is_empty() && file.attract.rotate_seconds.is_none() {
+        problem(
+            "attract.notes",
+            "notes show only as the start screen loops: set attract.rotate_seconds too".into(),
+        );
     }
     let attract = AttractConfig { rotate, notes };
     check_data_dir(&file.data_dir, &mut problem);

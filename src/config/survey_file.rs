@@ -135,12 +135,16 @@ pub fn load_survey(file: &Path) -> Result<SurveyDefinition, ConfigError> {
                 }
             }
             QuestionType::Choice => {
-                if q.faces.is_some() || q.labels.is_some() {
-                    problem(
-                        format!("{at}.faces"),
-                        "faces and labels are for faces questions: a choice question lists options"
-                            .into(),
-                    );
+                for (field, given) in [("faces", q.faces.is_some()), ("labels", q.labels.is_some())]
+                {
+                    if given {
+                        problem(
+                            format!("{at}.{field}"),
+                            "faces and labels are for faces questions: a choice question lists \
+                             options"
+                                .into(),
+                        );
+                    }
                 }
                 let Some(options) = q.options else {
                     problem(
