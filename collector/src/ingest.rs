@@ -60,7 +60,16 @@ impl Placement {
 /// the collector's own (trusted) receive time. Network delay makes that a little early.
 pub fn place(response: &Response, sent: &ClockReading, received_at: DateTime<Utc>) -> Placement {
     let recorded = &response.clock;
-    if recorded.synchronized {
+    // A synchronised clock is believed within reason: not before 2000, nor after the response
+    // arrived (a day's grace for the collector's own clock). A time beyond the year 9999
+    // could not even be written back as RFC 3339, and would sort before every other.
+    let believable = |at: &DateTime<Utc>| {
+        at.year() >= 2000
+            && received_at
+                .checked_add_signed(TimeDelta::days(1))
+                .is_none_or(|latest| *at <= latest)
+    };
+    if recorded.synchronized && believable(&response.recorded_at) {
         return Placement {
             placed_at: Some(response.recorded_at),
             time_basis: TimeBasis::DeviceClock,
@@ -121,10 +130,34 @@ mod tests {
 
     #[test]
     fn a_synchronised_clock_is_believed() {
-        let received = Utc::now();
-        let p = place(&response("a", 1_000, true), &sent("b", 5), received);
+        let received: DateTime<Utc> = "2026-05-01T12:00:00Z".parse().unwrap();
+        let mut given = response("a", 1_000, true);
+        given.recorded_at = "2026-05-01T11:58:00Z".parse().unwrap();
+        let p = place(&given, &sent("b", 5), received);
         assert_eq!(p.time_basis, TimeBasis::DeviceClock);
-        assert_eq!(p.placed_at.unwrap().timestamp(), 60);
+        assert_eq!(p.placed_at, Some(given.recorded_at));
+    }
+
+    #[test]
+    fn a_synchronised_clock_with_an_impossible_time_is_not_believed() {
+        let received: DateTime<Utc> = "2026-05-01T12:00:00Z".parse().unwrap();
+        for at in [
+            "+10000-01-01T00:00:00Z",
+            "1970-01-01T00:01:00Z",
+            "2026-05-02T12:00:01Z",
+        ] {
+            let mut given = response("a", 1_000, true);
+            given.recorded_at = serde_json::from_value(serde_json::json!(at)).unwrap();
+            let elsewhere = place(&given, &sent("b", 5), received);
+            assert_eq!(elsewhere.time_basis, TimeBasis::Unplaced, "{at}");
+            // The same boot still places it by the monotonic clock.
+            let same_boot = place(&given, &sent("a", 61_000), received);
+            assert_eq!(
+                same_boot.placed_at,
+                Some("2026-05-01T11:59:00Z".parse().unwrap()),
+                "{at}"
+            );
+        }
     }
 
     #[test]
