@@ -266,8 +266,7 @@ impl Flow {
         }
     }
 
-    /// The wrong PINs the pad remembers, for a restart to keep.
-    /// The wrong PINs to keep across a restart, as of `now`.
+    /// The wrong PINs the pad remembers, for a restart to keep, as of `now`.
     pub fn wrong_tries(&self, now: Now) -> WrongTries {
         self.pin_gate.wrong_tries(now)
     }

@@ -808,7 +808,7 @@ mod tests {
         assert_eq!(
             total.left_out.note(Language::Fi).unwrap(),
             "Ei näytetty: 1 vastaus kysymyksiin, joihin alle 5 tilaisuuden vastaajaa vastasi, \
-             koska ne voisi erottaa. Se puuttuu kaikista luvuista, myös kokonaismääristä; \
+             koska sen voisi erottaa. Se puuttuu kaikista luvuista, myös kokonaismääristä; \
              --smallest-group 1 näyttää ne."
         );
         // With a small event too, both are said.

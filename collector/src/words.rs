@@ -133,9 +133,10 @@ impl Words {
         match self.0 {
             Language::Fi => format!(
                 "Ei näytetty: {answers} {} kysymyksiin, joihin alle {smallest} tilaisuuden \
-                 vastaajaa vastasi, koska ne voisi erottaa. {} kaikista luvuista, myös \
+                 vastaajaa vastasi, koska {} voisi erottaa. {} kaikista luvuista, myös \
                  kokonaismääristä; --smallest-group 1 näyttää ne.",
                 if one { "vastaus" } else { "vastausta" },
+                if one { "sen" } else { "ne" },
                 if one { "Se puuttuu" } else { "Ne puuttuvat" },
             ),
             Language::Sv => format!(
