@@ -564,10 +564,14 @@ impl Flow {
     /// until it can write.
     #[must_use]
     pub fn store_failed(&mut self) -> Option<Submission> {
+        // Whoever is at the screen reads why in their own language and look: left alone, the
+        // notice goes back to the defaults (see `tick`).
+        let (language, display) = (self.language, self.display);
         let submission = self.interrupted();
         self.store_down = true;
         if !matches!(self.screen, Screen::Pin | Screen::Panel) {
             self.reset();
+            (self.language, self.display) = (language, display);
             self.screen = Screen::OutOfOrder;
         }
         submission

@@ -670,6 +670,66 @@ fn result_bars(kiosk: &TestKiosk, q: usize) -> Option<Vec<(String, i32, bool)>> 
     })
 }
 
+/// On a small screen a poll's results scroll: swiping them is reading them, and keeps them
+/// up as a touch does.
+#[test]
+fn swiping_the_results_keeps_them_up() {
+    use slint::LogicalPosition;
+    use slint::platform::WindowEvent;
+    let setup = Setup::library_poll();
+    setup.edit(
+        "surveys/library-poll.toml",
+        "results_minimum = 5",
+        "results_minimum = 3",
+    );
+    let kiosk = TestKiosk::start_with(setup);
+    kiosk
+        .ui
+        .window()
+        .set_size(slint::PhysicalSize::new(800, 480));
+    for voter in 1..=3 {
+        kiosk.wait(2000); // past the cooldown
+        kiosk.tap("Napauta ja vastaa");
+        kiosk.answer("Pelejä");
+        kiosk.tap("Iltaisin");
+        kiosk.tap("Valmis");
+        kiosk.stored(voter);
+        if voter < 3 {
+            kiosk.wait(2000); // past the cooldown
+            kiosk.tap("Valmis");
+        }
+    }
+    kiosk.wait_for("the results show", || result_bars(&kiosk, 1).is_some());
+    let bar = || {
+        kiosk
+            .one_spoken("Iltaisin: 100 %, sinun valintasi")
+            .absolute_position()
+    };
+    let before = bar();
+    // Every 4 s a swipe up, for longer than the results stay up untouched (10 s).
+    let window = kiosk.ui.window();
+    for _ in 0..4 {
+        kiosk.wait(4000);
+        let at = |y: f32| LogicalPosition::new(400.0, y);
+        let button = PointerEventButton::Left;
+        window.dispatch_event(WindowEvent::PointerPressed {
+            position: at(300.0),
+            button,
+        });
+        for y in [280.0, 250.0, 220.0, 200.0] {
+            mock_elapsed_time(Duration::from_millis(16));
+            window.dispatch_event(WindowEvent::PointerMoved { position: at(y) });
+        }
+        window.dispatch_event(WindowEvent::PointerReleased {
+            position: at(200.0),
+            button,
+        });
+        kiosk.settle();
+    }
+    assert_eq!(kiosk.screen(), Screen::Results, "still up after 16 s");
+    assert!(bar().y < before.y, "the results scrolled: {before:?}");
+}
+
 #[test]
 fn a_poll_shows_results_after_voting_from_the_minimum_on_and_in_steps() {
     let setup = Setup::library_poll();
@@ -1290,18 +1350,26 @@ fn the_panel_does_not_wait_for_a_disk_that_hangs_to_save_a_setting() {
     open_panel(&kiosk);
     kiosk.tap("Kysely ja tapahtuma");
     kiosk.tap("Testitila");
+    // Closed before the save ends: what staff are told waits for the panel.
+    kiosk.tap("Sulje");
     let _ = tapped.send(());
     let (waited_out, written) = watchdog.join().unwrap();
     assert!(!waited_out, "the tap waited for the disk");
+    assert!(written.contains(r#""test_mode": true"#), "{written}");
+    // A FIFO cannot be synced, so that save fails.
+    let state = kiosk.ui.global::<KioskState>();
+    kiosk.wait_for("the failure is heard", || state.get_panel_notice() == 5);
+    open_panel(&kiosk);
+    assert_eq!(
+        state.get_panel_notice(),
+        5,
+        "staff are told the setting was not saved when they open the panel again"
+    );
+    kiosk.tap("Kysely ja tapahtuma");
     assert_eq!(
         kiosk.one_spoken("Testitila").accessible_checked(),
         Some(true)
     );
-    assert!(written.contains(r#""test_mode": true"#), "{written}");
-    // A FIFO cannot be synced, so that save fails, and staff are told.
-    kiosk.wait_for("staff are told the setting was not saved", || {
-        kiosk.ui.global::<KioskState>().get_panel_notice() == 5
-    });
 }
 
 #[test]

@@ -571,6 +571,23 @@ fn the_store_failing_takes_the_kiosk_out_of_order_until_it_recovers() {
 }
 
 #[test]
+fn the_out_of_order_notice_keeps_the_respondents_language_and_look_until_left_alone() {
+    let mut flow = flow();
+    flow.tap(Tap::Language(Language::Sv), ms(0));
+    flow.tap(Tap::ToggleContrast, ms(400));
+    flow.tap(Tap::Start, ms(800));
+    answer(&mut flow, 1, 1200);
+    let _partial = flow.store_failed();
+    assert_eq!(flow.screen(), Screen::OutOfOrder);
+    assert_eq!(flow.language(), Language::Sv);
+    assert_eq!(flow.view().display.theme, DisplayTheme::HighContrast);
+    assert_eq!(flow.next_deadline(), Some(ms(1200 + 30_000)));
+    flow.tick(ms(1200 + 30_000));
+    assert_eq!(flow.language(), Language::Fi);
+    assert_eq!(flow.view().display, Display::default());
+}
+
+#[test]
 fn the_attract_screen_returns_to_the_default_language_when_left_alone() {
     let mut flow = flow();
     flow.tap(Tap::Language(Language::Sv), ms(0));

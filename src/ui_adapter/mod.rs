@@ -60,6 +60,9 @@ struct Inner {
     upload_asked_at: std::cell::Cell<Option<chrono::DateTime<chrono::Utc>>>,
     /// The panel's facts being read afresh on their own thread.
     panel_facts: Background<PanelStatus>,
+    /// An export ended, or a setting failed to save, while the panel was closed: its notice
+    /// waits for staff instead of being cleared when the panel opens.
+    notice_unseen: std::cell::Cell<bool>,
 }
 
 impl KioskUi {
@@ -75,6 +78,7 @@ impl KioskUi {
             panel_read_at: Default::default(),
             upload_asked_at: Default::default(),
             panel_facts: Background::default(),
+            notice_unseen: Default::default(),
         });
         let actions = ui.global::<KioskActions>();
         // Each callback gets its own sender of taps, holding the kiosk only weakly.
@@ -243,6 +247,7 @@ impl Inner {
             }
             Err(error) => show_failure(&state, notice::EXPORT_FAILED, error.as_ref()),
         }
+        self.notice_unseen.set(!self.panel_shown());
     }
 
     /// Tells staff when what they set could not be saved: it holds only until a restart.
@@ -253,6 +258,7 @@ impl Inner {
         tracing::warn!(%error, "a staff setting was not saved");
         if let Some(ui) = self.ui.upgrade() {
             show_failure(&ui.global::<KioskState>(), notice::NOT_SAVED, &error);
+            self.notice_unseen.set(!self.panel_shown());
         }
     }
 
@@ -333,7 +339,9 @@ impl Inner {
                     // Opened afresh on the device's state, where the warnings are.
                     let state = ui.global::<KioskState>();
                     state.set_panel_tab(0);
-                    state.set_panel_notice(0);
+                    if !self.notice_unseen.replace(false) {
+                        state.set_panel_notice(0);
+                    }
                     // Figures from the last time the panel was open must not pass for
                     // today's while the buffer is read.
                     state.set_panel(panel_unread(&self.scenery.panel));
