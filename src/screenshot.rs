@@ -203,7 +203,7 @@ pub fn show_screen(
     session.overrides.test_mode |= name == "panel-session";
     let results = (name != "results-too-few").then_some(sample);
     present(ui, scenery, &session, view, results);
-    prepare_staff_screen(ui, config, &session, (name, view.language));
+    prepare_staff_screen(ui, (config, scenery), &session, (name, view.language));
 }
 
 /// Fills the staff panel with a sample state and the configured choices, on the tab the
@@ -211,7 +211,7 @@ pub fn show_screen(
 /// survey and event).
 fn prepare_staff_screen(
     ui: &AppWindow,
-    config: &KioskConfig,
+    (config, scenery): (&KioskConfig, &Scenery),
     session: &Session,
     (name, language): (&str, Language),
 ) {
@@ -230,7 +230,12 @@ fn prepare_staff_screen(
         Default::default()
     });
     state.set_store_failure_cause(2);
-    show_session(ui, session, (&config.surveys, &config.events), "kiosk.toml");
+    show_session(
+        ui,
+        session,
+        (&config.surveys, &config.events),
+        &scenery.panel.config_file_name,
+    );
     // The notice line with the longest texts it takes: an export's file, a failed save.
     let (notice, detail) = if name == "panel-session" {
         let full = std::io::Error::from(std::io::ErrorKind::StorageFull);
