@@ -35,10 +35,10 @@ pub struct Kiosk {
     overrides_path: std::path::PathBuf,
     /// Where the wrong PINs typed are kept, so that a restart does not lift a lock.
     wrong_tries_path: std::path::PathBuf,
-    /// Those read at start, until the flow has a time to lock from.
-    wrong_tries_to_resume: Option<WrongTries>,
-    /// Those last handed to the keeper: a change from them is kept.
+    /// Those last kept (read at start, then handed to the keeper): a change from them is kept.
     wrong_tries_kept: WrongTries,
+    /// The flow has been given those read at start: it needs a time to lock from first.
+    wrong_tries_resumed: bool,
     /// Writes both files above off the UI thread.
     keeper: Keeper,
     /// The PIN entered on the pad, being checked on a thread of its own: the hash takes a
@@ -110,8 +110,8 @@ impl Kiosk {
             events: config.events.clone(),
             overrides_path,
             wrong_tries_path,
-            wrong_tries_to_resume: Some(wrong_tries_kept),
             wrong_tries_kept,
+            wrong_tries_resumed: false,
             keeper: Keeper::spawn(),
             pin_check: Background::default(),
             clock,
@@ -341,15 +341,15 @@ impl Kiosk {
     /// Gives the flow the wrong PINs typed before the restart, at the first time it is told:
     /// a lock then in force starts again from there.
     fn resume_wrong_tries(&mut self, now: Now) {
-        if let Some(kept) = self.wrong_tries_to_resume.take() {
-            self.flow.resume_wrong_tries(kept, now);
+        if !std::mem::replace(&mut self.wrong_tries_resumed, true) {
+            self.flow.resume_wrong_tries(self.wrong_tries_kept, now);
         }
     }
 
     /// Keeps the wrong PINs typed, if they changed, in the background. On failure a restart
     /// forgets them; the pad works on.
     fn keep_wrong_tries(&mut self, now: Now) {
-        if self.wrong_tries_to_resume.is_some() {
+        if !self.wrong_tries_resumed {
             return;
         }
         let tries = self.flow.wrong_tries(now);

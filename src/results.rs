@@ -72,6 +72,7 @@ pub fn results_view(
     language: Language,
     own: &[Option<AnswerValue>],
 ) -> Vec<QuestionResults> {
+    let least = u64::from(survey.results_step().unwrap_or(1).max(1));
     survey
         .questions
         .iter()
@@ -89,7 +90,6 @@ pub fn results_view(
             } else {
                 counts.iter().sum()
             };
-            let least = u64::from(survey.results_step().unwrap_or(1).max(1));
             let mine = own
                 .get(q)
                 .and_then(|a| a.as_ref())

@@ -125,10 +125,17 @@ fn misfits(ui: &AppWindow, (width, height): (u32, u32), may_scroll: bool) -> Vec
     }
     // Content cut off at a scrolling area's foot needs a sign that there is more: a scroll
     // mark, shown beside the area and inside the window.
-    for (_, clip) in scrolled.iter().filter(|(rect, clip)| {
-        rect.width > 0.0 && rect.y + rect.height > clip.y + clip.height + 1.0
-    }) {
-        let marked = scroll_marks(ui).iter().any(|mark| {
+    let marks = scroll_marks(ui);
+    let mut cut_off: Vec<Rect> = scrolled
+        .iter()
+        .filter(|(rect, clip)| {
+            rect.width > 0.0 && rect.y + rect.height > clip.y + clip.height + 1.0
+        })
+        .map(|&(_, clip)| clip)
+        .collect();
+    cut_off.dedup();
+    for clip in cut_off {
+        let marked = marks.iter().any(|mark| {
             window.holds(mark) && mark.y < clip.y + clip.height && clip.y < mark.y + mark.height
         });
         if !marked {
@@ -164,7 +171,7 @@ fn test_banner(ui: &AppWindow) -> Option<Rect> {
     visible(banner).first().map(Rect::of)
 }
 
-/// Where scroll marks show (see ui/widgets/scroll-mark.slint).
+/// Where scroll marks show (see ui/widgets/scroll-area.slint).
 fn scroll_marks(ui: &AppWindow) -> Vec<Rect> {
     ElementQuery::from_root(ui)
         .match_descendants()

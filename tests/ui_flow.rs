@@ -670,19 +670,24 @@ fn result_bars(kiosk: &TestKiosk, q: usize) -> Option<Vec<(String, i32, bool)>> 
     })
 }
 
-/// On a small screen a poll's results scroll: swiping them is reading them, and keeps them
-/// up as a touch does.
-#[test]
-fn swiping_the_results_keeps_them_up() {
-    use slint::LogicalPosition;
-    use slint::platform::WindowEvent;
+/// The library poll, its results shown from three answers on (the least allowed).
+fn poll_showing_results_at_three() -> Setup {
     let setup = Setup::library_poll();
     setup.edit(
         "surveys/library-poll.toml",
         "results_minimum = 5",
         "results_minimum = 3",
     );
-    let kiosk = TestKiosk::start_with(setup);
+    setup
+}
+
+/// On a small screen a poll's results scroll: swiping them is reading them, and keeps them
+/// up as a touch does.
+#[test]
+fn swiping_the_results_keeps_them_up() {
+    use slint::LogicalPosition;
+    use slint::platform::WindowEvent;
+    let kiosk = TestKiosk::start_with(poll_showing_results_at_three());
     kiosk
         .ui
         .window()
@@ -732,13 +737,7 @@ fn swiping_the_results_keeps_them_up() {
 
 #[test]
 fn a_poll_shows_results_after_voting_from_the_minimum_on_and_in_steps() {
-    let setup = Setup::library_poll();
-    setup.edit(
-        "surveys/library-poll.toml",
-        "results_minimum = 5",
-        "results_minimum = 3",
-    );
-    let kiosk = TestKiosk::start_with(setup);
+    let kiosk = TestKiosk::start_with(poll_showing_results_at_three());
     // One vote: a pictured option, then any number of times of day and "Done".
     let vote = |add: &str, when: &[&str]| {
         kiosk.wait(2000); // past the cooldown
