@@ -9,6 +9,12 @@ missing=()
 command -v cc >/dev/null || missing+=(gcc libc6-dev)
 pkg-config --exists fontconfig 2>/dev/null || missing+=(pkg-config libfontconfig1-dev)
 command -v Xvfb >/dev/null || missing+=(xvfb)
+# The window's X11 code loads these by name when it runs, so nothing at build time asks for
+# them: without them a window (the kiosk on a desktop, the test of `hetki run`) cannot open.
+has_lib() { /sbin/ldconfig -p 2>/dev/null | grep -q "$1"; }
+has_lib libxkbcommon-x11.so.0 || missing+=(libxkbcommon-x11-0)
+has_lib libXcursor.so.1 || missing+=(libxcursor1)
+has_lib libXi.so.6 || missing+=(libxi6)
 # The proxy test runs an nginx of its own on a free port.
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 if [ ${#missing[@]} -eq 0 ]; then
