@@ -51,8 +51,8 @@ pub struct Kiosk {
     uploader: Option<UploaderHandle>,
     /// A poll's published results, as of the last commit.
     results: Option<PollResults>,
-    /// What staff should be warned of, as the store last reported.
-    warnings: Warnings,
+    /// What staff should be warned of, as the store last reported; None until it has.
+    warnings: Option<Warnings>,
     store_failure: Option<(String, FailureCause)>,
 }
 
@@ -120,7 +120,7 @@ impl Kiosk {
             store_events,
             uploader: None,
             results: None,
-            warnings: Warnings::default(),
+            warnings: None,
             store_failure: None,
         };
         if stale {
@@ -130,8 +130,9 @@ impl Kiosk {
         kiosk
     }
 
-    /// What staff should be warned of: the start screen shows a mark for it.
-    pub fn warnings(&self) -> Warnings {
+    /// What staff should be warned of: the start screen shows a mark for it. None until the
+    /// store has first checked.
+    pub fn warnings(&self) -> Option<Warnings> {
         self.warnings
     }
 
@@ -405,7 +406,7 @@ impl Kiosk {
                 }
             }
             StoreEvent::Results { survey, results } => self.keep_results(survey, results),
-            StoreEvent::Warnings(warnings) => self.warnings = *warnings,
+            StoreEvent::Warnings(warnings) => self.warnings = Some(*warnings),
             StoreEvent::Recovered => {
                 self.store_failure = None;
                 self.flow.store_recovered();

@@ -203,6 +203,8 @@ pub fn show_screen(
     session.overrides.test_mode |= name == "panel-session";
     let results = (name != "results-too-few").then_some(sample);
     present(ui, scenery, &session, view, results);
+    // A device whose store has reported it healthy.
+    ui.global::<KioskState>().set_health_known(true);
     prepare_staff_screen(ui, (config, scenery), &session, (name, view.language));
 }
 

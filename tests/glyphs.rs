@@ -47,6 +47,23 @@ fn shown_texts() -> Vec<(PathBuf, Vec<String>)> {
         toml_strings(&toml::Value::Table(table), &mut strings);
         texts.push((path, strings));
     }
+    // What Rust puts on screen: the panel's and the results' marks ("–", "…", " · ") and the
+    // faces' default labels. Their letters beyond ASCII, outside comments, each line as one.
+    let rust = [
+        files("src/ui_adapter", "rs"),
+        ["src/panel.rs", "src/results.rs", "protocol/src/survey.rs"]
+            .map(|f| Path::new(ROOT).join(f))
+            .to_vec(),
+    ];
+    for path in rust.concat() {
+        let beyond_ascii = read(&path)
+            .lines()
+            .map(|line| line.split("//").next().unwrap_or_default())
+            .map(|code| code.chars().filter(|c| !c.is_ascii()).collect::<String>())
+            .filter(|chars| !chars.is_empty())
+            .collect();
+        texts.push((path, beyond_ascii));
+    }
     texts
 }
 

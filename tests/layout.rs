@@ -296,13 +296,13 @@ fn set_size(ui: &AppWindow, (width, height): (u32, u32)) {
 /// 5.2 px per mm); larger screens have fewer pixels per millimetre and the scale gives more.
 const TOUCH_MIN: f32 = 78.0;
 
-/// The resident's controls smaller than a fingertip needs.
-fn too_small(ui: &AppWindow) -> Vec<String> {
+/// The resident's controls smaller than `least` both ways (a fingertip needs [`TOUCH_MIN`]).
+fn too_small(ui: &AppWindow, least: f32) -> Vec<String> {
     shown_buttons(ui)
         .into_iter()
         .filter(|button| {
             let size = button.size();
-            size.width.min(size.height) < TOUCH_MIN - 0.5
+            size.width.min(size.height) < least - 0.5
         })
         .map(|button| {
             format!(
@@ -318,8 +318,9 @@ fn too_small(ui: &AppWindow) -> Vec<String> {
 /// so a finger aimed at one does not land on the other.
 const TOUCH_GAP: f32 = 10.0;
 
-/// Pairs of the resident's controls closer together than a finger can tell apart.
-fn crowded(ui: &AppWindow) -> Vec<String> {
+/// Pairs of the resident's controls closer together than `gap` (a finger tells apart
+/// [`TOUCH_GAP`]).
+fn crowded(ui: &AppWindow, gap: f32) -> Vec<String> {
     let mut buttons: Vec<(Rect, String)> = Vec::new();
     for button in shown_buttons(ui) {
         // One control is matched once per component it is made of.
@@ -335,7 +336,7 @@ fn crowded(ui: &AppWindow) -> Vec<String> {
             let across = (b.x - (a.x + a.width)).max(a.x - (b.x + b.width));
             let down = (b.y - (a.y + a.height)).max(a.y - (b.y + b.height));
             let apart = across.max(down);
-            if apart < TOUCH_GAP - 0.5 {
+            if apart < gap - 0.5 {
                 found.push(format!(
                     "{a_label} at {a} and {b_label} at {b} are {apart:.0} px apart"
                 ));
@@ -391,8 +392,17 @@ fn check_all(
                         let may_scroll = staff || config.survey().questions.len() > 2;
                         let mut found = misfits(ui, size, may_scroll);
                         if !staff {
-                            found.extend(too_small(ui));
-                            found.extend(crowded(ui));
+                            found.extend(too_small(ui, TOUCH_MIN));
+                            found.extend(crowded(ui, TOUCH_GAP));
+                            if test_banner(ui).is_none() {
+                                found.push("no test-mode banner".into());
+                            }
+                        }
+                        // The checks of controls above see them: a start screen has its
+                        // start and language buttons, a question at least two answers.
+                        let controls = shown_buttons(ui).len();
+                        if (name == "attract" || name.starts_with("question")) && controls < 2 {
+                            found.push(format!("{controls} controls found"));
                         }
                         // Reach is about a tall screen's height above the floor: all of a 7"
                         // panel turned upright is within a hand's span.
@@ -439,6 +449,15 @@ fn every_screen_fits_every_size_language_and_display_setting() {
             .iter()
             .any(|m| m.contains("Kaupunki")),
         "{name}: the too-long word was not caught"
+    );
+    // And controls too small or too close for a finger: the answers, asked to be huge.
+    assert!(
+        !too_small(&ui, 10_000.0).is_empty(),
+        "a too small control was not caught"
+    );
+    assert!(
+        !crowded(&ui, 10_000.0).is_empty(),
+        "crowded controls were not caught"
     );
     let mut testing = session.clone();
     testing.overrides.test_mode = true;

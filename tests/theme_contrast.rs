@@ -1,20 +1,41 @@
 //! Every colour pair the UI puts text on passes WCAG 2.1 AA (4.5:1), and control outlines
-//! pass the 3:1 asked of graphical objects. Reads the colours from ui/theme.slint itself.
+//! pass the 3:1 asked of graphical objects. Reads the colours the pages use from the UI's
+//! `Theme` global, with high contrast off and on.
 
 use std::collections::HashMap;
 
-fn theme() -> HashMap<String, [u8; 3]> {
-    let text =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/ui/theme.slint")).unwrap();
-    text.lines()
-        .filter_map(|line| {
-            let rest = line.trim().strip_prefix("out property <color> ")?;
-            let (name, value) = rest.split_once(':')?;
-            let hex = value.trim().strip_prefix('#')?.get(..6)?;
-            let channel = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).unwrap();
-            Some((name.trim().to_owned(), [channel(0), channel(2), channel(4)]))
-        })
-        .collect()
+use hetki::ui::{AppWindow, Theme};
+use slint::{Color, ComponentHandle};
+
+type Palette = HashMap<&'static str, [u8; 3]>;
+
+/// The colours of `Theme` that the pages draw with, by name: the default palette, then the
+/// high-contrast one.
+fn palettes() -> [Palette; 2] {
+    i_slint_backend_testing::init_no_event_loop();
+    let ui = AppWindow::new().unwrap();
+    [false, true].map(|high_contrast| palette(&ui, high_contrast))
+}
+
+fn palette(ui: &AppWindow, high_contrast: bool) -> Palette {
+    let theme = ui.global::<Theme>();
+    theme.set_high_contrast(high_contrast);
+    let rgb = |c: Color| [c.red(), c.green(), c.blue()];
+    HashMap::from([
+        ("background", rgb(theme.get_background())),
+        ("surface", rgb(theme.get_surface())),
+        ("text", rgb(theme.get_text())),
+        ("text-muted", rgb(theme.get_text_muted())),
+        ("accent", rgb(theme.get_accent())),
+        ("accent-pressed", rgb(theme.get_accent_pressed())),
+        ("accent-soft", rgb(theme.get_accent_soft())),
+        ("on-accent", rgb(theme.get_on_accent())),
+        ("outline", rgb(theme.get_outline())),
+        ("alert", rgb(theme.get_alert())),
+        ("alert-soft", rgb(theme.get_alert_soft())),
+        ("inactive", rgb(theme.get_inactive())),
+        ("focus", rgb(theme.get_focus())),
+    ])
 }
 
 fn luminance([r, g, b]: [u8; 3]) -> f64 {
@@ -36,21 +57,16 @@ fn contrast(a: [u8; 3], b: [u8; 3]) -> f64 {
 
 #[test]
 fn text_and_controls_meet_wcag_aa_in_both_palettes() {
-    let all = theme();
-    for palette in ["paper-", "hc-"] {
-        let colours: HashMap<String, [u8; 3]> = all
-            .iter()
-            .filter_map(|(name, rgb)| Some((name.strip_prefix(palette)?.to_owned(), *rgb)))
-            .collect();
-        assert!(
-            colours.len() >= 11,
-            "the {palette} palette's colours were not found: {colours:?}"
-        );
-        check_palette(palette, &colours);
-    }
+    let [paper, high_contrast] = palettes();
+    assert_ne!(
+        paper["background"], high_contrast["background"],
+        "the switch changes the palette"
+    );
+    check_palette("default", &paper);
+    check_palette("high contrast", &high_contrast);
 }
 
-fn check_palette(palette: &str, colours: &HashMap<String, [u8; 3]>) {
+fn check_palette(palette: &str, colours: &Palette) {
     let pairs = [
         // (foreground, background, minimum)
         ("text", "background", 4.5),
@@ -84,7 +100,7 @@ fn check_palette(palette: &str, colours: &HashMap<String, [u8; 3]>) {
         let ratio = contrast(colours[fg], colours[bg]);
         if ratio < minimum {
             failures.push(format!(
-                "{palette}{fg} on {bg}: {ratio:.2}:1, needs {minimum}:1"
+                "{palette}: {fg} on {bg}: {ratio:.2}:1, needs {minimum}:1"
             ));
         }
     }
@@ -142,35 +158,36 @@ fn picture(file: &str) -> Picture {
 /// eyes and mouth) from their fill.
 #[test]
 fn pictures_stand_out_in_both_palettes() {
-    let colours = theme();
+    let palettes = palettes();
     let pictures = [
-        // (picture, the palette colour it sits on)
-        ("check.png", "paper-background"),
-        ("check-hc.png", "hc-background"),
-        ("out-of-order.png", "paper-alert-soft"),
-        ("out-of-order-hc.png", "hc-alert-soft"),
-        ("participation-symbol.png", "paper-background"),
-        ("participation-symbol-hc.png", "hc-background"),
+        // (picture, high contrast, the palette colour it sits on)
+        ("check.png", false, "background"),
+        ("check-hc.png", true, "background"),
+        ("out-of-order.png", false, "alert-soft"),
+        ("out-of-order-hc.png", true, "alert-soft"),
+        ("participation-symbol.png", false, "background"),
+        ("participation-symbol-hc.png", true, "background"),
     ]
     .into_iter()
-    .map(|(file, on)| (file.to_owned(), on))
+    .map(|(file, hc, on)| (file.to_owned(), hc, on))
     .chain((1..=5).flat_map(|face| {
         [
-            "paper-surface",
-            "paper-accent-soft",
-            "hc-surface",
-            "hc-accent-soft",
+            (false, "surface"),
+            (false, "accent-soft"),
+            (true, "surface"),
+            (true, "accent-soft"),
         ]
-        .map(|on| (format!("face-{face}.png"), on))
+        .map(|(hc, on)| (format!("face-{face}.png"), hc, on))
     }));
     let mut failures = Vec::new();
-    for (file, on) in pictures {
+    for (file, hc, on) in pictures {
         let Picture { fill, mark, edge } = picture(&file);
-        let shape = contrast(fill, colours[on]).max(contrast(edge, colours[on]));
+        let on_colour = palettes[usize::from(hc)][on];
+        let shape = contrast(fill, on_colour).max(contrast(edge, on_colour));
         let mark_on_fill = contrast(mark, fill);
         if shape < 3.0 || mark_on_fill < 3.0 {
             failures.push(format!(
-                "{file} on {on}: shape {shape:.2}:1, mark on fill {mark_on_fill:.2}:1"
+                "{file} on {on} (high contrast {hc}): shape {shape:.2}:1, mark on fill {mark_on_fill:.2}:1"
             ));
         }
     }

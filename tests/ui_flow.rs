@@ -129,6 +129,27 @@ impl TestKiosk {
         self.settle();
     }
 
+    /// Drags a finger up the screen at `x`, from `from` to `to`, as someone scrolls.
+    fn swipe_up(&self, x: f32, from: f32, to: f32) {
+        let window = self.ui.window();
+        let at = |y: f32| slint::LogicalPosition::new(x, y);
+        let button = PointerEventButton::Left;
+        window.dispatch_event(WindowEvent::PointerPressed {
+            position: at(from),
+            button,
+        });
+        for step in 1..=4 {
+            mock_elapsed_time(Duration::from_millis(16));
+            let y = from + (to - from) * step as f32 / 4.0;
+            window.dispatch_event(WindowEvent::PointerMoved { position: at(y) });
+        }
+        window.dispatch_event(WindowEvent::PointerReleased {
+            position: at(to),
+            button,
+        });
+        self.settle();
+    }
+
     /// Lets a person's moment pass after a tap: taps sooner after one that changed the
     /// screen are taken for a bounce and ignored.
     fn settle(&self) {
@@ -685,8 +706,6 @@ fn poll_showing_results_at_three() -> Setup {
 /// up as a touch does.
 #[test]
 fn swiping_the_results_keeps_them_up() {
-    use slint::LogicalPosition;
-    use slint::platform::WindowEvent;
     let kiosk = TestKiosk::start_with(poll_showing_results_at_three());
     kiosk
         .ui
@@ -707,29 +726,14 @@ fn swiping_the_results_keeps_them_up() {
     kiosk.wait_for("the results show", || result_bars(&kiosk, 1).is_some());
     let bar = || {
         kiosk
-            .one_spoken("Iltaisin: 100 %, sinun valintasi")
+            .one_spoken("Iltaisin: 100 %, oma valintasi")
             .absolute_position()
     };
     let before = bar();
     // Every 4 s a swipe up, for longer than the results stay up untouched (10 s).
-    let window = kiosk.ui.window();
     for _ in 0..4 {
         kiosk.wait(4000);
-        let at = |y: f32| LogicalPosition::new(400.0, y);
-        let button = PointerEventButton::Left;
-        window.dispatch_event(WindowEvent::PointerPressed {
-            position: at(300.0),
-            button,
-        });
-        for y in [280.0, 250.0, 220.0, 200.0] {
-            mock_elapsed_time(Duration::from_millis(16));
-            window.dispatch_event(WindowEvent::PointerMoved { position: at(y) });
-        }
-        window.dispatch_event(WindowEvent::PointerReleased {
-            position: at(200.0),
-            button,
-        });
-        kiosk.settle();
+        kiosk.swipe_up(400.0, 300.0, 200.0);
     }
     assert_eq!(kiosk.screen(), Screen::Results, "still up after 16 s");
     assert!(bar().y < before.y, "the results scrolled: {before:?}");
@@ -777,6 +781,7 @@ fn a_poll_shows_results_after_voting_from_the_minimum_on_and_in_steps() {
         vote(option, &[when]);
         // The store reports the commit in real time; give it that, then check nothing shows.
         kiosk.stored(voted as u64 + 1);
+        std::thread::sleep(Duration::from_millis(50));
         kiosk.wait(400);
         assert_eq!(
             result_bars(&kiosk, 0),
@@ -791,6 +796,11 @@ fn a_poll_shows_results_after_voting_from_the_minimum_on_and_in_steps() {
         kiosk.tap_background("ResultsPage");
         kiosk.wait(9000);
         assert_eq!(kiosk.screen(), Screen::Results);
+        assert_eq!(
+            result_bars(&kiosk, 0),
+            None,
+            "nor once the report is surely heard"
+        );
         kiosk.tap("Valmis");
         assert_eq!(kiosk.screen(), Screen::Attract);
     }
@@ -806,7 +816,7 @@ fn a_poll_shows_results_after_voting_from_the_minimum_on_and_in_steps() {
         ],
         "three votes show, the voter's own marked",
     );
-    assert!(kiosk.has("Hiljaisia tiloja: 33 %, sinun valintasi"));
+    assert!(kiosk.has("Hiljaisia tiloja: 33 %, oma valintasi"));
     assert!(
         kiosk.has("3 ihmistä on vastannut"),
         "what the shares are of"
@@ -917,12 +927,12 @@ fn contrast_and_text_size_switch_with_one_tap_and_are_recorded_with_the_response
         assert_eq!(button.accessible_checked(), Some(chosen), "{language}");
     }
     assert_eq!(kiosk.role("Suuri kontrasti"), AccessibleRole::Switch);
-    assert_eq!(kiosk.role("Suurempi teksti"), AccessibleRole::Switch);
+    assert_eq!(kiosk.role("Suurempi teksti (A+)"), AccessibleRole::Switch);
     kiosk.tap("Suuri kontrasti");
-    kiosk.tap("Suurempi teksti");
+    kiosk.tap("Suurempi teksti (A+)");
     assert_eq!(theme(), (true, true));
     assert_eq!(checked("Suuri kontrasti"), Some(true));
-    assert_eq!(checked("Suurempi teksti"), Some(true));
+    assert_eq!(checked("Suurempi teksti (A+)"), Some(true));
     assert_eq!(
         kiosk.screen(),
         Screen::Attract,
@@ -1165,7 +1175,7 @@ fn staff_open_the_panel_with_a_long_press_and_the_pin_and_export_from_it() {
     // under it for whoever looks after the device.
     assert!(
         kiosk.has(
-            "Viimeisin virhe: 24.11.2026 klo 12.15 keräyspalvelin ei hyväksy laitteen avainta"
+            "Viimeisin virhe: 24.11.2026 klo 12.15 – keräyspalvelin ei hyväksy laitteen avainta"
         )
     );
     assert!(kiosk.has(revoked));
@@ -1231,6 +1241,52 @@ fn open_panel(kiosk: &TestKiosk) {
     press_corner(kiosk, 3100);
     type_pin(kiosk, "2468");
     assert_eq!(kiosk.screen(), Screen::Panel);
+}
+
+#[test]
+fn staff_scrolling_the_panel_keep_it_open_and_each_tab_starts_at_its_top() {
+    // A season's events are more than a 7" screen shows between the tabs and the buttons.
+    let setup = Setup::demo();
+    let more: String = (1..=4)
+        .map(|n| format!("[[events]]\nname = \"Asukasilta {n}\"\nplace = \"Sello\"\n\n"))
+        .collect();
+    setup.edit("kiosk.toml", "[timing]", &format!("{more}[timing]"));
+    let kiosk = TestKiosk::start_with(setup);
+    kiosk
+        .ui
+        .window()
+        .set_size(slint::PhysicalSize::new(800, 480));
+    open_panel(&kiosk);
+    let device = format!("Laite: demo-kiosk-1 · Hetki {}", env!("CARGO_PKG_VERSION"));
+    let fact = || kiosk.one_spoken(&device).absolute_position().y;
+    let state_top = fact();
+    kiosk.tap("Kysely ja tapahtuma");
+    let tab = |label: &str| kiosk.one_spoken(label);
+    assert_eq!(
+        tab("Kysely ja tapahtuma").accessible_role(),
+        Some(AccessibleRole::Tab)
+    );
+    assert_eq!(
+        tab("Kysely ja tapahtuma").accessible_item_selected(),
+        Some(true)
+    );
+    assert_eq!(tab("Laitteen tila").accessible_item_selected(), Some(false));
+    let choice = || kiosk.one_spoken("Pikakysely").absolute_position().y;
+    let top = choice();
+    // A swipe a minute, for longer than the panel stays open untouched (2 minutes).
+    for _ in 0..4 {
+        kiosk.wait(60_000);
+        kiosk.swipe_up(400.0, 300.0, 200.0);
+    }
+    assert_eq!(kiosk.screen(), Screen::Panel, "still open after 4 minutes");
+    assert!(choice() < top, "the list scrolled: {} from {top}", choice());
+    // Each tab starts at its top, whatever was scrolled on the other.
+    kiosk.tap("Laitteen tila");
+    assert_eq!(fact(), state_top, "the state tab starts at its top");
+    kiosk.tap("Kysely ja tapahtuma");
+    assert_eq!(choice(), top, "and so does this one, again");
+    kiosk.wait(121_000);
+    assert_eq!(kiosk.screen(), Screen::Attract, "left alone, it closes");
 }
 
 #[test]
@@ -1406,6 +1462,7 @@ fn an_idle_library_screen_loops_through_results_and_follow_up_notes() {
 #[test]
 fn the_start_screen_shows_staff_a_health_mark() {
     let kiosk = TestKiosk::start();
+    // The mark shows once the store has checked, not before.
     kiosk.wait_for("the store's first health report", || {
         kiosk.has("Laite: kunnossa")
     });
@@ -1426,11 +1483,9 @@ fn the_start_screen_shows_staff_a_health_mark() {
     drop(db);
     // ...which a kiosk with no collector never makes: its answers are kept for export.
     let kiosk = TestKiosk::restart_with(setup);
-    // Time for the store's first report (it comes within milliseconds).
-    for _ in 0..10 {
-        kiosk.wait(200);
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    kiosk.wait_for("the store's first health report", || {
+        kiosk.ui.global::<KioskState>().get_health_known()
+    });
     assert!(kiosk.has("Laite: kunnossa"));
     assert!(!kiosk.ui.global::<KioskState>().get_needs_staff());
 
@@ -1455,7 +1510,7 @@ fn staff_who_ask_for_an_upload_are_told_how_it_went() {
     assert!(kiosk.has("Lähetetään nyt."));
     // Mock time runs fast here: staff touching the panel keep it from closing meanwhile.
     wait_until("the panel says the upload failed", || {
-        kiosk.tap("Laite");
+        kiosk.tap("Laitteen tila");
         kiosk.has("Lähetys epäonnistui: ei yhteyttä keräyspalvelimeen: toimiiko verkko?")
     });
 
@@ -1476,7 +1531,7 @@ fn staff_who_ask_for_an_upload_are_told_how_it_went() {
     open_panel(&kiosk);
     kiosk.tap("Lähetä nyt");
     wait_until("the panel says the upload went through", || {
-        kiosk.tap("Laite");
+        kiosk.tap("Laitteen tila");
         kiosk.has("Lähetetty. Odottaa lähetystä: 0.")
     });
 }

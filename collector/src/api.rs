@@ -459,25 +459,61 @@ mod tests {
         Arc::new(storage)
     }
 
+    /// A batch of one response that `storage` stores: to a survey it has, from kiosk-1.
+    fn a_good_batch(storage: &Shared) -> String {
+        let faces = [1, 2, 3].map(|score| serde_json::json!({"score": score, "label": "x"}));
+        let survey: SurveyDefinition = serde_json::from_value(serde_json::json!({
+            "id": "s", "kind": "feedback", "title": "S", "languages": ["fi"],
+            "questions": [{"id": "q", "text": "Q?", "skippable": false,
+                "kind": {"type": "faces", "faces": faces}}]
+        }))
+        .unwrap();
+        storage.put_survey(&survey, Utc::now()).unwrap();
+        let clock = serde_json::json!({"boot_id": "b", "monotonic_ms": 5, "synchronized": true});
+        serde_json::json!({
+            "sent": {"wall": Utc::now(), "clock": clock},
+            "responses": [{"id": "01890a5d-ac96-774b-bcce-b302099a8057", "seq": 1,
+                "survey": {"id": "s", "hash": survey.content_hash()},
+                "event": {"name": "E", "place": "P"}, "language": "fi", "complete": true,
+                "recorded_at": Utc::now(), "clock": clock,
+                "answers": [{"question": "q", "value": {"kind": "face", "score": 2}}]}]
+        })
+        .to_string()
+    }
+
+    fn stored(storage: &Shared) -> u64 {
+        storage
+            .for_each_response(None, Default::default(), &mut |_| Ok(()))
+            .unwrap()
+    }
+
     // Paused time runs ahead whenever nothing else can: the minutes pass at once.
     #[tokio::test(start_paused = true)]
     async fn a_body_that_stalls_or_trickles_gets_a_408_and_stores_nothing() {
         let dir = tempfile::tempdir().unwrap();
         let storage = storage(&dir);
-        let stalls = Body::new(Stalls(Some(Bytes::from_static(b"{\"responses\": ["))));
-        let (status, reason) = post(&storage, "1000", stalls).await;
+        // All of a good response arrives, then the body stops short of its end.
+        let batch = a_good_batch(&storage);
+        let (cut, _) = batch.split_at(batch.rfind(']').unwrap());
+        let stalls = Body::new(Stalls(Some(Bytes::from(cut.to_owned()))));
+        let length = batch.len().to_string();
+        let (status, reason) = post(&storage, &length, stalls).await;
         assert_eq!(status, StatusCode::REQUEST_TIMEOUT);
         assert!(reason.contains("stopped arriving"), "{reason}");
         let trickle = Trickle(Box::pin(tokio::time::sleep(Duration::ZERO)));
         let (status, reason) = post(&storage, "1000", Body::new(trickle)).await;
         assert_eq!(status, StatusCode::REQUEST_TIMEOUT);
         assert!(reason.contains("took over 120 s"), "{reason}");
-        assert_eq!(
-            storage
-                .for_each_response(None, Default::default(), &mut |_| Ok(()))
-                .unwrap(),
-            0
-        );
+        assert_eq!(stored(&storage), 0);
+        // Whole, the same batch is stored.
+        let request = Request::post(RESPONSES_PATH)
+            .header(header::AUTHORIZATION, "Bearer secret")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(batch))
+            .unwrap();
+        let response = router(storage.clone()).oneshot(request).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(stored(&storage), 1);
     }
 
     #[tokio::test(start_paused = true)]

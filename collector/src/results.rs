@@ -807,9 +807,9 @@ mod tests {
         );
         assert_eq!(
             total.left_out.note(Language::Fi).unwrap(),
-            "Ei näytetty: 1 vastaus kysymyksiin, joihin alle 5 tilaisuuden vastaajaa vastasi, \
-             koska sen voisi erottaa. Se puuttuu kaikista luvuista, myös kokonaismääristä; \
-             --smallest-group 1 näyttää ne."
+            "Ei näytetty: 1 vastaus kysymyksiin, joihin alle 5 tapahtuman vastaajaa vastasi, \
+             koska vastaajat voisi tunnistaa. Se puuttuu kaikista luvuista, myös \
+             kokonaismääristä; --smallest-group 1 näyttää ne."
         );
         // With a small event too, both are said.
         let both = gather(events().into_iter().chain([event("", 2)]), 5);
@@ -834,15 +834,16 @@ mod tests {
         assert!(results.groups.is_empty());
         assert_eq!(
             results.left_out.note(Language::Fi).unwrap(),
-            "Ei näytetty: 1 tilaisuus, jossa alle 5 vastaajaa (3 yhteensä), koska heidän \
-             vastauksensa voisi erottaa. Se puuttuu kaikista luvuista, myös kokonaismääristä, \
+            "Ei näytetty: 1 tapahtuma, jossa oli alle 5 vastaajaa (3 yhteensä), koska \
+             vastaajat voisi tunnistaa. Se puuttuu kaikista luvuista, myös kokonaismääristä, \
              jottei sen vastauksia voi laskea muista; --smallest-group 1 näyttää ne."
         );
         assert_eq!(
             results.left_out.note(Language::Sv).unwrap(),
-            "Visas inte: 1 evenemang med färre än 5 svarande (3 sammanlagt), vilkas svar kunde \
-             skiljas åt. Det ingår inte i någon siffra, inte heller i totalerna, så att dess \
-             svar inte kan räknas fram ur andra; --smallest-group 1 visar dem."
+            "Visas inte: 1 evenemang med färre än 5 svarande (3 sammanlagt), eftersom de \
+             svarande skulle kunna identifieras. Det ingår inte i någon siffra, inte heller i \
+             totalerna, så att dess svar inte kan räknas fram ur andra; --smallest-group 1 \
+             visar dem."
         );
     }
 

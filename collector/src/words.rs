@@ -45,8 +45,10 @@ impl Words {
 
     pub fn versions_counted_together(self, n: usize) -> String {
         self.pick(
-            format!("{n} kyselyn versiota laskettu yhteen, viimeksi vastatun sanoin"),
-            format!("{n} versioner av enkäten räknade tillsammans, med den senast besvarades ord"),
+            format!("{n} kyselyn versiota laskettu yhteen; sanamuodot viimeksi vastatusta versiosta"),
+            format!(
+                "{n} versioner av enkäten räknade tillsammans, med ordalydelsen i den senast besvarade versionen"
+            ),
             format!(
                 "{n} versions of the survey counted together, in the words of the one answered last"
             ),
@@ -121,7 +123,7 @@ impl Words {
         };
         Some(self.pick(
             format!("Vastaukset annettu {span} ({zone})"),
-            format!("Svar givna {span} ({zone})"),
+            format!("Svar som getts {span} ({zone})"),
             format!("Responses given {span} ({zone})"),
         ))
     }
@@ -132,17 +134,16 @@ impl Words {
         let one = answers == 1;
         match self.0 {
             Language::Fi => format!(
-                "Ei näytetty: {answers} {} kysymyksiin, joihin alle {smallest} tilaisuuden \
-                 vastaajaa vastasi, koska {} voisi erottaa. {} kaikista luvuista, myös \
-                 kokonaismääristä; --smallest-group 1 näyttää ne.",
+                "Ei näytetty: {answers} {} kysymyksiin, joihin alle {smallest} tapahtuman \
+                 vastaajaa vastasi, koska vastaajat voisi tunnistaa. {} kaikista luvuista, \
+                 myös kokonaismääristä; --smallest-group 1 näyttää ne.",
                 if one { "vastaus" } else { "vastausta" },
-                if one { "sen" } else { "ne" },
                 if one { "Se puuttuu" } else { "Ne puuttuvat" },
             ),
             Language::Sv => format!(
                 "Visas inte: {answers} svar på frågor som färre än {smallest} av ett evenemangs \
-                 svarande besvarade, eftersom de kunde skiljas åt. {} ingår inte i någon \
-                 siffra, inte heller i totalerna; --smallest-group 1 visar dem.",
+                 svarande besvarade, eftersom de svarande skulle kunna identifieras. {} ingår \
+                 inte i någon siffra, inte heller i totalerna; --smallest-group 1 visar dem.",
                 if one { "Det" } else { "De" },
             ),
             Language::En => format!(
@@ -161,23 +162,23 @@ impl Words {
         let one = events == 1;
         match self.0 {
             Language::Fi => format!(
-                "Ei näytetty: {events} {} alle {smallest} vastaajaa ({respondents} yhteensä), \
-                 koska heidän vastauksensa voisi erottaa. {} kaikista luvuista, myös \
+                "Ei näytetty: {events} {} oli alle {smallest} vastaajaa ({respondents} \
+                 yhteensä), koska vastaajat voisi tunnistaa. {} kaikista luvuista, myös \
                  kokonaismääristä, jottei {} vastauksia voi laskea muista; --smallest-group 1 \
                  näyttää ne.",
                 if one {
-                    "tilaisuus, jossa"
+                    "tapahtuma, jossa"
                 } else {
-                    "tilaisuutta, joissa"
+                    "tapahtumaa, joissa"
                 },
                 if one { "Se puuttuu" } else { "Ne puuttuvat" },
                 if one { "sen" } else { "niiden" },
             ),
             Language::Sv => format!(
                 "Visas inte: {events} evenemang med färre än {smallest} svarande \
-                 ({respondents} sammanlagt), vilkas svar kunde skiljas åt. {} ingår inte i \
-                 någon siffra, inte heller i totalerna, så att {} svar inte kan räknas fram ur \
-                 andra; --smallest-group 1 visar dem.",
+                 ({respondents} sammanlagt), eftersom de svarande skulle kunna identifieras. \
+                 {} ingår inte i någon siffra, inte heller i totalerna, så att {} svar inte kan \
+                 räknas fram ur andra; --smallest-group 1 visar dem.",
                 if one { "Det" } else { "De" },
                 if one { "dess" } else { "deras" },
             ),

@@ -981,7 +981,7 @@ fn results_count_each_answer_per_area_across_versions_without_test_answers() {
     let text = String::from_utf8(by_area.stdout).unwrap();
     assert!(!text.contains("Suur-Tapiola:"), "{text}");
     assert!(
-        text.contains("Ei näytetty: 2 tilaisuutta, joissa alle 5 vastaajaa (3 yhteensä)"),
+        text.contains("Ei näytetty: 2 tapahtumaa, joissa oli alle 5 vastaajaa (3 yhteensä)"),
         "{text}"
     );
     let as_csv = api.collector.cli(&[
@@ -1123,7 +1123,9 @@ fn results_count_each_answer_per_area_across_versions_without_test_answers() {
     );
     assert!(text.contains("Kyllä               1   33.3 %\n"), "{text}");
     assert!(
-        text.contains("(3 kyselyn versiota laskettu yhteen, viimeksi vastatun sanoin)"),
+        text.contains(
+            "(3 kyselyn versiota laskettu yhteen; sanamuodot viimeksi vastatusta versiosta)"
+        ),
         "{text}"
     );
     // A group answered only the first version: it is shown with that version's answers.
@@ -1292,7 +1294,7 @@ fn a_small_event_counts_in_no_split_so_none_can_be_taken_from_another() {
         .cli(&["results", "--survey", "event-feedback", "--by", "area"]);
     let text = String::from_utf8(by_area.stdout).unwrap();
     assert!(
-        text.contains("Ei näytetty: 1 tilaisuus, jossa alle 5 vastaajaa (2 yhteensä)"),
+        text.contains("Ei näytetty: 1 tapahtuma, jossa oli alle 5 vastaajaa (2 yhteensä)"),
         "{text}"
     );
 }
@@ -1326,7 +1328,7 @@ fn results_and_exports_can_be_limited_to_days_on_the_staff_clock() {
         ),
         (
             "sv",
-            "Svar givna 2026-10-01 eller senare",
+            "Svar som getts 2026-10-01 eller senare",
             "Alla svar: 2 svarande",
         ),
         (

@@ -354,9 +354,13 @@ impl Inner {
         }
         if let Some(ui) = self.ui.upgrade() {
             let state = ui.global::<KioskState>();
-            let needs_staff = kiosk.warnings().any();
-            if state.get_needs_staff() != needs_staff {
-                state.set_needs_staff(needs_staff);
+            if let Some(warnings) = kiosk.warnings() {
+                if !state.get_health_known() {
+                    state.set_health_known(true);
+                }
+                if state.get_needs_staff() != warnings.any() {
+                    state.set_needs_staff(warnings.any());
+                }
             }
             let (store_failure, cause) = kiosk.store_failure().unwrap_or(("", FailureCause::Other));
             if state.get_store_failure() != store_failure {

@@ -142,8 +142,8 @@ pub fn stored_rows(db: &Database) -> Vec<StoredResponse> {
 }
 
 /// Whether a screen reader announces an element with `role` as something to tap: a button, a
-/// radio button (one of a set), a check box (one of several to pick) or a switch.
+/// radio button (one of a set), a check box (one of several to pick), a switch or a tab.
 pub fn is_control(role: Option<i_slint_backend_testing::AccessibleRole>) -> bool {
     use i_slint_backend_testing::AccessibleRole::*;
-    matches!(role, Some(Button | RadioButton | Checkbox | Switch))
+    matches!(role, Some(Button | RadioButton | Checkbox | Switch | Tab))
 }
