@@ -20,7 +20,7 @@ pub enum Format {
     Jsonl,
     /// What staff take away, for a spreadsheet: no ids, sequence numbers or clock readings,
     /// each response's time to the hour, and an hour's rows in an order that does not tell
-    /// who answered first.
+    /// who answered first. Answers given in test mode are left out: they count nowhere.
     Staff,
 }
 
@@ -58,13 +58,18 @@ pub fn export(
     }
 }
 
-/// What staff take away (see [`Format::Staff`]), for a Finnish-locale spreadsheet.
+/// What staff take away (see [`Format::Staff`]), for a Finnish-locale spreadsheet; returns
+/// how many responses it holds.
 pub fn export_for_staff(db: &Database, zone: Tz, out: &mut impl Write) -> Result<u64, ExportError> {
     let questions = question_columns(&db.surveys()?);
     let mut rows = StaffRows::start(out, Dialect::Spreadsheet, &questions)?;
     let mut count = 0;
     db.for_each_response(|stored| {
         let response = &stored.response;
+        // A host totalling a column would count them.
+        if response.test {
+            return Ok(());
+        }
         rows.push(out, (response, response.recorded_at, zone), &questions)
             .map_err(io_error)?;
         count += 1;

@@ -799,6 +799,27 @@ fn an_event_area_must_be_one_of_the_districts() {
 }
 
 #[test]
+fn an_event_topic_must_be_one_of_the_topics() {
+    let setup = Setup::demo();
+    setup.edit("kiosk.toml", "topic = \"Liikenne\"", "topic = \"Likenne\"");
+    assert_mentions(
+        &error_of(&setup),
+        &[
+            "kiosk.toml",
+            "events[1].topic ([[events]] number 2): \"Likenne\" is not one of the topics: Kaupunkisuunnittelu, Liikenne,",
+        ],
+    );
+    setup.edit("kiosk.toml", "topics = [", "topics = [] # ");
+    assert_mentions(
+        &error_of(&setup),
+        &["topics: is empty: list the city's topics, or leave topics out"],
+    );
+    // Without a list of topics any topic goes.
+    setup.edit("kiosk.toml", "topics = [] # ", "# topics = ");
+    assert_check_passes(&setup, "event-feedback");
+}
+
+#[test]
 fn a_multiple_choice_is_for_choice_questions_only() {
     let setup = Setup::demo();
     setup.edit(

@@ -410,6 +410,39 @@ fn exports_hold_every_response_in_both_formats() {
 }
 
 #[test]
+fn the_staff_export_leaves_test_answers_out_and_the_full_one_flags_them() {
+    let setup = Setup::demo();
+    let survey = setup.config().survey().clone();
+    let mut db = Database::open(&setup.database(), &options()).unwrap();
+    for test in [false, true, false] {
+        let mut r = response(&survey, 4, "yes", true);
+        r.test = test;
+        db.record("kiosk-a", &survey, &mut r).unwrap();
+    }
+    let zone = chrono_tz::Europe::Helsinki;
+    let mut staff = Vec::new();
+    assert_eq!(export(&db, Format::Staff, zone, &mut staff).unwrap(), 2);
+    let staff = String::from_utf8(staff).unwrap();
+    let rows: Vec<&str> = staff.split("\r\n").filter(|r| !r.is_empty()).collect();
+    assert_eq!(
+        rows.len(),
+        3,
+        "a header and the two counted answers: {staff}"
+    );
+    assert!(
+        rows[1..].iter().all(|row| row.contains(";false;4;yes;")),
+        "{staff}"
+    );
+    let mut full = Vec::new();
+    assert_eq!(
+        export(&db, Format::Spreadsheet, zone, &mut full).unwrap(),
+        3
+    );
+    let full = String::from_utf8(full).unwrap();
+    assert_eq!(full.matches(";true;4;yes;").count(), 1, "{full}");
+}
+
+#[test]
 fn the_store_thread_holds_answers_while_it_cannot_write_and_recovers_by_itself() {
     let setup = Setup::demo();
     let config = setup.config();

@@ -48,6 +48,9 @@ struct DeviceFile {
     /// The city's districts: when given, every event's area must be one of them, so that a
     /// misspelt area never becomes an area of its own in the results.
     districts: Option<Vec<String>>,
+    /// The city's topics: when given, every event's topic must be one of them, for the same
+    /// reason (results are read per theme).
+    topics: Option<Vec<String>>,
     /// Other events staff may start a session for in the panel.
     #[serde(default)]
     events: Vec<EventFile>,
@@ -340,23 +343,28 @@ pub(super) fn load(path: &Path) -> Result<KioskConfig, ConfigError> {
                 );
             }
         }
-        if let (Some(area), Some(districts)) = (&event.area, &file.districts)
-            && !districts.contains(area)
-        {
-            problem(
-                &format!("{at}.area"),
-                format!(
-                    "{area:?} is not one of the districts: {}",
-                    districts.join(", ")
-                ),
-            );
+        let listed = [
+            ("area", &event.area, "districts", &file.districts),
+            ("topic", &event.topic, "topics", &file.topics),
+        ];
+        for (field, value, list, names) in listed {
+            if let (Some(value), Some(names)) = (value, names)
+                && !names.contains(value)
+            {
+                problem(
+                    &format!("{at}.{field}"),
+                    format!("{value:?} is not one of the {list}: {}", names.join(", ")),
+                );
+            }
         }
     }
-    if file.districts.as_ref().is_some_and(Vec::is_empty) {
-        problem(
-            "districts",
-            "is empty: list the city's districts, or leave districts out".into(),
-        );
+    for (list, names) in [("districts", &file.districts), ("topics", &file.topics)] {
+        if names.as_ref().is_some_and(Vec::is_empty) {
+            problem(
+                list,
+                format!("is empty: list the city's {list}, or leave {list} out"),
+            );
+        }
     }
     let time_zone = time_zone(file.time_zone.as_deref(), &mut problem);
 
