@@ -28,8 +28,14 @@ const SIZES: [(u32, u32); 5] = [
 /// overflowing label, one that leaves the window, spills out of its button or shows under
 /// another button, described. With `may_scroll` what lies in a scrolling area may go below the
 /// window's edge: not so for results of a poll of one or two questions, which must fit whole
-/// (the results screen gives way by itself: there is no time to scroll).
-fn misfits(ui: &AppWindow, (width, height): (u32, u32), may_scroll: bool) -> Vec<String> {
+/// (the results screen gives way by itself: there is no time to scroll). `buttons` are the
+/// controls on screen ([`shown_buttons`]).
+fn misfits(
+    ui: &AppWindow,
+    buttons: &[ElementHandle],
+    (width, height): (u32, u32),
+    may_scroll: bool,
+) -> Vec<String> {
     let labels = visible(
         ElementQuery::from_root(ui)
             .match_descendants()
@@ -78,7 +84,6 @@ fn misfits(ui: &AppWindow, (width, height): (u32, u32), may_scroll: bool) -> Vec
     }
     // A label inside a button must stay inside it, and no button may cover another's label:
     // the layout can make a label as big as its text and let it spill out of the button.
-    let buttons = shown_buttons(ui);
     let own_labels: Vec<Vec<Rect>> = buttons
         .iter()
         .map(|button| {
@@ -296,10 +301,10 @@ fn set_size(ui: &AppWindow, (width, height): (u32, u32)) {
 /// 5.2 px per mm); larger screens have fewer pixels per millimetre and the scale gives more.
 const TOUCH_MIN: f32 = 78.0;
 
-/// The resident's controls smaller than `least` both ways (a fingertip needs [`TOUCH_MIN`]).
-fn too_small(ui: &AppWindow, least: f32) -> Vec<String> {
-    shown_buttons(ui)
-        .into_iter()
+/// Of `buttons`, those smaller than `least` both ways (a fingertip needs [`TOUCH_MIN`]).
+fn too_small(buttons: &[ElementHandle], least: f32) -> Vec<String> {
+    buttons
+        .iter()
         .filter(|button| {
             let size = button.size();
             size.width.min(size.height) < least - 0.5
@@ -307,7 +312,7 @@ fn too_small(ui: &AppWindow, least: f32) -> Vec<String> {
         .map(|button| {
             format!(
                 "a control smaller than 15 mm ({}): {}",
-                Rect::of(&button),
+                Rect::of(button),
                 button.accessible_label().unwrap_or_default()
             )
         })
@@ -318,13 +323,12 @@ fn too_small(ui: &AppWindow, least: f32) -> Vec<String> {
 /// so a finger aimed at one does not land on the other.
 const TOUCH_GAP: f32 = 10.0;
 
-/// Pairs of the resident's controls closer together than `gap` (a finger tells apart
-/// [`TOUCH_GAP`]).
-fn crowded(ui: &AppWindow, gap: f32) -> Vec<String> {
+/// Pairs of `buttons` closer together than `gap` (a finger tells apart [`TOUCH_GAP`]).
+fn crowded(controls: &[ElementHandle], gap: f32) -> Vec<String> {
     let mut buttons: Vec<(Rect, String)> = Vec::new();
-    for button in shown_buttons(ui) {
+    for button in controls {
         // One control is matched once per component it is made of.
-        let rect = Rect::of(&button);
+        let rect = Rect::of(button);
         if !buttons.iter().any(|(seen, _)| *seen == rect) {
             let label = button.accessible_label().unwrap_or_default().to_string();
             buttons.push((rect, label));
@@ -346,10 +350,10 @@ fn crowded(ui: &AppWindow, gap: f32) -> Vec<String> {
     found
 }
 
-/// On a portrait screen, the resident's controls that sit above the lower two-thirds.
-fn out_of_reach(ui: &AppWindow, height: u32) -> Vec<String> {
-    shown_buttons(ui)
-        .into_iter()
+/// On a portrait screen of `height`, those of `buttons` above the lower two-thirds.
+fn out_of_reach(buttons: &[ElementHandle], height: u32) -> Vec<String> {
+    buttons
+        .iter()
         .filter(|button| button.absolute_position().y < height as f32 / 3.0)
         .map(|button| {
             format!(
@@ -390,24 +394,25 @@ fn check_all(
                         }
                         show_screen(ui, &scenery, &session, config, (&name, &view), &sample);
                         let may_scroll = staff || config.survey().questions.len() > 2;
-                        let mut found = misfits(ui, size, may_scroll);
+                        let buttons = shown_buttons(ui);
+                        let mut found = misfits(ui, &buttons, size, may_scroll);
                         if !staff {
-                            found.extend(too_small(ui, TOUCH_MIN));
-                            found.extend(crowded(ui, TOUCH_GAP));
+                            found.extend(too_small(&buttons, TOUCH_MIN));
+                            found.extend(crowded(&buttons, TOUCH_GAP));
                             if test_banner(ui).is_none() {
                                 found.push("no test-mode banner".into());
                             }
                         }
                         // The checks of controls above see them: a start screen has its
                         // start and language buttons, a question at least two answers.
-                        let controls = shown_buttons(ui).len();
+                        let controls = buttons.len();
                         if (name == "attract" || name.starts_with("question")) && controls < 2 {
                             found.push(format!("{controls} controls found"));
                         }
                         // Reach is about a tall screen's height above the floor: all of a 7"
                         // panel turned upright is within a hand's span.
                         if size.1 > size.0 && size.1 >= 1280 && !staff {
-                            found.extend(out_of_reach(ui, size.1));
+                            found.extend(out_of_reach(&buttons, size.1));
                         }
                         for misfit in found {
                             problems.push(format!(
@@ -444,19 +449,20 @@ fn every_screen_fits_every_size_language_and_display_setting() {
         .unwrap();
     let session = Session::resolve(&broken, Overrides::default());
     present(&ui, &Scenery::load(&broken).unwrap(), &session, &view, None);
+    let buttons = shown_buttons(&ui);
     assert!(
-        misfits(&ui, (800, 480), false)
+        misfits(&ui, &buttons, (800, 480), false)
             .iter()
             .any(|m| m.contains("Kaupunki")),
         "{name}: the too-long word was not caught"
     );
     // And controls too small or too close for a finger: the answers, asked to be huge.
     assert!(
-        !too_small(&ui, 10_000.0).is_empty(),
+        !too_small(&buttons, 10_000.0).is_empty(),
         "a too small control was not caught"
     );
     assert!(
-        !crowded(&ui, 10_000.0).is_empty(),
+        !crowded(&buttons, 10_000.0).is_empty(),
         "crowded controls were not caught"
     );
     let mut testing = session.clone();
