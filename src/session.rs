@@ -42,23 +42,31 @@ impl Overrides {
 }
 
 /// The device file's entry for the event staff chose: the same entry, or one edited since
-/// (a language added, a typo mended) that alone has its name and place in the device's
-/// default language.
+/// (a language added, a typo mended, the day moved) that alone has its name and place in the
+/// device's default language, or alone has those and its day.
 fn same_event<'a>(config: &'a KioskConfig, chosen: &EventInfo) -> Option<&'a EventInfo> {
     fn known_as(event: &EventInfo, language: Language) -> (&str, &str) {
         (event.name.get(language), event.place.get(language))
     }
-    let language = config.default_language;
-    config.events.iter().find(|e| *e == chosen).or_else(|| {
-        let mut alike = config
-            .events
-            .iter()
-            .filter(|e| known_as(e, language) == known_as(chosen, language));
-        match (alike.next(), alike.next()) {
+    fn only<'a>(mut events: impl Iterator<Item = &'a EventInfo>) -> Option<&'a EventInfo> {
+        match (events.next(), events.next()) {
             (Some(one), None) => Some(one),
             _ => None,
         }
-    })
+    }
+    let language = config.default_language;
+    let alike = || {
+        config
+            .events
+            .iter()
+            .filter(move |e| known_as(e, language) == known_as(chosen, language))
+    };
+    config
+        .events
+        .iter()
+        .find(|e| *e == chosen)
+        .or_else(|| only(alike()))
+        .or_else(|| only(alike().filter(|e| e.date == chosen.date)))
 }
 
 /// The survey, event and mode in force: the device file's, with the valid overrides applied.
@@ -145,6 +153,28 @@ mod tests {
         );
         assert_eq!(session.event, listed);
         assert_eq!(session.overrides.event, Some(listed));
+    }
+
+    #[test]
+    fn of_one_evening_held_twice_the_one_chosen_stays_chosen_after_an_edit() {
+        let mut config = demo();
+        let spring = config.events[1].clone();
+        let autumn = EventInfo {
+            date: chrono::NaiveDate::from_ymd_opt(2027, 10, 7),
+            ..spring.clone()
+        };
+        assert_ne!(spring.date, autumn.date);
+        config.events.push(autumn.clone());
+        for chosen in [&spring, &autumn] {
+            let session = Session::resolve(
+                &config,
+                Overrides {
+                    event: Some(saved_before_an_edit(chosen)),
+                    ..Overrides::default()
+                },
+            );
+            assert_eq!(session.event, *chosen);
+        }
     }
 
     #[test]

@@ -820,6 +820,40 @@ fn an_event_topic_must_be_one_of_the_topics() {
 }
 
 #[test]
+fn an_event_date_is_a_day() {
+    let setup = Setup::demo();
+    setup.edit(
+        "kiosk.toml",
+        "date = 2026-12-03",
+        "date = 2026-12-03T18:00:00",
+    );
+    assert_mentions(
+        &error_of(&setup),
+        &[
+            "kiosk.toml",
+            "event.date: 2026-12-03T18:00:00 is not a day: write it as 2026-11-24",
+        ],
+    );
+    // As Finns write it.
+    setup.edit(
+        "kiosk.toml",
+        "date = 2026-12-03T18:00:00",
+        "date = \"3.12.2026\"",
+    );
+    assert_mentions(
+        &error_of(&setup),
+        &["event.date: \"3.12.2026\" is not a day: write it as 2026-11-24"],
+    );
+    // A quoted day is taken.
+    setup.edit(
+        "kiosk.toml",
+        "date = \"3.12.2026\"",
+        "date = \"2026-12-03\"",
+    );
+    assert_check_passes(&setup, "event-feedback");
+}
+
+#[test]
 fn a_multiple_choice_is_for_choice_questions_only() {
     let setup = Setup::demo();
     setup.edit(

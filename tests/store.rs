@@ -43,6 +43,7 @@ fn response(survey: &SurveyDefinition, overall: u8, heard: &str, complete: bool)
             place: "Sali".into(),
             area: Some("Suur-Tapiola".into()),
             topic: None,
+            date: chrono::NaiveDate::from_ymd_opt(2026, 11, 24),
         },
         language: Language::Sv,
         complete,
@@ -384,7 +385,7 @@ fn exports_hold_every_response_in_both_formats() {
     let local = hetki_protocol::csv::local_time(recorded[0], zone);
     assert!(rows[1].contains(&format!(",{utc},{local},")), "{}", rows[1]);
     assert!(
-        rows[1].contains(",\"Asukasilta, \"\"Keskus\"\"\",Sali,Suur-Tapiola,,sv,true,"),
+        rows[1].contains(",\"Asukasilta, \"\"Keskus\"\"\",Sali,Suur-Tapiola,,2026-11-24,sv,true,"),
         "{}",
         rows[1]
     );
@@ -404,7 +405,9 @@ fn exports_hold_every_response_in_both_formats() {
     let sheet = String::from_utf8(sheet).unwrap();
     assert!(sheet.starts_with("\u{feff}id;seq;device_id;"), "{sheet}");
     assert!(
-        sheet.contains(";\"Asukasilta, \"\"Keskus\"\"\";Sali;Suur-Tapiola;;sv;true;"),
+        sheet.contains(
+            ";\"Asukasilta, \"\"Keskus\"\"\";Sali;Suur-Tapiola;;\"=\"\"2026-11-24\"\"\";sv;true;"
+        ),
         "{sheet}"
     );
 }

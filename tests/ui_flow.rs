@@ -1296,7 +1296,10 @@ fn staff_switch_survey_event_and_test_mode_and_the_choices_outlive_a_restart() {
     kiosk.tap("Kysely ja tapahtuma");
     assert!(!kiosk.has("Valittu tässä. Ohittaa tiedoston kiosk.toml asetukset."));
     kiosk.tap("Pikakysely");
-    kiosk.tap("Pop-up: Tapiolan kävelykatu\nKauppakeskus Ainoa · Suur-Tapiola · Liikenne");
+    // Staff tell one evening from another of the season by its day.
+    kiosk.tap(
+        "Asukasilta: Espoon keskus\n21.1.2027 · Entressen kirjasto · Vanha-Espoo · Kaupunkisuunnittelu",
+    );
     kiosk.tap("Testitila");
     assert!(kiosk.has("Valittu tässä. Ohittaa tiedoston kiosk.toml asetukset."));
     kiosk.tap("Sulje");
@@ -1309,7 +1312,7 @@ fn staff_switch_survey_event_and_test_mode_and_the_choices_outlive_a_restart() {
     assert!(kiosk.has("TESTITILA: vastauksia ei lasketa"));
     let state = kiosk.ui.global::<KioskState>();
     assert_eq!(state.get_survey_title(), "Pikakysely");
-    assert_eq!(state.get_event_name(), "Pop-up: Tapiolan kävelykatu");
+    assert_eq!(state.get_event_name(), "Asukasilta: Espoon keskus");
     kiosk.tap("Napauta ja vastaa");
     kiosk.answer("Pelejä");
     kiosk.tap("Iltaisin");
@@ -1319,7 +1322,8 @@ fn staff_switch_survey_event_and_test_mode_and_the_choices_outlive_a_restart() {
     let row = &rows[0].response;
     assert!(row.test, "a test answer is flagged");
     assert_eq!(row.survey.id, "library-poll");
-    assert_eq!(row.event.area.as_deref(), Some("Suur-Tapiola"));
+    assert_eq!(row.event.area.as_deref(), Some("Vanha-Espoo"));
+    assert_eq!(row.event.date.unwrap().to_string(), "2027-01-21");
     let db = Database::open(&kiosk.setup.database(), &store_options()).unwrap();
     assert_eq!(
         db.tally("library-poll", "add").unwrap(),

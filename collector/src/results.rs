@@ -17,7 +17,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use hetki_protocol::csv::{Dialect, write_row};
 use hetki_protocol::{AnswerValue, Language, Question, QuestionKind, Response, SurveyDefinition};
 
@@ -235,12 +235,13 @@ impl Group {
     }
 }
 
-/// An event as results tell events apart: by its Finnish name and place, its area and topic.
-/// Every group of every split is made of these.
+/// An event as results tell events apart: by its Finnish name and place, its day, its area
+/// and topic. Every group of every split is made of these.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 struct EventKey {
     name: String,
     place: String,
+    date: Option<NaiveDate>,
     area: Option<String>,
     topic: Option<String>,
 }
@@ -251,19 +252,25 @@ impl EventKey {
         EventKey {
             name: event.name.get(Language::Fi).to_owned(),
             place: event.place.get(Language::Fi).to_owned(),
+            date: event.date,
             area: event.area.clone(),
             topic: event.topic.clone(),
         }
     }
 }
 
-/// An event as staff read it: its name and place in `language`.
+/// An event as staff read it: its name and place in `language`, and its day if it has one.
 fn event_label(response: &Response, language: Language) -> String {
-    format!(
+    let event = &response.event;
+    let label = format!(
         "{} – {}",
-        response.event.name.get(language),
-        response.event.place.get(language)
-    )
+        event.name.get(language),
+        event.place.get(language)
+    );
+    match event.date_text(language) {
+        Some(day) => format!("{label} ({day})"),
+        None => label,
+    }
 }
 
 /// The group a response falls in. Events are told apart by their Finnish name and place, so
@@ -277,7 +284,7 @@ fn group_of(response: &Response, by: GroupBy) -> String {
     };
     match by {
         GroupBy::All => String::new(),
-        // Two events of one name in different places are two events.
+        // Two events of one name in different places, or on different days, are two events.
         GroupBy::Event => event_label(response, Language::Fi),
         GroupBy::Area => or_none(&response.event.area),
         GroupBy::Topic => or_none(&response.event.topic),
@@ -705,7 +712,7 @@ fn write_text(
 mod tests {
     use hetki_protocol::Language;
 
-    use super::{Group, QuestionKey, gather};
+    use super::{EventKey, Group, GroupBy, QuestionKey, event_label, gather, group_of};
 
     /// An event of `respondents` in `group`, all of whom gave the face 3.
     fn event(group: &str, respondents: u64) -> (String, Option<String>, Group) {
@@ -826,6 +833,35 @@ mod tests {
             again(&gather(events(), 1).groups["Suur-Tapiola"]),
             Some((1, 4, 1))
         );
+    }
+
+    #[test]
+    fn one_evening_held_on_two_days_is_two_events() {
+        let on = |date: Option<&str>| -> hetki_protocol::Response {
+            serde_json::from_value(serde_json::json!({
+                "id": "01936a4e-0000-7000-8000-000000000001", "seq": 1,
+                "survey": {"id": "event-feedback", "hash": "x"},
+                "event": {"name": {"fi": "Asukasilta", "en": "Residents' evening"},
+                          "place": "Sello", "date": date},
+                "language": "fi", "complete": true,
+                "recorded_at": "2027-03-12T17:00:00Z",
+                "clock": {"boot_id": "b", "monotonic_ms": 1, "synchronized": true},
+                "answers": []
+            }))
+            .unwrap()
+        };
+        let (spring, autumn, undated) = (on(Some("2027-03-12")), on(Some("2027-10-07")), on(None));
+        assert_ne!(EventKey::of(&spring), EventKey::of(&autumn));
+        assert_ne!(EventKey::of(&spring), EventKey::of(&undated));
+        assert_eq!(
+            group_of(&spring, GroupBy::Event),
+            "Asukasilta – Sello (12.3.2027)"
+        );
+        assert_eq!(
+            event_label(&autumn, Language::En),
+            "Residents' evening – Sello (2027-10-07)"
+        );
+        assert_eq!(group_of(&undated, GroupBy::Event), "Asukasilta – Sello");
     }
 
     #[test]

@@ -844,7 +844,7 @@ fn exports_leave_test_answers_out_and_open_safely_in_a_spreadsheet() {
     assert_eq!(lines.len(), 3, "{staff}");
     assert!(
         lines[0].starts_with(
-            "\u{feff}survey_id;event_name;event_place;event_area;event_topic;hour_local;"
+            "\u{feff}survey_id;event_name;event_place;event_area;event_topic;event_date;hour_local;"
         ),
         "{}",
         lines[0]

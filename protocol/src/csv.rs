@@ -9,7 +9,7 @@ use chrono_tz::Tz;
 use crate::{Language, Response, SurveyDefinition};
 
 /// The columns every export starts with.
-pub const RESPONSE_COLUMNS: [&str; 19] = [
+pub const RESPONSE_COLUMNS: [&str; 20] = [
     "id",
     "seq",
     "device_id",
@@ -19,6 +19,7 @@ pub const RESPONSE_COLUMNS: [&str; 19] = [
     "event_place",
     "event_area",
     "event_topic",
+    "event_date",
     "language",
     "complete",
     "recorded_at",
@@ -44,6 +45,7 @@ pub fn response_cells(device_id: &str, r: &Response, zone: Tz) -> Vec<String> {
         r.event.place.get(Language::Fi).to_owned(),
         r.event.area.clone().unwrap_or_default(),
         r.event.topic.clone().unwrap_or_default(),
+        event_date(r),
         r.language.code().to_owned(),
         r.complete.to_string(),
         r.recorded_at
@@ -62,12 +64,13 @@ pub fn response_cells(device_id: &str, r: &Response, zone: Tz) -> Vec<String> {
 /// numbers, device or clock readings, and each response's time to the hour, so that whoever
 /// saw who answered when cannot find their rows. The ids and readings stay in the full export
 /// for those who run the devices.
-const STAFF_COLUMNS: [&str; 11] = [
+const STAFF_COLUMNS: [&str; 12] = [
     "survey_id",
     "event_name",
     "event_place",
     "event_area",
     "event_topic",
+    "event_date",
     "hour_local",
     "language",
     "complete",
@@ -84,6 +87,7 @@ fn staff_cells(r: &Response, hour: String) -> Vec<String> {
         r.event.place.get(Language::Fi).to_owned(),
         r.event.area.clone().unwrap_or_default(),
         r.event.topic.clone().unwrap_or_default(),
+        event_date(r),
         hour,
         r.language.code().to_owned(),
         r.complete.to_string(),
@@ -91,6 +95,11 @@ fn staff_cells(r: &Response, hour: String) -> Vec<String> {
         r.display.large_text.to_string(),
         r.test.to_string(),
     ]
+}
+
+/// The event's day as a spreadsheet reads one in any locale: `2026-11-24`.
+fn event_date(r: &Response) -> String {
+    r.event.date.map(|d| d.to_string()).unwrap_or_default()
 }
 
 /// The hour a moment falls in on staff's clock: `2026-11-24 18:00 +02:00`.
@@ -433,7 +442,7 @@ mod tests {
             serde_json::from_value(serde_json::json!({
                 "id": format!("01936a4e-0000-7000-8000-0000000000{n:02}"), "seq": n,
                 "survey": {"id": "poll", "hash": "x"},
-                "event": {"name": "Ilta", "place": "Sali"},
+                "event": {"name": "Ilta", "place": "Sali", "date": "2026-11-24"},
                 "language": "fi", "complete": true,
                 "recorded_at": at,
                 "clock": {"boot_id": "boot-7", "monotonic_ms": 123_456, "synchronized": true},
@@ -459,12 +468,12 @@ mod tests {
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(
             lines[0],
-            "survey_id,event_name,event_place,event_area,event_topic,hour_local,language,\
+            "survey_id,event_name,event_place,event_area,event_topic,event_date,hour_local,language,\
              complete,display_theme,large_text,test,mood,add"
         );
         let row = |hour: &str, score: u8| {
             format!(
-                "poll,Ilta,Sali,,,2026-11-24 {hour}:00 +02:00,fi,true,default,false,false,{score},"
+                "poll,Ilta,Sali,,,2026-11-24,2026-11-24 {hour}:00 +02:00,fi,true,default,false,false,{score},"
             )
         };
         assert_eq!(

@@ -1,6 +1,6 @@
 use std::fmt;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -73,6 +73,22 @@ pub struct EventInfo {
     pub area: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topic: Option<String>,
+    /// The day of a one-day event: a resident evening held again next spring at the same hall
+    /// is another event in the results. None for what runs for weeks (a library's poll).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<NaiveDate>,
+}
+
+impl EventInfo {
+    /// The event's day as written in `language`: "24.11.2026", or "2026-11-24" in English
+    /// (as the panel writes times).
+    pub fn date_text(&self, language: Language) -> Option<String> {
+        let format = match language {
+            Language::Fi | Language::Sv => "%-d.%-m.%Y",
+            Language::En => "%Y-%m-%d",
+        };
+        self.date.map(|date| date.format(format).to_string())
+    }
 }
 
 /// What the device knew about its clock when it recorded a response. A Raspberry Pi has no

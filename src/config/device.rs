@@ -96,6 +96,8 @@ struct EventFile {
     place: Text,
     area: Option<String>,
     topic: Option<String>,
+    /// A TOML date (`date = 2026-11-24`); a quoted one is taken too.
+    date: Option<toml::Value>,
 }
 
 #[derive(Deserialize, Default)]
@@ -106,6 +108,21 @@ struct TimingFile {
     thanks_seconds: Option<f64>,
     results_seconds: Option<f64>,
     highlight_seconds: Option<f64>,
+}
+
+/// An event's day from the file: a TOML date, or the same in quotes.
+fn event_date(value: &toml::Value) -> Result<chrono::NaiveDate, String> {
+    let wrong = || format!("{value} is not a day: write it as 2026-11-24");
+    let date = match value {
+        toml::Value::Datetime(toml::value::Datetime {
+            date: Some(date),
+            time: None,
+            offset: None,
+        }) => chrono::NaiveDate::from_ymd_opt(date.year.into(), date.month.into(), date.day.into()),
+        toml::Value::String(text) => chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok(),
+        _ => None,
+    };
+    date.ok_or_else(wrong)
 }
 
 fn yes() -> bool {
@@ -301,21 +318,27 @@ pub(super) fn load(path: &Path) -> Result<KioskConfig, ConfigError> {
     for missing in file.privacy_note.missing(&languages) {
         problem("privacy_note", format!("the {missing} text is missing"));
     }
+    let event_at = |i: usize| match i {
+        0 => "event".to_owned(),
+        i => format!("events[{}]", i - 1),
+    };
     let events: Vec<EventInfo> = std::iter::once(file.event)
         .chain(file.events)
-        .map(|e| EventInfo {
+        .enumerate()
+        .map(|(i, e)| EventInfo {
             name: e.name,
             place: e.place,
             area: e.area,
             topic: e.topic,
+            date: e.date.and_then(|value| {
+                event_date(&value)
+                    .map_err(|message| problem(&format!("{}.date", event_at(i)), message))
+                    .ok()
+            }),
         })
         .collect();
     for (i, event) in events.iter().enumerate() {
-        let at = if i == 0 {
-            "event".to_owned()
-        } else {
-            format!("events[{}]", i - 1)
-        };
+        let at = event_at(i);
         for (field, text) in [("name", &event.name), ("place", &event.place)] {
             for missing in text.missing(&languages) {
                 problem(

@@ -73,11 +73,13 @@ pub fn show_session(
             current: survey.id == session.survey.id,
         });
     let events = events.iter().map(|event| {
-        // Place, area and topic: what tells two evenings at the same hall apart.
-        let place = event.place.get(language);
-        let detail = std::iter::once(place)
-            .chain(event.area.as_deref())
-            .chain(event.topic.as_deref())
+        // Day, place, area and topic: what tells two evenings at the same hall apart.
+        let detail = event
+            .date_text(language)
+            .into_iter()
+            .chain([event.place.get(language).to_owned()])
+            .chain(event.area.clone())
+            .chain(event.topic.clone())
             .filter(|part| !part.is_empty())
             .collect::<Vec<_>>()
             .join(" · ");
