@@ -6,6 +6,7 @@ pub mod export;
 pub mod ingest;
 pub mod names;
 pub mod period;
+pub mod publish;
 pub mod results;
 pub mod sqlite;
 pub mod storage;

@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand};
 use hetki_collector::export::{Format, Selection, export};
 use hetki_collector::names::Names;
 use hetki_collector::period::{self, Days};
+use hetki_collector::publish::{Publication, publish};
 use hetki_collector::results::{self, GroupBy};
 use hetki_collector::{SqliteStorage, Storage, token};
 use hetki_protocol::{Language, SurveyDefinition};
@@ -93,6 +94,27 @@ enum Command {
         time_zone: Tz,
         /// What areas and topics are called in Swedish and English (a TOML file, see
         /// deploy/server/names.toml); without it they show as the kiosks name them.
+        #[arg(long, env = "HETKI_COLLECTOR_NAMES")]
+        names: Option<PathBuf>,
+    },
+    /// Write every survey's results into a folder staff open (a network share), for a timer:
+    /// for all events together and per event, area and topic, each as a spreadsheet and as
+    /// text, in a folder per survey, each file replaced whole. Only results, never a row per
+    /// respondent.
+    Publish {
+        /// An existing folder; it is not created, so a share that is not mounted is an error.
+        #[arg(long)]
+        dir: PathBuf,
+        /// The languages to publish in, each file named in its own (fi,sv,en).
+        #[arg(long, default_value = "fi", value_delimiter = ',', value_parser = parse_language)]
+        lang: Vec<Language>,
+        /// As for `results`: events of fewer respondents are left out of every figure.
+        #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..))]
+        smallest_group: u64,
+        /// The clock of the files' "updated" line (an IANA name).
+        #[arg(long, default_value = "Europe/Helsinki", value_parser = parse_time_zone)]
+        time_zone: Tz,
+        /// As for `results`.
         #[arg(long, env = "HETKI_COLLECTOR_NAMES")]
         names: Option<PathBuf>,
     },
@@ -240,10 +262,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             time_zone,
             names,
         } => {
-            let names = match names {
-                Some(path) => Names::load(&path)?,
-                None => Names::default(),
-            };
+            let names = load_names(names.as_deref())?;
             let versions = versions_of(&storage, &survey)?;
             let period = days.period(time_zone)?;
             let split = results::Split {
@@ -256,7 +275,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let versions = tallied.versions_in_use(&versions);
             let shown = results::Shown {
                 language: lang,
-                period: days.describe(time_zone, lang),
+                under_title: days.describe(time_zone, lang),
             };
             results::write(
                 &tallied,
@@ -271,6 +290,24 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             {
                 eprintln!("{note}");
             }
+        }
+        Command::Publish {
+            dir,
+            lang,
+            smallest_group,
+            time_zone,
+            names,
+        } => {
+            let names = load_names(names.as_deref())?;
+            let publication = Publication {
+                dir: &dir,
+                languages: &lang,
+                names: &names,
+                smallest: smallest_group,
+                time_zone,
+            };
+            let written = publish(&storage, &publication, Utc::now())?;
+            tracing::info!(files = written.len(), dir = %dir.display(), "published");
         }
         Command::Purge {
             before,
@@ -294,6 +331,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// The names of areas and topics in other languages, if a file gives them.
+fn load_names(path: Option<&std::path::Path>) -> anyhow::Result<Names> {
+    Ok(match path {
+        Some(path) => Names::load(path)?,
+        None => Names::default(),
+    })
 }
 
 /// Deletes (with `yes`; counts, without) the responses given before `day` in `zone`.

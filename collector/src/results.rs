@@ -582,8 +582,9 @@ fn answer_labels(
 pub struct Shown {
     /// Of the question texts and answer labels.
     pub language: Language,
-    /// When the counted responses were given, if not all of them were counted.
-    pub period: Option<String>,
+    /// Said under the title: the days counted, if not all were, or when the results were
+    /// published.
+    pub under_title: Option<String>,
 }
 
 /// Writes `survey`'s results; `versions` are its stored definitions, oldest first.
@@ -655,8 +656,8 @@ fn write_text(
     if let Some(newest) = versions.last() {
         writeln!(out, "{} ({})", newest.title.get(shown.language), newest.id)?;
     }
-    if let Some(period) = &shown.period {
-        writeln!(out, "{period}")?;
+    if let Some(line) = &shown.under_title {
+        writeln!(out, "{line}")?;
     }
     if rows.is_empty() {
         writeln!(out, "{}", words.no_answers())?;

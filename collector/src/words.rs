@@ -2,8 +2,11 @@
 //! language of `results --lang`). A spreadsheet's column names stay as they are: programs
 //! read those.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
 use hetki_protocol::Language;
+
+use crate::results::GroupBy;
 
 /// The phrases of one language.
 #[derive(Clone, Copy, Debug)]
@@ -16,6 +19,33 @@ impl Words {
             Language::Sv => sv,
             Language::En => en,
         }
+    }
+
+    /// A published file's name, without its extension: "alueittain" for results per area.
+    pub fn split_file(self, by: GroupBy) -> &'static str {
+        match by {
+            GroupBy::All => self.pick("kaikki", "alla", "all"),
+            GroupBy::Event => self.pick("tapahtumittain", "per evenemang", "by event"),
+            GroupBy::Area => self.pick("alueittain", "per område", "by area"),
+            GroupBy::Topic => self.pick("teemoittain", "per tema", "by topic"),
+        }
+    }
+
+    /// When published results were made: "Päivitetty 24.11.2026 klo 18.05 (Europe/Helsinki)".
+    pub fn updated(self, at: DateTime<Utc>, zone: Tz) -> String {
+        let local = at.with_timezone(&zone);
+        let zone = zone.name();
+        self.pick(
+            format!(
+                "Päivitetty {} ({zone})",
+                local.format("%-d.%-m.%Y klo %-H.%M")
+            ),
+            format!(
+                "Uppdaterad {} ({zone})",
+                local.format("%-d.%-m.%Y kl. %-H.%M")
+            ),
+            format!("Updated {} ({zone})", local.format("%Y-%m-%d %H:%M")),
+        )
     }
 
     /// The heading of the responses of every event together.

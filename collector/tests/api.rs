@@ -1459,3 +1459,101 @@ fn a_purge_deletes_responses_given_before_a_day_and_leaves_nothing_of_them_in_th
     api.store_one(api.given_at(ID3, &chrono::Utc::now().to_rfc3339()));
     assert_eq!(api.collector.exported_ids(), [ID3]);
 }
+
+/// Staff open the results on a share a timer refreshes: each survey's, for all events and per
+/// event, area and topic, as a spreadsheet and as text, in each language asked for.
+#[test]
+fn publish_puts_each_surveys_results_where_staff_open_them_and_replaces_them_whole() {
+    let api = Api::new();
+    let in_area = |n: u8, area: &str| {
+        let mut r = api.good(&format!("019a0000-0000-7000-8000-0000000001{n:02}"));
+        r["event"]["area"] = json!(area);
+        r
+    };
+    api.store_all(vec![
+        in_area(1, "Suur-Tapiola"),
+        in_area(2, "Suur-Tapiola"),
+        in_area(3, "Vanha-Espoo"),
+    ]);
+    let share = tempfile::tempdir().unwrap();
+    let published = |args: &[&str]| {
+        let dir = share.path().to_str().unwrap();
+        let mut all = vec!["publish", "--dir", dir];
+        all.extend(args);
+        api.cli_out(&all);
+        let folder = share.path().join("event-feedback");
+        let mut files: Vec<String> = std::fs::read_dir(&folder)
+            .unwrap()
+            .map(|f| f.unwrap().file_name().into_string().unwrap())
+            .collect();
+        files.sort();
+        let read = move |name: &str| std::fs::read_to_string(folder.join(name)).unwrap();
+        (files, read)
+    };
+
+    // A share that is not mounted: an error, not a new local folder in its place.
+    let unmounted = share.path().join("tulokset");
+    let output = api
+        .collector
+        .cli(&["publish", "--dir", unmounted.to_str().unwrap()]);
+    assert!(!output.status.success());
+    let error = String::from_utf8_lossy(&output.stderr);
+    assert!(error.contains("no folder at"), "{error}");
+    assert!(!unmounted.exists());
+
+    let (files, read) = published(&["--lang", "fi,sv", "--smallest-group", "1"]);
+    assert_eq!(
+        files,
+        [
+            "alla.csv",
+            "alla.txt",
+            "alueittain.csv",
+            "alueittain.txt",
+            "kaikki.csv",
+            "kaikki.txt",
+            "per evenemang.csv",
+            "per evenemang.txt",
+            "per område.csv",
+            "per område.txt",
+            "per tema.csv",
+            "per tema.txt",
+            "tapahtumittain.csv",
+            "tapahtumittain.txt",
+            "teemoittain.csv",
+            "teemoittain.txt",
+        ],
+        "no half-written file is left beside them"
+    );
+    // The spreadsheet is the one `results` gives.
+    let results = |by: &str, lang: &str| {
+        api.cli_out(&[
+            "results",
+            "--survey",
+            "event-feedback",
+            "--by",
+            by,
+            "--lang",
+            lang,
+            "--format",
+            "spreadsheet",
+            "--smallest-group",
+            "1",
+        ])
+    };
+    assert_eq!(read("alueittain.csv"), results("area", "fi"));
+    assert_eq!(read("per evenemang.csv"), results("event", "sv"));
+    let text = read("alueittain.txt");
+    assert!(text.contains("Suur-Tapiola: 2 vastaajaa\n"), "{text}");
+    assert!(text.contains("\nPäivitetty "), "{text}");
+    assert!(read("per område.txt").contains("Suur-Tapiola: 2 svarande\n"));
+
+    // With the usual smallest group, these small events are left out, and the text says so.
+    let (_, read) = published(&[]);
+    assert_eq!(read("alueittain.csv").lines().count(), 1, "only the header");
+    let text = read("alueittain.txt");
+    assert!(!text.contains("Suur-Tapiola:"), "{text}");
+    assert!(
+        text.contains("Ei näytetty: 2 tapahtumaa, joissa oli alle 5 vastaajaa (3 yhteensä)"),
+        "{text}"
+    );
+}
