@@ -169,7 +169,11 @@ impl Kiosk {
         let Some(event) = self.events.get(index).cloned() else {
             return;
         };
-        tracing::info!(event = %event.name.get(hetki_protocol::Language::Fi), "staff started an event session");
+        tracing::info!(
+            event = %event.name.get(hetki_protocol::Language::Fi),
+            day = ?event.date,
+            "staff started an event session"
+        );
         self.session.overrides.event = (index > 0).then(|| event.clone());
         self.session.event = event;
         self.keep_overrides();

@@ -4,9 +4,9 @@
 use std::path::PathBuf;
 
 use anyhow::Context;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
-use hetki_protocol::Language;
+use hetki_protocol::{EventInfo, Language};
 
 use crate::store::{Database, StoreOptions, UploadStatus, UploadTrouble, free_disk_bytes};
 
@@ -60,6 +60,14 @@ impl Warnings {
     pub fn any(self) -> bool {
         self.disk_low || self.upload_overdue
     }
+}
+
+/// The day of the event in force, when that is not today in `zone`: answers given now would
+/// count for another evening than the one they were given at.
+pub fn event_day_elsewhen(event: &EventInfo, now: DateTime<Utc>, zone: Tz) -> Option<NaiveDate> {
+    event
+        .date
+        .filter(|day| *day != now.with_timezone(&zone).date_naive())
 }
 
 /// What an export wrote.
@@ -236,6 +244,36 @@ pub fn disk_size(bytes: u64, language: Language) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_event_is_on_another_day_until_its_own_begins_on_the_kiosks_clock() {
+        let event = EventInfo {
+            name: "Asukasilta".into(),
+            place: "Sello".into(),
+            area: None,
+            topic: None,
+            date: NaiveDate::from_ymd_opt(2026, 12, 3),
+        };
+        let at = |utc: &str| utc.parse::<DateTime<Utc>>().unwrap();
+        let zone = chrono_tz::Europe::Helsinki;
+        // 23.30 and 0.30 in Helsinki.
+        assert_eq!(
+            event_day_elsewhen(&event, at("2026-12-02T21:30:00Z"), zone),
+            event.date
+        );
+        assert_eq!(
+            event_day_elsewhen(&event, at("2026-12-02T22:30:00Z"), zone),
+            None
+        );
+        let undated = EventInfo {
+            date: None,
+            ..event
+        };
+        assert_eq!(
+            event_day_elsewhen(&undated, at("2026-12-02T21:30:00Z"), zone),
+            None
+        );
+    }
 
     #[test]
     fn staff_read_times_and_sizes_as_written_in_their_language() {

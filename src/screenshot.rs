@@ -232,6 +232,16 @@ fn prepare_staff_screen(
         Default::default()
     });
     state.set_store_failure_cause(2);
+    // And the event of another day, as on the morning after an evening.
+    let yesterdays = hetki_protocol::EventInfo {
+        date: chrono::NaiveDate::from_ymd_opt(2026, 12, 3),
+        ..session.event.clone()
+    };
+    let elsewhen = match name {
+        "panel" => yesterdays.date_text(language).unwrap_or_default(),
+        _ => String::new(),
+    };
+    state.set_event_day_elsewhen(elsewhen.into());
     show_session(
         ui,
         session,

@@ -42,31 +42,27 @@ impl Overrides {
 }
 
 /// The device file's entry for the event staff chose: the same entry, or one edited since
-/// (a language added, a typo mended, the day moved) that alone has its name and place in the
-/// device's default language, or alone has those and its day.
+/// (a language added, a typo mended, a day given) that alone has its name and place in the
+/// device's default language and no other day. Never an evening of another day at the same
+/// hall: the list is edited for next season, and answers must not move to it.
 fn same_event<'a>(config: &'a KioskConfig, chosen: &EventInfo) -> Option<&'a EventInfo> {
     fn known_as(event: &EventInfo, language: Language) -> (&str, &str) {
         (event.name.get(language), event.place.get(language))
     }
-    fn only<'a>(mut events: impl Iterator<Item = &'a EventInfo>) -> Option<&'a EventInfo> {
-        match (events.next(), events.next()) {
-            (Some(one), None) => Some(one),
-            _ => None,
-        }
-    }
     let language = config.default_language;
-    let alike = || {
-        config
-            .events
-            .iter()
-            .filter(move |e| known_as(e, language) == known_as(chosen, language))
-    };
+    let other_day = |e: &EventInfo| matches!((e.date, chosen.date), (Some(a), Some(b)) if a != b);
+    let mut alike = config
+        .events
+        .iter()
+        .filter(|e| known_as(e, language) == known_as(chosen, language) && !other_day(e));
     config
         .events
         .iter()
         .find(|e| *e == chosen)
-        .or_else(|| only(alike()))
-        .or_else(|| only(alike().filter(|e| e.date == chosen.date)))
+        .or_else(move || match (alike.next(), alike.next()) {
+            (Some(one), None) => Some(one),
+            _ => None,
+        })
 }
 
 /// The survey, event and mode in force: the device file's, with the valid overrides applied.
@@ -175,6 +171,17 @@ mod tests {
             );
             assert_eq!(session.event, *chosen);
         }
+        // Next season's list: the spring evening is gone, and a choice of it does not become
+        // the autumn one.
+        config.events.retain(|e| *e != spring);
+        let session = Session::resolve(
+            &config,
+            Overrides {
+                event: Some(spring),
+                ..Overrides::default()
+            },
+        );
+        assert_eq!(session.event, *config.event());
     }
 
     #[test]

@@ -824,31 +824,31 @@ fn an_event_date_is_a_day() {
     let setup = Setup::demo();
     setup.edit(
         "kiosk.toml",
-        "date = 2026-12-03",
-        "date = 2026-12-03T18:00:00",
+        "date = 2027-01-21",
+        "date = 2027-01-21T18:00:00",
     );
     assert_mentions(
         &error_of(&setup),
         &[
             "kiosk.toml",
-            "event.date: 2026-12-03T18:00:00 is not a day: write it as 2026-11-24",
+            "events[0].date ([[events]] number 1): 2027-01-21T18:00:00 is not a day: write it as 2026-11-24",
         ],
     );
     // As Finns write it.
     setup.edit(
         "kiosk.toml",
-        "date = 2026-12-03T18:00:00",
-        "date = \"3.12.2026\"",
+        "date = 2027-01-21T18:00:00",
+        "date = \"21.1.2027\"",
     );
     assert_mentions(
         &error_of(&setup),
-        &["event.date: \"3.12.2026\" is not a day: write it as 2026-11-24"],
+        &["events[0].date ([[events]] number 1): \"21.1.2027\" is not a day"],
     );
     // A quoted day is taken.
     setup.edit(
         "kiosk.toml",
-        "date = \"3.12.2026\"",
-        "date = \"2026-12-03\"",
+        "date = \"21.1.2027\"",
+        "date = \"2027-01-21\"",
     );
     assert_check_passes(&setup, "event-feedback");
 }

@@ -1303,9 +1303,29 @@ fn staff_switch_survey_event_and_test_mode_and_the_choices_outlive_a_restart() {
     kiosk.tap("Testitila");
     assert!(kiosk.has("Valittu tässä. Ohittaa tiedoston kiosk.toml asetukset."));
     kiosk.tap("Sulje");
-    // Opened again, the panel starts from the device's state, where the warnings are.
+    // Opened again, the panel starts from the device's state, where the warnings are: the
+    // evening chosen is on another day (but on that day itself).
     open_panel(&kiosk);
     assert_eq!(kiosk.ui.global::<KioskState>().get_panel_tab(), 0);
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Helsinki)
+        .date_naive();
+    let elsewhen = today != chrono::NaiveDate::from_ymd_opt(2027, 1, 21).unwrap();
+    assert_eq!(
+        kiosk.has(
+            "Valitun tapahtuman päivä on 21.1.2027, ei tänään: nyt annetut vastaukset lasketaan \
+             sille. Valitse tämän päivän tapahtuma kohdasta ”Kysely ja tapahtuma”."
+        ),
+        elsewhen
+    );
+    kiosk.wait_for("the store's first health report", || {
+        kiosk.ui.global::<KioskState>().get_health_known()
+    });
+    assert_eq!(
+        kiosk.ui.global::<KioskState>().get_needs_staff(),
+        elsewhen,
+        "the start screen's mark asks for staff"
+    );
     kiosk.tap("Sulje");
 
     // Residents now get the poll, told that answers are not counted.
@@ -1348,6 +1368,11 @@ fn staff_switch_survey_event_and_test_mode_and_the_choices_outlive_a_restart() {
     assert!(!kiosk.has("TESTITILA: vastauksia ei lasketa"));
     assert_eq!(state.get_survey_title(), "Palaute tilaisuudesta");
     assert_eq!(state.get_event_name(), "Asukasilta: Leppävaaran keskus");
+    assert_eq!(
+        state.get_event_day_elsewhen(),
+        "",
+        "the file's event has no day"
+    );
 }
 
 #[test]

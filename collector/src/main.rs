@@ -97,12 +97,14 @@ enum Command {
         #[arg(long, env = "HETKI_COLLECTOR_NAMES")]
         names: Option<PathBuf>,
     },
-    /// Write every survey's results into a folder staff open (a network share), for a timer:
-    /// for all events together and per event, area and topic, each as a spreadsheet and as
-    /// text, in a folder per survey, each file replaced whole. Only results, never a row per
-    /// respondent.
+    /// Write every survey's results into a folder staff open (a network share), for a nightly
+    /// timer: for all events together and per event, area and topic, each as a spreadsheet
+    /// and as text, in a folder per survey, each file replaced whole. Whole days up to
+    /// yesterday are counted, so that two runs never differ by a few answers of one evening.
+    /// Only results, never a row per respondent.
     Publish {
-        /// An existing folder; it is not created, so a share that is not mounted is an error.
+        /// An existing folder; it is not created. Give one on the share itself (not its mount
+        /// point), so that a share not mounted is an error.
         #[arg(long)]
         dir: PathBuf,
         /// The languages to publish in, each file named in its own (fi,sv,en).
@@ -111,7 +113,7 @@ enum Command {
         /// As for `results`: events of fewer respondents are left out of every figure.
         #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..))]
         smallest_group: u64,
-        /// The clock of the files' "updated" line (an IANA name).
+        /// The clock days are counted on (an IANA name).
         #[arg(long, default_value = "Europe/Helsinki", value_parser = parse_time_zone)]
         time_zone: Tz,
         /// As for `results`.

@@ -1,8 +1,10 @@
-//! Results put where staff open them: a folder on a network share that a timer refreshes.
-//! For every survey, its results for all events together and per event, area and topic, each
-//! as a spreadsheet and as text that also says what was left out. Only results: figures over
-//! events large enough to show, never a row per respondent (that export stays with whoever
-//! runs the collector).
+//! Results put where staff open them: a folder on a network share that a nightly timer
+//! refreshes. For every survey, its results for all events together and per event, area and
+//! topic, each as a spreadsheet and as text that also says what was left out. Only results:
+//! figures over events large enough to show, never a row per respondent (that export stays
+//! with whoever runs the collector). Only whole days are counted, up to yesterday: files
+//! refreshed during an evening would differ by the answers of an hour, which its host saw
+//! given.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -12,7 +14,7 @@ use chrono_tz::Tz;
 use hetki_protocol::{Language, SurveyDefinition, check_id};
 
 use crate::names::Names;
-use crate::period::Period;
+use crate::period::{Days, PeriodError};
 use crate::results::{self, Format, GroupBy, Shown, Split};
 use crate::storage::{Storage, StorageError};
 use crate::words::Words;
@@ -26,7 +28,7 @@ pub struct Publication<'a> {
     pub names: &'a Names,
     /// Events of fewer respondents are left out of every figure.
     pub smallest: u64,
-    /// The clock the files' "updated" line is read on.
+    /// The clock days are counted on.
     pub time_zone: Tz,
 }
 
@@ -39,11 +41,11 @@ pub enum PublishError {
     NoFolder(PathBuf),
     #[error(transparent)]
     Storage(#[from] StorageError),
-    #[error("cannot write {path}: {source}")]
-    Write {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    #[error(transparent)]
+    Period(#[from] PeriodError),
+    /// The rest were written: one file held open on a share must not stop the others.
+    #[error("{} could not be written: {}", .0.len(), .0.join("; "))]
+    Unwritten(Vec<String>),
 }
 
 const SPLITS: [GroupBy; 4] = [GroupBy::All, GroupBy::Event, GroupBy::Area, GroupBy::Topic];
@@ -58,15 +60,29 @@ pub fn publish(
     if !publication.dir.is_dir() {
         return Err(PublishError::NoFolder(publication.dir.to_owned()));
     }
+    let zone = publication.time_zone;
+    let today = now.with_timezone(&zone).date_naive();
+    let days = Days {
+        from: None,
+        to: today.pred_opt(),
+    };
+    let period = days.period(zone)?;
     let mut written = Vec::new();
+    let mut unwritten = Vec::new();
     for (survey, versions) in surveys(storage)? {
         let folder = publication.dir.join(&survey);
-        std::fs::create_dir_all(&folder).map_err(|source| PublishError::Write {
-            path: folder.clone(),
-            source,
-        })?;
+        if let Err(error) = std::fs::create_dir_all(&folder) {
+            unwritten.push(format!("{}: {error}", folder.display()));
+            continue;
+        }
         for &language in publication.languages {
             let words = Words(language);
+            let under_title = days
+                .describe(zone, language)
+                .into_iter()
+                .chain([words.updated(now, zone)])
+                .collect::<Vec<_>>()
+                .join("\n");
             for by in SPLITS {
                 let split = Split {
                     by,
@@ -74,25 +90,29 @@ pub fn publish(
                     names: publication.names,
                     smallest: publication.smallest,
                 };
-                let tallied =
-                    results::tally(storage, &survey, &versions, Period::default(), split)?;
+                let tallied = results::tally(storage, &survey, &versions, period, split)?;
                 let in_use = tallied.versions_in_use(&versions);
                 let shown = Shown {
                     language,
-                    under_title: Some(words.updated(now, publication.time_zone)),
+                    under_title: Some(under_title.clone()),
                 };
                 let name = words.split_file(by);
                 for (format, extension) in [(Format::Spreadsheet, "csv"), (Format::Text, "txt")] {
                     let path = folder.join(format!("{name}.{extension}"));
-                    replace_whole(&path, |out| {
+                    match replace_whole(&path, |out| {
                         results::write(&tallied, &in_use, &shown, format, out)
-                    })?;
-                    written.push(path);
+                    }) {
+                        Ok(()) => written.push(path),
+                        Err(error) => unwritten.push(format!("{}: {error}", path.display())),
+                    }
                 }
             }
         }
     }
-    Ok(written)
+    match unwritten.is_empty() {
+        true => Ok(written),
+        false => Err(PublishError::Unwritten(unwritten)),
+    }
 }
 
 /// Each survey's id with its stored versions, oldest first. An id that could not be a folder
@@ -112,11 +132,12 @@ fn surveys(storage: &dyn Storage) -> Result<Vec<(String, Vec<SurveyDefinition>)>
     Ok(surveys)
 }
 
-/// Writes `path` through a hidden file beside it, synced, then renamed over it.
+/// Writes `path` through a file beside it (hidden, but on Windows), synced, then renamed
+/// over it.
 fn replace_whole(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-) -> Result<(), PublishError> {
+) -> std::io::Result<()> {
     let file_name = path.file_name().unwrap_or_default().to_string_lossy();
     let partial = path.with_file_name(format!(".{file_name}.partial"));
     let result = (|| {
@@ -125,11 +146,8 @@ fn replace_whole(
         file.into_inner().map_err(|e| e.into_error())?.sync_all()?;
         std::fs::rename(&partial, path)
     })();
-    result.map_err(|source| {
+    if result.is_err() {
         let _ = std::fs::remove_file(&partial);
-        PublishError::Write {
-            path: path.to_owned(),
-            source,
-        }
-    })
+    }
+    result
 }

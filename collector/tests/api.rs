@@ -858,7 +858,7 @@ fn exports_leave_test_answers_out_and_open_safely_in_a_spreadsheet() {
         "{row}"
     );
     // Placed by the kiosk's uptime: given a minute before it arrived, on this machine's clock.
-    let hour = row.split(';').nth(5).unwrap();
+    let hour = row.split(';').nth(6).unwrap();
     assert_eq!(&hour[13..19], ":00 +0", "{hour}");
     for reading in [ID1, ID3, "kiosk-1", "boot-a"] {
         assert!(!staff.contains(reading), "{reading} in {staff}");
@@ -1466,15 +1466,26 @@ fn a_purge_deletes_responses_given_before_a_day_and_leaves_nothing_of_them_in_th
 fn publish_puts_each_surveys_results_where_staff_open_them_and_replaces_them_whole() {
     let api = Api::new();
     let in_area = |n: u8, area: &str| {
-        let mut r = api.good(&format!("019a0000-0000-7000-8000-0000000001{n:02}"));
+        let id = format!("019a0000-0000-7000-8000-0000000001{n:02}");
+        let mut r = api.given_at(&id, "2026-11-23T10:00:00Z");
         r["event"]["area"] = json!(area);
         r
     };
+    // Given on 23 November 2026, and one today, which is not counted until tomorrow.
+    let mut today = in_area(4, "Suur-Tapiola");
+    today["recorded_at"] = json!(chrono::Utc::now().to_rfc3339());
     api.store_all(vec![
         in_area(1, "Suur-Tapiola"),
         in_area(2, "Suur-Tapiola"),
         in_area(3, "Vanha-Espoo"),
+        today,
     ]);
+    let yesterday = chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Helsinki)
+        .date_naive()
+        .pred_opt()
+        .unwrap()
+        .to_string();
     let share = tempfile::tempdir().unwrap();
     let published = |args: &[&str]| {
         let dir = share.path().to_str().unwrap();
@@ -1524,7 +1535,7 @@ fn publish_puts_each_surveys_results_where_staff_open_them_and_replaces_them_who
         ],
         "no half-written file is left beside them"
     );
-    // The spreadsheet is the one `results` gives.
+    // The spreadsheet is the one `results` gives for the days up to yesterday.
     let results = |by: &str, lang: &str| {
         api.cli_out(&[
             "results",
@@ -1538,6 +1549,8 @@ fn publish_puts_each_surveys_results_where_staff_open_them_and_replaces_them_who
             "spreadsheet",
             "--smallest-group",
             "1",
+            "--to",
+            &yesterday,
         ])
     };
     assert_eq!(read("alueittain.csv"), results("area", "fi"));
@@ -1546,6 +1559,27 @@ fn publish_puts_each_surveys_results_where_staff_open_them_and_replaces_them_who
     assert!(text.contains("Suur-Tapiola: 2 vastaajaa\n"), "{text}");
     assert!(text.contains("\nPäivitetty "), "{text}");
     assert!(read("per område.txt").contains("Suur-Tapiola: 2 svarande\n"));
+    assert!(
+        text.contains(&format!("Vastaukset annettu {yesterday} tai aiemmin")),
+        "{text}"
+    );
+
+    // A file held open on the share cannot be replaced: it is named, the others are written.
+    let folder = share.path().join("event-feedback");
+    std::fs::remove_file(folder.join("kaikki.txt")).unwrap();
+    std::fs::create_dir(folder.join("kaikki.txt")).unwrap();
+    std::fs::remove_file(folder.join("alueittain.csv")).unwrap();
+    let dir = share.path().to_str().unwrap();
+    let output = api.collector.cli(&["publish", "--dir", dir]);
+    assert!(!output.status.success());
+    let error = String::from_utf8_lossy(&output.stderr);
+    assert!(error.contains("1 could not be written"), "{error}");
+    assert!(error.contains("kaikki.txt"), "{error}");
+    assert!(
+        folder.join("alueittain.csv").exists(),
+        "written all the same"
+    );
+    std::fs::remove_dir(folder.join("kaikki.txt")).unwrap();
 
     // With the usual smallest group, these small events are left out, and the text says so.
     let (_, read) = published(&[]);

@@ -97,7 +97,7 @@ fn staff_cells(r: &Response, hour: String) -> Vec<String> {
     ]
 }
 
-/// The event's day as a spreadsheet reads one in any locale: `2026-11-24`.
+/// The event's day, `2026-11-24`: it sorts as text, and reads the same in every locale.
 fn event_date(r: &Response) -> String {
     r.event.date.map(|d| d.to_string()).unwrap_or_default()
 }

@@ -142,6 +142,8 @@ impl KioskUi {
             Inner::with(&weak, |i| {
                 if !i.kiosk.borrow_mut().poll_store().is_empty() {
                     i.refresh();
+                } else {
+                    i.show_health(&i.kiosk.borrow());
                 }
                 i.poll_export();
                 i.poll_settings_kept();
@@ -322,6 +324,40 @@ impl Inner {
         );
     }
 
+    /// The start screen's health mark, the panel's warnings and the store's failure. Also
+    /// called from the store poll: the event's day stops being today at midnight, when
+    /// nothing else may happen.
+    fn show_health(&self, kiosk: &Kiosk) {
+        let Some(ui) = self.ui.upgrade() else { return };
+        let state = ui.global::<KioskState>();
+        let language = Language::from_code(&state.get_language()).unwrap_or(Language::Fi);
+        let event = &kiosk.session().event;
+        let elsewhen = crate::panel::event_day_elsewhen(
+            event,
+            chrono::Utc::now(),
+            self.scenery.panel.time_zone,
+        )
+        .and_then(|_| event.date_text(language))
+        .unwrap_or_default();
+        if state.get_event_day_elsewhen() != elsewhen.as_str() {
+            state.set_event_day_elsewhen(elsewhen.as_str().into());
+        }
+        if let Some(warnings) = kiosk.warnings() {
+            if !state.get_health_known() {
+                state.set_health_known(true);
+            }
+            let needs_staff = warnings.any() || !elsewhen.is_empty();
+            if state.get_needs_staff() != needs_staff {
+                state.set_needs_staff(needs_staff);
+            }
+        }
+        let (store_failure, cause) = kiosk.store_failure().unwrap_or(("", FailureCause::Other));
+        if state.get_store_failure() != store_failure {
+            state.set_store_failure(store_failure.into());
+            state.set_store_failure_cause(staff::failure_cause(cause));
+        }
+    }
+
     fn tick(self: &Rc<Self>) {
         let now = (self.clock)();
         self.kiosk.borrow_mut().tick(now);
@@ -352,22 +388,7 @@ impl Inner {
             }
             *self.shown.borrow_mut() = Some(now_showing);
         }
-        if let Some(ui) = self.ui.upgrade() {
-            let state = ui.global::<KioskState>();
-            if let Some(warnings) = kiosk.warnings() {
-                if !state.get_health_known() {
-                    state.set_health_known(true);
-                }
-                if state.get_needs_staff() != warnings.any() {
-                    state.set_needs_staff(warnings.any());
-                }
-            }
-            let (store_failure, cause) = kiosk.store_failure().unwrap_or(("", FailureCause::Other));
-            if state.get_store_failure() != store_failure {
-                state.set_store_failure(store_failure.into());
-                state.set_store_failure_cause(staff::failure_cause(cause));
-            }
-        }
+        self.show_health(&kiosk);
         let now = (self.clock)();
         match kiosk.next_deadline(now) {
             Some(deadline) => {
