@@ -273,8 +273,8 @@ fn event_label(response: &Response, language: Language) -> String {
     }
 }
 
-/// The group a response falls in. Events are told apart by their Finnish name and place, so
-/// the groups are the same whatever language they are shown in.
+/// The group a response falls in. Events are told apart by their Finnish name and place (and
+/// day), so the groups are the same whatever language they are shown in.
 fn group_of(response: &Response, by: GroupBy) -> String {
     // Blank is none: it must not look like the total.
     let or_none = |v: &Option<String>| {

@@ -1573,7 +1573,10 @@ fn publish_puts_each_surveys_results_where_staff_open_them_and_replaces_them_who
     let output = api.collector.cli(&["publish", "--dir", dir]);
     assert!(!output.status.success());
     let error = String::from_utf8_lossy(&output.stderr);
-    assert!(error.contains("1 could not be written"), "{error}");
+    assert!(
+        error.contains("1 of the files could not be written (the others were)"),
+        "{error}"
+    );
     assert!(error.contains("kaikki.txt"), "{error}");
     assert!(
         folder.join("alueittain.csv").exists(),
