@@ -242,11 +242,14 @@ fn prepare_staff_screen(
         _ => String::new(),
     };
     state.set_event_day_elsewhen(elsewhen.into());
+    // As on the day of an evening the file lists, which is marked.
+    let today = config.events.iter().find_map(|e| e.date);
     show_session(
         ui,
         session,
         (&config.surveys, &config.events),
         &scenery.panel.config_file_name,
+        today.unwrap_or_else(|| chrono::Utc::now().date_naive()),
     );
     // The notice line with the longest texts it takes: an export's file, a failed save.
     let (notice, detail) = if name == "panel-session" {

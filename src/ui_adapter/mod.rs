@@ -316,11 +316,15 @@ impl Inner {
     /// The panel's choices, and its facts read afresh.
     fn show_staff(&self, ui: &AppWindow, kiosk: &Kiosk) {
         self.read_panel_facts();
+        let today = chrono::Utc::now()
+            .with_timezone(&self.scenery.panel.time_zone)
+            .date_naive();
         show_session(
             ui,
             kiosk.session(),
             kiosk.choices(),
             &self.scenery.panel.config_file_name,
+            today,
         );
     }
 

@@ -1,6 +1,6 @@
 //! The staff panel's side of the globals: its facts, its choices and its notices.
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use hetki_protocol::{EventInfo, Language};
 use slint::ComponentHandle;
 
@@ -56,12 +56,14 @@ pub(super) fn show_failure(
     state.set_panel_notice_detail(hetki_protocol::errors::one_line(error).into());
 }
 
-/// What the kiosk runs, and what staff may choose from (`surveys`, `events`), into the panel.
+/// What the kiosk runs, and what staff may choose from (`surveys`, `events`), into the panel;
+/// `today` on the kiosk's clock marks today's evening.
 pub fn show_session(
     ui: &AppWindow,
     session: &Session,
     (surveys, events): (&[SurveyChoice], &[EventInfo]),
     config_file_name: &str,
+    today: NaiveDate,
 ) {
     let state = ui.global::<KioskState>();
     let language = Language::from_code(&state.get_language()).unwrap_or(Language::Fi);
@@ -72,22 +74,10 @@ pub fn show_session(
             detail: survey.id.clone().into(),
             current: survey.id == session.survey.id,
         });
-    let events = events.iter().map(|event| {
-        // Day, place, area and topic: what tells two evenings at the same hall apart.
-        let detail = event
-            .date_text(language)
-            .into_iter()
-            .chain([event.place.get(language).to_owned()])
-            .chain(event.area.clone())
-            .chain(event.topic.clone())
-            .filter(|part| !part.is_empty())
-            .collect::<Vec<_>>()
-            .join(" · ");
-        PanelChoice {
-            label: event.name.get(language).into(),
-            detail: detail.into(),
-            current: *event == session.event,
-        }
+    let events = events.iter().map(|event| PanelChoice {
+        label: event.name.get(language).into(),
+        detail: event_detail(event, language, today).into(),
+        current: *event == session.event,
     });
     update_rows(
         state.get_panel_surveys(),
@@ -104,6 +94,31 @@ pub fn show_session(
     state.set_test_mode(session.test_mode());
     state.set_panel_overridden(!session.overrides.is_empty());
     state.set_config_file_name(config_file_name.into());
+}
+
+/// Day, place, area and topic: what tells two evenings at the same hall apart, today's
+/// marked: "Tänään 24.11.2026 · Sellon kirjasto · Suur-Leppävaara".
+fn event_detail(event: &EventInfo, language: Language, today: NaiveDate) -> String {
+    let day = event
+        .date_text(language)
+        .map(|day| match event.date == Some(today) {
+            true => {
+                let word = match language {
+                    Language::Fi => "Tänään",
+                    Language::Sv => "I dag",
+                    Language::En => "Today",
+                };
+                format!("{word} {day}")
+            }
+            false => day,
+        });
+    day.into_iter()
+        .chain([event.place.get(language).to_owned()])
+        .chain(event.area.clone())
+        .chain(event.topic.clone())
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join(" · ")
 }
 
 /// The panel's facts before the buffer is read: which device this is, and "…" where
@@ -186,7 +201,8 @@ pub fn panel_info(status: &PanelStatus, zone: chrono_tz::Tz, language: Language)
 mod tests {
     use std::io::{Error, ErrorKind};
 
-    use chrono::{TimeDelta, Utc};
+    use chrono::{NaiveDate, TimeDelta, Utc};
+    use hetki_protocol::{EventInfo, Language};
 
     use super::notice::{self, reason};
     use super::upload_outcome;
@@ -233,5 +249,34 @@ mod tests {
         )));
         assert_eq!(reason(&wrapped), 1, "through io::Error::other");
         assert_eq!(reason(&Error::from_raw_os_error(libc::ENODEV)), 4);
+    }
+
+    #[test]
+    fn todays_evening_is_marked_among_the_events() {
+        let evening = EventInfo {
+            name: "Asukasilta".into(),
+            place: "Sello".into(),
+            area: Some("Suur-Leppävaara".into()),
+            topic: None,
+            date: NaiveDate::from_ymd_opt(2027, 1, 21),
+        };
+        let day = |d| NaiveDate::from_ymd_opt(2027, 1, d).unwrap();
+        let detail = |language, today| super::event_detail(&evening, language, today);
+        assert_eq!(
+            detail(Language::Fi, day(21)),
+            "Tänään 21.1.2027 · Sello · Suur-Leppävaara"
+        );
+        assert_eq!(
+            detail(Language::Sv, day(21)),
+            "I dag 21.1.2027 · Sello · Suur-Leppävaara"
+        );
+        assert_eq!(
+            detail(Language::Fi, day(20)),
+            "21.1.2027 · Sello · Suur-Leppävaara"
+        );
+        assert_eq!(
+            detail(Language::En, day(20)),
+            "2027-01-21 · Sello · Suur-Leppävaara"
+        );
     }
 }
