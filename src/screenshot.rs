@@ -189,8 +189,8 @@ pub fn screens(config: &KioskConfig, language: Language, display: Display) -> Ve
 }
 
 /// Puts screen `name` of [`screens`] on the window, poll results from `sample` (none on the
-/// results screen before a poll has enough answers). The session tab shows test mode on, as
-/// staff see it after switching it on.
+/// results screen before a poll has enough answers). The panel shows test mode on, as staff
+/// see it after switching it on.
 pub fn show_screen(
     ui: &AppWindow,
     scenery: &Scenery,
@@ -200,7 +200,7 @@ pub fn show_screen(
     sample: &PollResults,
 ) {
     let mut session = session.clone();
-    session.overrides.test_mode |= name == "panel-session";
+    session.overrides.test_mode |= name == "panel-session" || name == "panel";
     let results = (name != "results-too-few").then_some(sample);
     present(ui, scenery, &session, view, results);
     // A device whose store has reported it healthy.

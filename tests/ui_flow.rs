@@ -301,7 +301,7 @@ fn answering_every_question_by_label_stores_one_complete_response() {
     kiosk.answer("Kyllä");
     kiosk.answer("Ehkä");
     assert_eq!(kiosk.screen(), Screen::Thanks);
-    assert!(kiosk.has("QR-koodi: Mitä palautteella tehtiin"));
+    assert!(kiosk.has("QR-koodi: Mitä palautteella tehdään"));
     assert!(kiosk.has("QR-koodi: Kysely omaan puhelimeen"));
 
     let rows = kiosk.stored(1);
@@ -791,6 +791,9 @@ fn a_poll_shows_results_after_voting_from_the_minimum_on_and_in_steps() {
         );
         assert_eq!(result_bars(&kiosk, 1), None);
         assert!(kiosk.has("Tulokset näkyvät, kun 3 ihmistä on vastannut."));
+        // Thanked, but not promised results over none.
+        assert!(kiosk.has("Kiitos!"));
+        assert!(!kiosk.has("Kiitos! Tulokset tähän mennessä:"));
         kiosk.wait(2000); // taps during the cooldown do nothing
         // Someone reading may touch the results, or a bar: they stay up, for longer.
         kiosk.tap_background("ResultsPage");
@@ -817,6 +820,7 @@ fn a_poll_shows_results_after_voting_from_the_minimum_on_and_in_steps() {
         "three votes show, the voter's own marked",
     );
     assert!(kiosk.has("Hiljaisia tiloja: 33 %, oma valintasi"));
+    assert!(kiosk.has("Kiitos! Tulokset tähän mennessä:"));
     assert!(
         kiosk.has("3 ihmistä on vastannut"),
         "what the shares are of"
@@ -1309,6 +1313,7 @@ fn staff_switch_survey_event_and_test_mode_and_the_choices_outlive_a_restart() {
     // evening chosen is on another day (but on that day itself).
     open_panel(&kiosk);
     assert_eq!(kiosk.ui.global::<KioskState>().get_panel_tab(), 0);
+    assert!(kiosk.has("Testitila on päällä: nyt annettuja vastauksia ei lasketa."));
     let today = chrono::Utc::now()
         .with_timezone(&chrono_tz::Europe::Helsinki)
         .date_naive();

@@ -224,6 +224,10 @@ pub fn present(
                 (questions, pairs)
             }
         };
+        let any_shown = questions.iter().any(|q| q.shown);
+        if state.get_results_any_shown() != any_shown {
+            state.set_results_any_shown(any_shown);
+        }
         update_rows(
             state.get_results(),
             |m| state.set_results(m),
