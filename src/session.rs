@@ -50,19 +50,26 @@ fn same_event<'a>(config: &'a KioskConfig, chosen: &EventInfo) -> Option<&'a Eve
         (event.name.get(language), event.place.get(language))
     }
     let language = config.default_language;
+    fn only<'a>(mut events: impl Iterator<Item = &'a EventInfo>) -> Option<&'a EventInfo> {
+        match (events.next(), events.next()) {
+            (Some(one), None) => Some(one),
+            _ => None,
+        }
+    }
     let other_day = |e: &EventInfo| matches!((e.date, chosen.date), (Some(a), Some(b)) if a != b);
-    let mut alike = config
-        .events
-        .iter()
-        .filter(|e| known_as(e, language) == known_as(chosen, language) && !other_day(e));
+    let alike = || {
+        config
+            .events
+            .iter()
+            .filter(|e| known_as(e, language) == known_as(chosen, language) && !other_day(e))
+    };
     config
         .events
         .iter()
         .find(|e| *e == chosen)
-        .or_else(move || match (alike.next(), alike.next()) {
-            (Some(one), None) => Some(one),
-            _ => None,
-        })
+        .or_else(|| only(alike()))
+        // The evening of that day, beside the same one listed without a day.
+        .or_else(|| only(alike().filter(|e| e.date == chosen.date)))
 }
 
 /// The survey, event and mode in force: the device file's, with the valid overrides applied.
@@ -171,6 +178,21 @@ mod tests {
             );
             assert_eq!(session.event, *chosen);
         }
+        // Listed without a day as well: the edited choice is still the evening of its day.
+        let undated = EventInfo {
+            date: None,
+            ..spring.clone()
+        };
+        config.events.push(undated.clone());
+        let session = Session::resolve(
+            &config,
+            Overrides {
+                event: Some(saved_before_an_edit(&spring)),
+                ..Overrides::default()
+            },
+        );
+        assert_eq!(session.event, spring);
+        config.events.retain(|e| *e != undated);
         // Next season's list: the spring evening is gone, and a choice of it does not become
         // the autumn one.
         config.events.retain(|e| *e != spring);

@@ -1302,10 +1302,16 @@ fn staff_switch_survey_event_and_test_mode_and_the_choices_outlive_a_restart() {
     kiosk.tap("Kysely ja tapahtuma");
     assert!(!kiosk.has("Valittu tässä. Ohittaa tiedoston kiosk.toml asetukset."));
     kiosk.tap("Pikakysely");
-    // Staff tell one evening from another of the season by its day.
-    kiosk.tap(
-        "Asukasilta: Espoon keskus\n21.1.2027 · Entressen kirjasto · Vanha-Espoo · Kaupunkisuunnittelu",
-    );
+    // Staff tell one evening from another of the season by its day (marked on the day).
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Helsinki)
+        .date_naive();
+    let elsewhen = today != chrono::NaiveDate::from_ymd_opt(2027, 1, 21).unwrap();
+    let on_the_day = if elsewhen { "" } else { "Tänään " };
+    kiosk.tap(&format!(
+        "Asukasilta: Espoon keskus\n{on_the_day}21.1.2027 · Entressen kirjasto · Vanha-Espoo · \
+         Kaupunkisuunnittelu"
+    ));
     kiosk.tap("Testitila");
     assert!(kiosk.has("Valittu tässä. Ohittaa tiedoston kiosk.toml asetukset."));
     kiosk.tap("Sulje");
@@ -1314,14 +1320,10 @@ fn staff_switch_survey_event_and_test_mode_and_the_choices_outlive_a_restart() {
     open_panel(&kiosk);
     assert_eq!(kiosk.ui.global::<KioskState>().get_panel_tab(), 0);
     assert!(kiosk.has("Testitila on päällä: nyt annettuja vastauksia ei lasketa."));
-    let today = chrono::Utc::now()
-        .with_timezone(&chrono_tz::Europe::Helsinki)
-        .date_naive();
-    let elsewhen = today != chrono::NaiveDate::from_ymd_opt(2027, 1, 21).unwrap();
     assert_eq!(
         kiosk.has(
-            "Valitun tapahtuman päivä on 21.1.2027, ei tänään: nyt annetut vastaukset lasketaan \
-             sille. Valitse tämän päivän tapahtuma kohdasta ”Kysely ja tapahtuma”."
+            "Käytössä olevan tapahtuman päivä on 21.1.2027, ei tänään: nyt annetut vastaukset \
+             kirjataan sille. Valitse tämän päivän tapahtuma kohdasta ”Kysely ja tapahtuma”."
         ),
         elsewhen
     );

@@ -44,7 +44,7 @@ pub enum PublishError {
     #[error(transparent)]
     Period(#[from] PeriodError),
     /// The rest were written: one file held open on a share must not stop the others.
-    #[error("{} of the files could not be written (the others were): {}", .0.len(), .0.join("; "))]
+    #[error("could not write (the rest was written): {}", .0.join("; "))]
     Unwritten(Vec<String>),
 }
 
