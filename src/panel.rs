@@ -62,12 +62,15 @@ impl Warnings {
     }
 }
 
+/// The day `now` falls on by the kiosk's clock in `zone`: what "today" means to staff.
+pub fn today(now: DateTime<Utc>, zone: Tz) -> NaiveDate {
+    now.with_timezone(&zone).date_naive()
+}
+
 /// The day of the event in force, when that is not today in `zone`: answers given now would
 /// count for another evening than the one they were given at.
 pub fn event_day_elsewhen(event: &EventInfo, now: DateTime<Utc>, zone: Tz) -> Option<NaiveDate> {
-    event
-        .date
-        .filter(|day| *day != now.with_timezone(&zone).date_naive())
+    event.date.filter(|day| *day != today(now, zone))
 }
 
 /// What an export wrote.
@@ -209,7 +212,7 @@ fn write_file<T>(
 /// When the day of `now` began in `zone`: midnight, or the first hour that exists where a
 /// clock change skips midnight (as in some zones).
 fn start_of_day(now: DateTime<Utc>, zone: Tz) -> DateTime<Utc> {
-    let date = now.with_timezone(&zone).date_naive();
+    let date = today(now, zone);
     (0..24)
         .find_map(|hour| {
             date.and_hms_opt(hour, 0, 0)?

@@ -233,12 +233,8 @@ fn prepare_staff_screen(
     });
     state.set_store_failure_cause(2);
     // And the event of another day, as on the morning after an evening.
-    let yesterdays = hetki_protocol::EventInfo {
-        date: chrono::NaiveDate::from_ymd_opt(2026, 12, 3),
-        ..session.event.clone()
-    };
-    let elsewhen = match name {
-        "panel" => yesterdays.date_text(language).unwrap_or_default(),
+    let elsewhen = match (name, chrono::NaiveDate::from_ymd_opt(2026, 12, 3)) {
+        ("panel", Some(evening)) => language.day(evening),
         _ => String::new(),
     };
     state.set_event_day_elsewhen(elsewhen.into());

@@ -368,22 +368,20 @@ fn purge(storage: &SqliteStorage, day: NaiveDate, zone: Tz, yes: bool) -> anyhow
 /// The stored versions of `survey`, oldest first; an error naming the surveys there are if
 /// it has none.
 fn versions_of(storage: &SqliteStorage, survey: &str) -> anyhow::Result<Vec<SurveyDefinition>> {
-    let (versions, others): (Vec<_>, Vec<_>) =
-        storage.surveys()?.into_iter().partition(|s| s.id == survey);
-    if versions.is_empty() {
-        let mut known: Vec<String> = others.into_iter().map(|s| s.id).collect();
-        known.sort();
-        known.dedup();
-        anyhow::bail!(
-            "no survey {survey:?} has reached this collector (it has: {})",
-            if known.is_empty() {
-                "none yet".into()
-            } else {
-                known.join(", ")
-            }
-        );
+    let mut surveys = results::surveys_by_id(storage)?;
+    if let Some(at) = surveys.iter().position(|(id, _)| id == survey) {
+        return Ok(surveys.swap_remove(at).1);
     }
-    Ok(versions)
+    let mut known: Vec<String> = surveys.into_iter().map(|(id, _)| id).collect();
+    known.sort();
+    anyhow::bail!(
+        "no survey {survey:?} has reached this collector (it has: {})",
+        if known.is_empty() {
+            "none yet".into()
+        } else {
+            known.join(", ")
+        }
+    );
 }
 
 /// A new file at `path` that only its owner can read: a token must not be left readable by

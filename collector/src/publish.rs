@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use hetki_protocol::{Language, SurveyDefinition, check_id};
+use hetki_protocol::{Language, check_id};
 
 use crate::names::Names;
 use crate::period::{Days, PeriodError};
@@ -69,7 +69,11 @@ pub fn publish(
     let period = days.period(zone)?;
     let mut written = Vec::new();
     let mut unwritten = Vec::new();
-    for (survey, versions) in surveys(storage)? {
+    // The collector stores no id unfit for a folder name (ids are checked on arrival).
+    let surveys = results::surveys_by_id(storage)?
+        .into_iter()
+        .filter(|(id, _)| check_id(id).is_ok());
+    for (survey, versions) in surveys {
         let folder = publication.dir.join(&survey);
         if let Err(error) = std::fs::create_dir_all(&folder) {
             unwritten.push(format!("{}: {error}", folder.display()));
@@ -113,23 +117,6 @@ pub fn publish(
         true => Ok(written),
         false => Err(PublishError::Unwritten(unwritten)),
     }
-}
-
-/// Each survey's id with its stored versions, oldest first. An id that could not be a folder
-/// name is passed over (the collector stores none: survey ids are checked on arrival).
-fn surveys(storage: &dyn Storage) -> Result<Vec<(String, Vec<SurveyDefinition>)>, StorageError> {
-    let mut surveys: Vec<(String, Vec<SurveyDefinition>)> = Vec::new();
-    for version in storage.surveys()? {
-        if check_id(&version.id).is_err() {
-            tracing::warn!(id = version.id, "a survey id unfit for a folder name");
-            continue;
-        }
-        match surveys.iter_mut().find(|(id, _)| *id == version.id) {
-            Some((_, versions)) => versions.push(version),
-            None => surveys.push((version.id.clone(), vec![version])),
-        }
-    }
-    Ok(surveys)
 }
 
 /// Writes `path` through a file beside it (hidden, but on Windows), synced, then renamed

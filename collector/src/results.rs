@@ -296,6 +296,20 @@ fn by_hash(versions: &[SurveyDefinition]) -> HashMap<String, &SurveyDefinition> 
     versions.iter().map(|v| (v.content_hash(), v)).collect()
 }
 
+/// Each survey's id with its stored versions, oldest first, in the order the surveys came.
+pub fn surveys_by_id(
+    storage: &dyn Storage,
+) -> Result<Vec<(String, Vec<SurveyDefinition>)>, StorageError> {
+    let mut surveys: Vec<(String, Vec<SurveyDefinition>)> = Vec::new();
+    for version in storage.surveys()? {
+        match surveys.iter_mut().find(|(id, _)| *id == version.id) {
+            Some((_, versions)) => versions.push(version),
+            None => surveys.push((version.id.clone(), vec![version])),
+        }
+    }
+    Ok(surveys)
+}
+
 /// How results are split and named.
 #[derive(Clone, Copy)]
 pub struct Split<'a> {

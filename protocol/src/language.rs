@@ -15,6 +15,16 @@ pub enum Language {
 impl Language {
     pub const ALL: [Language; 3] = [Language::Fi, Language::Sv, Language::En];
 
+    /// A day as written in this language: "24.11.2026", or "2026-11-24" in English (as the
+    /// panel writes times).
+    pub fn day(self, day: chrono::NaiveDate) -> String {
+        let format = match self {
+            Language::Fi | Language::Sv => "%-d.%-m.%Y",
+            Language::En => "%Y-%m-%d",
+        };
+        day.format(format).to_string()
+    }
+
     /// The ISO 639-1 code, as used in config files and translation catalogues.
     pub fn code(self) -> &'static str {
         match self {

@@ -80,14 +80,9 @@ pub struct EventInfo {
 }
 
 impl EventInfo {
-    /// The event's day as written in `language`: "24.11.2026", or "2026-11-24" in English
-    /// (as the panel writes times).
+    /// The event's day as written in `language` (see [`Language::day`]).
     pub fn date_text(&self, language: Language) -> Option<String> {
-        let format = match language {
-            Language::Fi | Language::Sv => "%-d.%-m.%Y",
-            Language::En => "%Y-%m-%d",
-        };
-        self.date.map(|date| date.format(format).to_string())
+        self.date.map(|date| language.day(date))
     }
 }
 

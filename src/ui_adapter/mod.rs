@@ -316,9 +316,7 @@ impl Inner {
     /// The panel's choices, and its facts read afresh.
     fn show_staff(&self, ui: &AppWindow, kiosk: &Kiosk) {
         self.read_panel_facts();
-        let today = chrono::Utc::now()
-            .with_timezone(&self.scenery.panel.time_zone)
-            .date_naive();
+        let today = crate::panel::today(chrono::Utc::now(), self.scenery.panel.time_zone);
         show_session(
             ui,
             kiosk.session(),
@@ -334,14 +332,16 @@ impl Inner {
     fn show_health(&self, kiosk: &Kiosk) {
         let Some(ui) = self.ui.upgrade() else { return };
         let state = ui.global::<KioskState>();
-        let language = Language::from_code(&state.get_language()).unwrap_or(Language::Fi);
-        let event = &kiosk.session().event;
+        let shown = self.shown.borrow();
+        let language = shown
+            .as_ref()
+            .map_or(Language::Fi, |(view, _)| view.language);
         let elsewhen = crate::panel::event_day_elsewhen(
-            event,
+            &kiosk.session().event,
             chrono::Utc::now(),
             self.scenery.panel.time_zone,
         )
-        .and_then(|_| event.date_text(language))
+        .map(|day| language.day(day))
         .unwrap_or_default();
         if state.get_event_day_elsewhen() != elsewhen.as_str() {
             state.set_event_day_elsewhen(elsewhen.as_str().into());

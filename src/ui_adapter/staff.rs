@@ -260,23 +260,23 @@ mod tests {
             topic: None,
             date: NaiveDate::from_ymd_opt(2027, 1, 21),
         };
-        let day = |d| NaiveDate::from_ymd_opt(2027, 1, d).unwrap();
-        let detail = |language, today| super::event_detail(&evening, language, today);
-        assert_eq!(
-            detail(Language::Fi, day(21)),
-            "Tänään 21.1.2027 · Sello · Suur-Leppävaara"
-        );
-        assert_eq!(
-            detail(Language::Sv, day(21)),
-            "I dag 21.1.2027 · Sello · Suur-Leppävaara"
-        );
-        assert_eq!(
-            detail(Language::Fi, day(20)),
-            "21.1.2027 · Sello · Suur-Leppävaara"
-        );
-        assert_eq!(
-            detail(Language::En, day(20)),
-            "2027-01-21 · Sello · Suur-Leppävaara"
-        );
+        let cases = [
+            (
+                Language::Fi,
+                21,
+                "Tänään 21.1.2027 · Sello · Suur-Leppävaara",
+            ),
+            (
+                Language::Sv,
+                21,
+                "I dag 21.1.2027 · Sello · Suur-Leppävaara",
+            ),
+            (Language::Fi, 20, "21.1.2027 · Sello · Suur-Leppävaara"),
+            (Language::En, 20, "2027-01-21 · Sello · Suur-Leppävaara"),
+        ];
+        for (language, today, detail) in cases {
+            let today = NaiveDate::from_ymd_opt(2027, 1, today).unwrap();
+            assert_eq!(super::event_detail(&evening, language, today), detail);
+        }
     }
 }
