@@ -359,6 +359,48 @@ fn a_tapped_answer_is_highlighted_and_a_second_tap_does_nothing() {
     );
 }
 
+/// On a library's upright screen five faces whose labels do not fit side by side go one
+/// under another, the happiest on top, and a tap still records the face tapped.
+#[test]
+fn on_an_upright_screen_the_faces_run_down_from_the_happiest() {
+    let kiosk = TestKiosk::start();
+    kiosk
+        .ui
+        .window()
+        .set_size(slint::PhysicalSize::new(1080, 1920));
+    kiosk.tap("Napauta ja vastaa");
+    let at = |label: &str| kiosk.one_spoken(label).absolute_position();
+    let faces = [
+        "Erittäin hyvä",
+        "Hyvä",
+        "Kohtalainen",
+        "Huono",
+        "Erittäin huono",
+    ];
+    for pair in faces.windows(2) {
+        let (upper, lower) = (at(pair[0]), at(pair[1]));
+        assert!(upper.y < lower.y, "{pair:?} at {upper:?} and {lower:?}");
+        assert_eq!(upper.x, lower.x, "{pair:?} one under another");
+    }
+    kiosk.answer("Huono");
+    kiosk.answer("Kyllä");
+    kiosk.answer("Ehkä");
+    let rows = kiosk.stored(1);
+    assert_eq!(
+        values(&rows[0])[0],
+        ("overall".into(), AnswerValue::Face { score: 2 })
+    );
+
+    // The English labels fit side by side: worst on the left, as on a landscape screen.
+    kiosk.wait_out_thanks();
+    kiosk.wait(2000); // past the cooldown
+    kiosk.tap("Napauta ja vastaa");
+    kiosk.tap("English (EN)");
+    let (worst, best) = (at("Very bad"), at("Very good"));
+    assert_eq!(worst.y, best.y, "in one row");
+    assert!(worst.x < best.x);
+}
+
 #[test]
 fn idle_reset_returns_to_the_start_and_keeps_the_partial_answer() {
     let kiosk = TestKiosk::start();
