@@ -143,6 +143,9 @@ pub struct View {
     pub pin_message: Option<PinMessage>,
     /// On the attract screen: the slide of the loop showing.
     pub attract_slide: AttractSlide,
+    /// On the attract screen: whether slides take turns (the start button then stays in one
+    /// place on all of them, where someone on their way to tap it expects it).
+    pub attract_loops: bool,
     /// On a question left untouched: "Do you need more time?", with the whole seconds left
     /// before the survey starts over.
     pub idle_warning: Option<u32>,
@@ -161,9 +164,21 @@ impl View {
             pin_digits: 0,
             pin_message: None,
             attract_slide: AttractSlide::Invitation,
+            attract_loops: false,
             idle_warning: None,
         }
     }
+}
+
+/// The attract loop's slides for `survey`: the invitation, a poll's results question by
+/// question, then each of `notes`. They take turns where the device file sets a rotation.
+pub fn attract_slides(survey: &SurveyDefinition, notes: usize) -> Vec<AttractSlide> {
+    let mut slides = vec![AttractSlide::Invitation];
+    if survey.results_step().is_some() {
+        slides.extend((0..survey.questions.len()).map(AttractSlide::Results));
+    }
+    slides.extend((0..notes).map(AttractSlide::Note));
+    slides
 }
 
 pub struct Flow {
@@ -231,15 +246,8 @@ impl Flow {
         }
     }
 
-    /// The attract loop's slides for the current survey: the invitation, a poll's results
-    /// question by question, then each note.
     fn attract_slides(&self) -> Vec<AttractSlide> {
-        let mut slides = vec![AttractSlide::Invitation];
-        if self.survey.results_step().is_some() {
-            slides.extend((0..self.survey.questions.len()).map(AttractSlide::Results));
-        }
-        slides.extend((0..self.settings.attract_notes).map(AttractSlide::Note));
-        slides
+        attract_slides(&self.survey, self.settings.attract_notes)
     }
 
     /// How long a slide shows, when the loop has more than one.
@@ -325,6 +333,7 @@ impl Flow {
                     .unwrap_or_default(),
                 _ => AttractSlide::Invitation,
             },
+            attract_loops: self.screen == Screen::Attract && self.rotation().is_some(),
             idle_warning: self.idle_warning,
         }
     }

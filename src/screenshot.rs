@@ -8,7 +8,7 @@ use hetki_protocol::{Display, Language, SurveyDefinition};
 use slint::ComponentHandle;
 
 use crate::config::KioskConfig;
-use crate::flow::{AttractSlide, PinMessage, Screen, View};
+use crate::flow::{AttractSlide, PinMessage, Screen, View, attract_slides};
 use crate::headless::HeadlessWindow;
 use crate::panel::PanelStatus;
 use crate::results::PollResults;
@@ -78,27 +78,32 @@ pub fn screens(config: &KioskConfig, language: Language, display: Display) -> Ve
         highlighted,
         ..View::new(screen, language)
     };
-    let mut screens = vec![("attract".to_owned(), view(Screen::Attract, vec![], false))];
-    // The idle loop's other slides, where the device file sets one up.
-    if config.attract.rotate.is_some() {
-        let slide = |slide| View {
-            attract_slide: slide,
-            ..view(Screen::Attract, vec![], false)
-        };
-        if config.survey().results_step().is_some() {
-            // attract-results.png, then attract-results-2.png, … for a poll's later questions.
-            for q in 0..config.survey().questions.len() {
-                let name = match q {
-                    0 => "attract-results".to_owned(),
-                    _ => format!("attract-results-{}", q + 1),
-                };
-                screens.push((name, slide(AttractSlide::Results(q))));
-            }
-        }
-        if !config.attract.notes.is_empty() {
-            screens.push(("attract-note".to_owned(), slide(AttractSlide::Note(0))));
-        }
+    // The idle loop's slides (a note's look stands for all), where the device file sets
+    // one up.
+    let mut slides = attract_slides(config.survey(), config.attract.notes.len().min(1));
+    let loops = config.attract.rotate.is_some() && slides.len() > 1;
+    if !loops {
+        slides.truncate(1);
     }
+    let mut screens: Vec<(String, View)> = slides
+        .into_iter()
+        .map(|slide| {
+            let name = match slide {
+                AttractSlide::Invitation => "attract".to_owned(),
+                // attract-results.png, then attract-results-2.png, … for a poll's later
+                // questions.
+                AttractSlide::Results(0) => "attract-results".to_owned(),
+                AttractSlide::Results(q) => format!("attract-results-{}", q + 1),
+                AttractSlide::Note(_) => "attract-note".to_owned(),
+            };
+            let view = View {
+                attract_slide: slide,
+                attract_loops: loops,
+                ..view(Screen::Attract, vec![], false)
+            };
+            (name, view)
+        })
+        .collect();
     for (q, question) in config.survey().questions.iter().enumerate() {
         let (selected, highlighted) = match q {
             _ if question.is_multiple() => (vec![0, 2], false),

@@ -1516,12 +1516,20 @@ fn an_idle_library_screen_loops_through_results_and_follow_up_notes() {
         kiosk.has("Mitä kirjastoon pitäisi lisätä?"),
         "a poll invites with its question"
     );
+    // Someone on their way to tap it finds the start button where they saw it.
+    let start = || {
+        let button = kiosk.one_spoken("Napauta ja vastaa");
+        (button.absolute_position(), button.size())
+    };
+    let first_seen = start();
+    let still = |slide: &str| assert_eq!(start(), first_seen, "on {slide}");
     // The loop's clock starts on the first tick.
     kiosk.wait(100);
     kiosk.wait(8000);
     assert_eq!(state.get_attract_slide(), 1, "then its results so far");
     assert!(kiosk.has("Tulokset näkyvät, kun 5 ihmistä on vastannut."));
     assert!(kiosk.has("Tulokset tähän mennessä: Mitä kirjastoon pitäisi lisätä?"));
+    still("the first results");
     kiosk.wait(8000);
     assert_eq!(state.get_attract_slide(), 1, "question by question");
     assert!(kiosk.has("Tulokset tähän mennessä: Milloin käyt kirjastossa?"));
@@ -1529,10 +1537,21 @@ fn an_idle_library_screen_loops_through_results_and_follow_up_notes() {
     kiosk.wait(8000);
     assert_eq!(state.get_attract_slide(), 2);
     assert!(kiosk.has("Te sanoitte: Lukusalista puuttuu hiljaisuus."));
+    still("a note");
     kiosk.wait(8000);
     assert!(kiosk.has("Te sanoitte: Lapsille lisää tekemistä viikonloppuisin."));
     kiosk.wait(8000);
     assert_eq!(state.get_attract_slide(), 0, "and round again");
+    // A 7" panel, where the button goes beside the privacy note.
+    kiosk
+        .ui
+        .window()
+        .set_size(slint::PhysicalSize::new(800, 480));
+    kiosk.settle();
+    let first_seen = start();
+    kiosk.wait(8000);
+    assert_eq!(state.get_attract_slide(), 1);
+    assert_eq!(start(), first_seen, "on a 7-inch panel");
     // Any slide is an invitation: a tap starts the poll.
     kiosk.wait(8000);
     kiosk.tap_background("AttractPage");

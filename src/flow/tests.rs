@@ -710,14 +710,26 @@ fn the_idle_start_screen_rotates_through_its_slides_and_starts_over_after_a_resp
         ],
         "each question's results on a slide of its own"
     );
+    assert!(flow.view().attract_loops);
     // A tap on any slide starts the survey; back at the start, the loop starts over.
     flow.tick(ms(56_000));
     assert_eq!(slide(&flow), Results(0));
     flow.tap(Tap::Elsewhere, ms(57_000));
     assert_eq!(flow.screen(), Screen::Question(0));
+    assert!(!flow.view().attract_loops, "not on a question");
     flow.tick(ms(57_000 + 30_000));
     assert_eq!(flow.screen(), Screen::Attract);
     assert_eq!(slide(&flow), Invitation);
+}
+
+#[test]
+fn a_start_screen_with_one_slide_does_not_loop_whatever_the_device_file_says() {
+    let mut settings = settings(false);
+    settings.attract_rotate = Some(Duration::from_secs(8));
+    let mut flow = Flow::new(survey(false), settings);
+    flow.tick(ms(0));
+    assert!(!flow.view().attract_loops, "a feedback survey, no notes");
+    assert_eq!(flow.next_deadline(), None);
 }
 
 #[test]

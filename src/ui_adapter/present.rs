@@ -177,6 +177,7 @@ pub fn present(
         }
     };
     state.set_attract_slide(attract_slide);
+    state.set_attract_loops(view.attract_loops);
     // A poll invites with its question; a feedback survey with its title.
     state.set_attract_headline(match survey.results_step() {
         Some(_) => survey.questions[0].text.get(language).into(),
