@@ -49,6 +49,7 @@ pub enum PublishError {
 }
 
 const SPLITS: [GroupBy; 4] = [GroupBy::All, GroupBy::Event, GroupBy::Area, GroupBy::Topic];
+const FORMATS: [(Format, &str); 2] = [(Format::Spreadsheet, "csv"), (Format::Text, "txt")];
 
 /// Writes every survey's results into `publication.dir`, each file replaced whole (a reader
 /// never opens one half written); returns the files written.
@@ -101,7 +102,7 @@ pub fn publish(
                     under_title: Some(under_title.clone()),
                 };
                 let name = words.split_file(by);
-                for (format, extension) in [(Format::Spreadsheet, "csv"), (Format::Text, "txt")] {
+                for (format, extension) in FORMATS {
                     let path = folder.join(format!("{name}.{extension}"));
                     match replace_whole(&path, |out| {
                         results::write(&tallied, &in_use, &shown, format, out)
@@ -112,10 +113,36 @@ pub fn publish(
                 }
             }
         }
+        remove_unpublished(&folder, publication.languages, &mut unwritten);
     }
     match unwritten.is_empty() {
         true => Ok(written),
         false => Err(PublishError::Unwritten(unwritten)),
+    }
+}
+
+/// Removes from a survey's `folder` the files of the languages not among `published`: they
+/// would hold older figures, which staff would take for today's. Only the files publishing
+/// writes are removed; what cannot be is added to `unremoved`.
+fn remove_unpublished(folder: &Path, published: &[Language], unremoved: &mut Vec<String>) {
+    let dropped = Language::ALL.into_iter().filter(|l| !published.contains(l));
+    for language in dropped {
+        for by in SPLITS {
+            for (_, extension) in FORMATS {
+                let name = Words(language).split_file(by);
+                let path = folder.join(format!("{name}.{extension}"));
+                match std::fs::remove_file(&path) {
+                    Ok(()) => {
+                        tracing::info!(file = %path.display(), "removed: no longer published")
+                    }
+                    Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(error) => unremoved.push(format!(
+                        "{} (no longer published, so it should have gone): {error}",
+                        path.display()
+                    )),
+                }
+            }
+        }
     }
 }
 
