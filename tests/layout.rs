@@ -1,7 +1,8 @@
-//! Every screen of both demos laid out at 800×480, 1280×800, 1080×1920 (portrait) and
-//! 1920×1080, in Finnish, Swedish and English, in both display themes and both text sizes:
-//! no label may overflow its box (see ui/widgets/label.slint) or leave the window, and on the
-//! portrait screen a resident's controls sit in the lower two-thirds.
+//! Every screen of both demos laid out at 800×480 (and upright), 1280×800, 768×1024 and
+//! 1080×1920 (portrait) and 1920×1080, in Finnish, Swedish and English, in both display
+//! themes and both text sizes: no label may overflow its box (see ui/widgets/label.slint) or
+//! leave the window, and on a portrait screen a resident's controls sit in the lower
+//! two-thirds.
 
 mod util;
 
@@ -16,10 +17,12 @@ use hetki_protocol::{Display, DisplayTheme, Language};
 use i_slint_backend_testing::{ElementHandle, ElementQuery, init_no_event_loop, mock_elapsed_time};
 use slint::ComponentHandle;
 
-const SIZES: [(u32, u32); 5] = [
+const SIZES: [(u32, u32); 6] = [
     (800, 480),
     (480, 800),
     (1280, 800),
+    // A 10" tablet upright: the least height a column of faces gets.
+    (768, 1024),
     (1080, 1920),
     (1920, 1080),
 ];

@@ -30,6 +30,12 @@ fn literal(chars: &mut std::iter::Peekable<std::str::Chars>) -> Option<String> {
         match c {
             '\\' => match chars.next()? {
                 'n' => text.push('\n'),
+                // `\u{a0}`: a character by its code, as Slint writes a no-break space.
+                'u' => {
+                    chars.next_if_eq(&'{')?;
+                    let code: String = chars.by_ref().take_while(|&c| c != '}').collect();
+                    text.push(char::from_u32(u32::from_str_radix(&code, 16).ok()?)?);
+                }
                 c => text.push(c),
             },
             '"' => return Some(text),
