@@ -101,9 +101,8 @@ pub fn publish(
                     language,
                     under_title: Some(under_title.clone()),
                 };
-                let name = words.split_file(by);
                 for (format, extension) in FORMATS {
-                    let path = folder.join(format!("{name}.{extension}"));
+                    let path = split_path(&folder, language, by, extension);
                     match replace_whole(&path, |out| {
                         results::write(&tallied, &in_use, &shown, format, out)
                     }) {
@@ -121,6 +120,11 @@ pub fn publish(
     }
 }
 
+/// Where a survey's `folder` holds its results split `by` in `language`, as `extension`.
+fn split_path(folder: &Path, language: Language, by: GroupBy, extension: &str) -> PathBuf {
+    folder.join(format!("{}.{extension}", Words(language).split_file(by)))
+}
+
 /// Removes from a survey's `folder` the files of the languages not among `published`: they
 /// would hold older figures, which staff would take for today's. Only the files publishing
 /// writes are removed; what cannot be is added to `unremoved`.
@@ -129,8 +133,7 @@ fn remove_unpublished(folder: &Path, published: &[Language], unremoved: &mut Vec
     for language in dropped {
         for by in SPLITS {
             for (_, extension) in FORMATS {
-                let name = Words(language).split_file(by);
-                let path = folder.join(format!("{name}.{extension}"));
+                let path = split_path(folder, language, by, extension);
                 match std::fs::remove_file(&path) {
                     Ok(()) => {
                         tracing::info!(file = %path.display(), "removed: no longer published")

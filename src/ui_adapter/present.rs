@@ -1,6 +1,6 @@
 //! Writes a view of the flow into the UI's globals, changing only what changed.
 
-use hetki_protocol::{DisplayTheme, QuestionKind, Text};
+use hetki_protocol::{DisplayTheme, Language, Question, QuestionKind};
 use slint::{ComponentHandle, Image, Model, ModelRc, VecModel};
 
 use super::scenery::{Scenery, SurveyPictures};
@@ -134,19 +134,10 @@ pub fn present(
                 })
                 .collect(),
         };
-        let labels: Vec<&Text> = match &question.kind {
-            QuestionKind::Faces { faces } => faces.iter().map(|f| &f.label).collect(),
-            QuestionKind::Choice { options, .. } => options.iter().map(|o| &o.label).collect(),
-        };
-        let in_language = labels.iter().map(|label| label.get(language));
-        state.set_longest_word(longest_word(in_language).into());
+        state.set_longest_word(longest_word(question, &[language]).into());
         // The layout holds whichever language is chosen: a switch must not turn a scale
         // from a column to a row under the respondent's eyes.
-        let in_any = scenery
-            .languages
-            .iter()
-            .flat_map(|&l| labels.iter().map(move |label| label.get(l)));
-        state.set_longest_word_any_language(longest_word(in_any).into());
+        state.set_longest_word_any_language(longest_word(question, &scenery.languages).into());
         state.set_options_are_faces(options.first().is_some_and(|o| o.face > 0));
         state.set_options_have_pictures(options.first().is_some_and(|o| o.image.size().width > 0));
         let mut first_half = options;
@@ -302,12 +293,19 @@ pub(super) fn update_rows<T: Clone + 'static>(
     }
 }
 
-/// The longest word (in characters) of `labels`.
-fn longest_word<'a>(labels: impl Iterator<Item = &'a str>) -> &'a str {
+/// The longest word (in characters) of `question`'s answers in any of `languages`.
+fn longest_word(question: &Question, languages: &[Language]) -> String {
+    let labels: Vec<String> = languages
+        .iter()
+        .flat_map(|&language| question.answer_labels(language))
+        .map(|(_, label)| label)
+        .collect();
     labels
-        .flat_map(str::split_whitespace)
+        .iter()
+        .flat_map(|label| label.split_whitespace())
         .max_by_key(|word| word.chars().count())
         .unwrap_or_default()
+        .to_owned()
 }
 
 /// The answers the question screen shows, in order.
