@@ -248,9 +248,10 @@ impl Kiosk {
         }
     }
 
-    /// Asks the uploader to send now; false when no collector is configured.
-    pub fn sync_now(&self) -> bool {
-        self.uploader.as_ref().inspect(|u| u.upload_now()).is_some()
+    /// Asks the uploader to send now, and returns when it was asked (see
+    /// [`UploaderHandle::upload_now`]); `None` when no collector is configured.
+    pub fn sync_now(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.uploader.as_ref().map(UploaderHandle::upload_now)
     }
 
     /// Tells `uploader` of every committed response, so it sends soon.

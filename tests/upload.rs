@@ -631,6 +631,37 @@ fn staff_asking_for_an_upload_cut_even_a_wait_the_collector_asked_for() {
     assert!(asked.elapsed() < Duration::from_secs(5));
 }
 
+/// The panel tells staff how their upload went by what the buffer records after they
+/// asked: the moment `upload_now` returns is read before the uploader hears of it, so even a
+/// failure recorded at once (nobody listening) comes after it.
+#[test]
+fn what_the_buffer_records_after_staff_asked_answers_them() {
+    let fleet = Fleet::new();
+    fleet.simulate(1);
+    // Tries again only when asked, so each failure below answers one request.
+    let hour = Duration::from_secs(3600);
+    let settings = UploadConfig {
+        retry_base: hour,
+        retry_cap: hour,
+        ..fleet.settings()
+    };
+    let uploader = fleet.spawn_uploader("http://127.0.0.1:9", settings);
+    wait_until("the first upload failed", || {
+        fleet.status().last_error_at.is_some()
+    });
+    for _ in 0..20 {
+        let asked = uploader.upload_now();
+        // The buffer keeps times to the millisecond.
+        let truncated = asked - chrono::TimeDelta::milliseconds(1);
+        wait_until("a failure after staff asked is recorded", || {
+            fleet
+                .status()
+                .last_error_at
+                .is_some_and(|at| at > truncated)
+        });
+    }
+}
+
 #[test]
 fn pruning_keeps_the_tallies() {
     let fleet = Fleet::new();

@@ -185,9 +185,10 @@ impl Inner {
         self.kiosk.borrow_mut().tap(Tap::Elsewhere, (self.clock)());
         match action {
             PanelAction::Sync => {
-                let started = self.kiosk.borrow().sync_now();
+                let asked = self.kiosk.borrow().sync_now();
+                let started = asked.is_some();
                 tracing::info!(started, "staff asked for an upload");
-                self.upload_asked_at.set(started.then(chrono::Utc::now));
+                self.upload_asked_at.set(asked);
                 state.set_panel_notice(if started {
                     notice::UPLOADING
                 } else {

@@ -8,6 +8,7 @@ mod engine;
 use std::path::PathBuf;
 use std::thread::JoinHandle;
 
+use chrono::{DateTime, Utc};
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
 pub use backoff::{full_jitter, parse_retry_after};
@@ -29,9 +30,13 @@ impl UploaderHandle {
         let _ = self.signals.send(Signal::Committed);
     }
 
-    /// Staff asked for an upload: try now, whatever the wait.
-    pub fn upload_now(&self) {
+    /// Staff asked for an upload: try now, whatever the wait. Returns the moment asked,
+    /// read before the uploader is told: whatever the buffer records after it answers this
+    /// request. (Read after, a failure could be recorded first, and pass for an older one.)
+    pub fn upload_now(&self) -> DateTime<Utc> {
+        let asked = Utc::now();
         let _ = self.signals.send(Signal::StaffAsked);
+        asked
     }
 }
 
