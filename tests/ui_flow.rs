@@ -403,6 +403,41 @@ fn on_an_upright_screen_the_faces_run_down_from_the_happiest() {
     assert_eq!(english, finnish);
 }
 
+/// On an upright screen a poll's times of day, whose labels do not fit two across on one
+/// line (in any of the kiosk's languages), go one under another, each on one line, and stay
+/// in place from Finnish to Swedish.
+#[test]
+fn on_an_upright_screen_long_text_answers_go_one_under_another() {
+    let kiosk = TestKiosk::start_with(Setup::library_poll());
+    kiosk
+        .ui
+        .window()
+        .set_size(slint::PhysicalSize::new(1080, 1920));
+    kiosk.wait(2000); // past the cooldown
+    kiosk.tap("Napauta ja vastaa");
+    kiosk.answer("Pelejä");
+    let at = |label: &str| {
+        let answer = kiosk.one_spoken(label);
+        (answer.absolute_position(), answer.size())
+    };
+    let finnish = ["Aamuisin", "Päivisin", "Iltaisin", "Viikonloppuisin"].map(at);
+    for pair in finnish.windows(2) {
+        let ((upper, upper_size), (lower, lower_size)) = (pair[0], pair[1]);
+        assert!(upper.y < lower.y, "{pair:?}");
+        assert_eq!(upper.x, lower.x, "{pair:?} one under another");
+        assert_eq!(upper_size, lower_size, "{pair:?} each on one line");
+    }
+    kiosk.tap("Svenska (SV)");
+    let swedish = [
+        "På morgnarna",
+        "På dagarna",
+        "På kvällarna",
+        "På veckosluten",
+    ]
+    .map(at);
+    assert_eq!(swedish, finnish);
+}
+
 #[test]
 fn idle_reset_returns_to_the_start_and_keeps_the_partial_answer() {
     let kiosk = TestKiosk::start();

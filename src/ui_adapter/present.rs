@@ -138,6 +138,7 @@ pub fn present(
         // The layout holds whichever language is chosen: a switch must not turn a scale
         // from a column to a row under the respondent's eyes.
         state.set_longest_word_any_language(longest_word(question, &scenery.languages).into());
+        state.set_longest_label_any_language(longest_label(question, &scenery.languages).into());
         state.set_options_are_faces(options.first().is_some_and(|o| o.face > 0));
         state.set_options_have_pictures(options.first().is_some_and(|o| o.image.size().width > 0));
         let mut first_half = options;
@@ -293,19 +294,35 @@ pub(super) fn update_rows<T: Clone + 'static>(
     }
 }
 
-/// The longest word (in characters) of `question`'s answers in any of `languages`.
-fn longest_word(question: &Question, languages: &[Language]) -> String {
-    let labels: Vec<String> = languages
+/// `question`'s answer labels in each of `languages`.
+fn labels(question: &Question, languages: &[Language]) -> Vec<String> {
+    languages
         .iter()
         .flat_map(|&language| question.answer_labels(language))
         .map(|(_, label)| label)
-        .collect();
-    labels
-        .iter()
-        .flat_map(|label| label.split_whitespace())
-        .max_by_key(|word| word.chars().count())
+        .collect()
+}
+
+/// The longest (in characters) of `texts`.
+fn longest<'a>(texts: impl Iterator<Item = &'a str>) -> String {
+    texts
+        .max_by_key(|text| text.chars().count())
         .unwrap_or_default()
         .to_owned()
+}
+
+/// The longest word of `question`'s answers in any of `languages`.
+fn longest_word(question: &Question, languages: &[Language]) -> String {
+    longest(
+        labels(question, languages)
+            .iter()
+            .flat_map(|l| l.split_whitespace()),
+    )
+}
+
+/// The longest whole label of `question`'s answers in any of `languages`.
+fn longest_label(question: &Question, languages: &[Language]) -> String {
+    longest(labels(question, languages).iter().map(String::as_str))
 }
 
 /// The answers the question screen shows, in order.
