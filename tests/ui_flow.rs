@@ -17,7 +17,7 @@ use hetki::ui::{AppWindow, KioskState, Screen};
 use hetki::ui_adapter::{Clock, KioskUi, Scenery, shown_options};
 use hetki_protocol::{AnswerValue, Language};
 use i_slint_backend_testing::{
-    AccessibleLiveness, AccessibleRole, ElementHandle, ElementQuery, get_mocked_time,
+    AccessibleLiveness, AccessibleRole, ElementHandle, ElementQuery, ElementRoot, get_mocked_time,
     init_no_event_loop, mock_elapsed_time,
 };
 use slint::platform::{Key, PointerEventButton, WindowEvent};
@@ -40,9 +40,20 @@ fn store_options() -> StoreOptions {
 /// The elements a screen reader announces as `label`: what is hidden from it (role none, like
 /// the text inside a button, which the button itself speaks for) is left out.
 fn spoken(ui: &AppWindow, label: &str) -> Vec<ElementHandle> {
-    ElementHandle::find_by_accessible_label(ui, label)
-        .filter(|e| e.accessible_role() != Some(AccessibleRole::None))
-        .collect()
+    let label = as_heard(label);
+    ui.root_element()
+        .query_descendants()
+        .match_predicate(move |e| {
+            e.accessible_role() != Some(AccessibleRole::None)
+                && e.accessible_label().is_some_and(|l| as_heard(&l) == label)
+        })
+        .find_all()
+}
+
+/// What a screen reader says: a no-break space (which keeps a heading's last words
+/// together) sounds like any other.
+fn as_heard(text: &str) -> String {
+    text.replace('\u{a0}', " ")
 }
 
 impl TestKiosk {
@@ -219,7 +230,7 @@ impl TestKiosk {
         let state = self.ui.global::<KioskState>();
         (
             state.get_question_number(),
-            state.get_question_text().into(),
+            as_heard(&state.get_question_text()),
         )
     }
 
@@ -816,6 +827,47 @@ fn swiping_the_results_keeps_them_up() {
     }
     assert_eq!(kiosk.screen(), Screen::Results, "still up after 16 s");
     assert!(bar().y < before.y, "the results scrolled: {before:?}");
+}
+
+/// Side by side, two questions' bars start level, though one question takes two lines.
+#[test]
+fn results_side_by_side_start_level() {
+    let kiosk = TestKiosk::start_with(poll_showing_results_at_three());
+    kiosk
+        .ui
+        .window()
+        .set_size(slint::PhysicalSize::new(1280, 800));
+    for voter in 1..=3 {
+        kiosk.wait(2000); // past the cooldown
+        kiosk.tap("Svenska (SV)");
+        kiosk.tap("Tryck och svara");
+        kiosk.answer("Spel");
+        kiosk.tap("På kvällarna");
+        kiosk.tap("Klar");
+        kiosk.stored(voter);
+        if voter < 3 {
+            kiosk.wait(2000); // past the cooldown
+            kiosk.tap("Klar");
+        }
+    }
+    kiosk.wait_for("the results show", || result_bars(&kiosk, 1).is_some());
+    let size = |label: &str| kiosk.one_spoken(label).size();
+    assert!(
+        size("Vad borde biblioteket satsa mer på?").height
+            > size("När besöker du biblioteket?").height * 1.5,
+        "the first question takes two lines, the second one"
+    );
+    let first_bar = |label: &'static str| {
+        let bar = kiosk
+            .ui
+            .root_element()
+            .query_descendants()
+            .match_predicate(move |e| e.accessible_label().is_some_and(|l| l.starts_with(label)))
+            .find_first()
+            .unwrap_or_else(|| panic!("no bar for {label}"));
+        bar.absolute_position().y
+    };
+    assert_eq!(first_bar("Längre öppettider:"), first_bar("På morgnarna:"));
 }
 
 #[test]

@@ -96,7 +96,7 @@ pub fn present(
         // out on the new answers.
         let new_question = state.get_question_number() != q as i32 + 1;
         state.set_question_number(q as i32 + 1);
-        state.set_question_text(question.text.get(language).into());
+        state.set_question_text(last_words_together(question.text.get(language)).into());
         state.set_can_skip(question.skippable);
         state.set_highlighting(view.highlighted);
         let multiple = question.is_multiple();
@@ -179,7 +179,7 @@ pub fn present(
     state.set_attract_loops(view.attract_loops);
     // A poll invites with its question; a feedback survey with its title.
     state.set_attract_headline(match survey.results_step() {
-        Some(_) => survey.questions[0].text.get(language).into(),
+        Some(_) => last_words_together(survey.questions[0].text.get(language)).into(),
         None => survey.title.get(language).into(),
     });
     let slide_question = match view.attract_slide {
@@ -192,7 +192,7 @@ pub fn present(
         let rows = results_view(survey, results.unwrap_or(&empty), language, &view.own)
             .into_iter()
             .map(|q| ResultQuestion {
-                text: q.text.into(),
+                text: last_words_together(&q.text).into(),
                 shown: q.bars.is_some(),
                 answered: q.answered.min(i32::MAX as u64) as i32,
                 bars: ModelRc::new(VecModel::from(
@@ -294,6 +294,22 @@ pub(super) fn update_rows<T: Clone + 'static>(
     }
 }
 
+/// `text` with its last two words joined by a no-break space where they are short, so a
+/// heading that wraps never leaves its last word alone on a line ("…satsa mer / på?").
+/// Screen readers read the space as any other.
+pub fn last_words_together(text: &str) -> String {
+    let text = text.trim_end();
+    let mut words = text.rsplitn(3, ' ');
+    let (Some(last), Some(before), Some(_)) = (words.next(), words.next(), words.next()) else {
+        return text.to_owned(); // two words or fewer: joining them would leave no break
+    };
+    if last.is_empty() || before.is_empty() || last.chars().count() + before.chars().count() > 14 {
+        return text.to_owned();
+    }
+    let cut = text.len() - last.len() - 1;
+    format!("{}\u{a0}{last}", &text[..cut])
+}
+
 /// `question`'s answer labels in each of `languages`.
 fn labels(question: &Question, languages: &[Language]) -> Vec<String> {
     languages
@@ -330,4 +346,29 @@ pub fn shown_options(state: &KioskState) -> Vec<AnswerOption> {
     let first_half = state.get_options_first_half();
     let second_half = state.get_options_second_half();
     first_half.iter().chain(second_half.iter()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::last_words_together;
+
+    #[test]
+    fn a_heading_keeps_its_last_two_short_words_together() {
+        assert_eq!(
+            last_words_together("Vad borde biblioteket satsa mer på?"),
+            "Vad borde biblioteket satsa mer\u{a0}på?"
+        );
+        assert_eq!(
+            last_words_together("When do you visit the library? "),
+            "When do you visit the\u{a0}library?"
+        );
+        // Two words keep their break; long ones need theirs on a narrow screen.
+        assert_eq!(last_words_together("Blev hörd?"), "Blev hörd?");
+        assert_eq!(
+            last_words_together("Mitä pitäisi kaupunkisuunnittelussa huomioida?"),
+            "Mitä pitäisi kaupunkisuunnittelussa huomioida?"
+        );
+        assert_eq!(last_words_together("A  b c"), "A  b\u{a0}c");
+        assert_eq!(last_words_together(""), "");
+    }
 }
