@@ -249,7 +249,7 @@ fn prepare_staff_screen(
         ui,
         session,
         (&config.surveys, &config.events),
-        &scenery.panel.config_file_name,
+        scenery,
         today.unwrap_or_else(|| chrono::Utc::now().date_naive()),
     );
     // The notice line with the longest texts it takes: an export's file, a failed save.

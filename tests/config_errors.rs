@@ -794,8 +794,51 @@ fn an_event_area_must_be_one_of_the_districts() {
         ],
     );
     // Without a list of districts any area goes.
-    setup.edit("kiosk.toml", "districts = [", "# districts = [");
+    setup.edit("kiosk.toml", &list_in(&setup, "districts"), "");
     assert_check_passes(&setup, "event-feedback");
+}
+
+/// The demo device file's `key = [ … ]`, over its lines.
+fn list_in(setup: &Setup, key: &str) -> String {
+    let text = std::fs::read_to_string(setup.config_path()).unwrap();
+    let start = text.find(&format!("\n{key} = [")).unwrap() + 1;
+    let end = start + text[start..].find("\n]\n").unwrap() + 2;
+    text[start..end].to_owned()
+}
+
+/// A district is one name, or one per language with the Finnish one that events use.
+#[test]
+fn a_district_named_per_language_has_a_finnish_name() {
+    let setup = Setup::demo();
+    setup.edit(
+        "kiosk.toml",
+        "{ fi = \"Pohjois-Espoo\", sv = \"Norra Esbo\", en = \"North Espoo\" }",
+        "{ sv = \"Norra Esbo\", en = \"North Espoo\" }",
+    );
+    assert_mentions(
+        &error_of(&setup),
+        &[
+            "kiosk.toml",
+            "districts[6] (district 7): has no Finnish name (fi): events name their area and topic by it",
+        ],
+    );
+    // One name for every language.
+    setup.edit(
+        "kiosk.toml",
+        "{ sv = \"Norra Esbo\", en = \"North Espoo\" }",
+        "\"Pohjois-Espoo\"",
+    );
+    assert_check_passes(&setup, "event-feedback");
+    // Events name their area by its Finnish name, not by another.
+    setup.edit(
+        "kiosk.toml",
+        "area = \"Suur-Tapiola\"",
+        "area = \"Stor-Hagalund\"",
+    );
+    assert_mentions(
+        &error_of(&setup),
+        &["\"Stor-Hagalund\" is not one of the districts: Suur-Leppävaara, Suur-Tapiola,"],
+    );
 }
 
 #[test]
@@ -809,13 +852,13 @@ fn an_event_topic_must_be_one_of_the_topics() {
             "events[1].topic ([[events]] number 2): \"Likenne\" is not one of the topics: Kaupunkisuunnittelu, Liikenne,",
         ],
     );
-    setup.edit("kiosk.toml", "topics = [", "topics = [] # ");
+    setup.edit("kiosk.toml", &list_in(&setup, "topics"), "topics = []");
     assert_mentions(
         &error_of(&setup),
         &["topics: is empty: list the city's topics, or leave topics out"],
     );
     // Without a list of topics any topic goes.
-    setup.edit("kiosk.toml", "topics = [] # ", "# topics = ");
+    setup.edit("kiosk.toml", "topics = []", "");
     assert_check_passes(&setup, "event-feedback");
 }
 
@@ -1046,12 +1089,11 @@ fn a_survey_id_in_two_files_and_blank_groupings_are_named() {
             "surveys = [\"surveys/library-poll.toml\", \"surveys/copy.toml\"]",
         )
         .edit("kiosk.toml", "topic = \"", "topic = \" ");
-    let districts = std::fs::read_to_string(setup.config_path()).unwrap();
-    let districts = districts
-        .lines()
-        .find(|l| l.starts_with("districts = "))
-        .unwrap();
-    setup.edit("kiosk.toml", districts, "districts = []");
+    setup.edit(
+        "kiosk.toml",
+        &list_in(&setup, "districts"),
+        "districts = []",
+    );
     let message = error_of(&setup);
     assert_mentions(
         &message,

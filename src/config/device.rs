@@ -10,8 +10,8 @@ use serde::Deserialize;
 use super::error::{ConfigError, ConfigProblem, in_range, parse_toml};
 use super::upload::UploadFile;
 use super::{
-    AttractConfig, BufferConfig, FollowUpNote, KioskConfig, PanelConfig, SurveyChoice, Timing,
-    load_survey,
+    AttractConfig, BufferConfig, FollowUpNote, KioskConfig, PanelConfig, PlaceNames, SurveyChoice,
+    Timing, load_survey,
 };
 
 /// Where `--config` points when it is not given.
@@ -46,11 +46,12 @@ struct DeviceFile {
     keep_partial: bool,
     event: EventFile,
     /// The city's districts: when given, every event's area must be one of them, so that a
-    /// misspelt area never becomes an area of its own in the results.
-    districts: Option<Vec<String>>,
+    /// misspelt area never becomes an area of its own in the results. Each is a name, or
+    /// one per language whose Finnish one the events use.
+    districts: Option<Vec<Text>>,
     /// The city's topics: when given, every event's topic must be one of them, for the same
     /// reason (results are read per theme).
-    topics: Option<Vec<String>>,
+    topics: Option<Vec<Text>>,
     /// Other events staff may start a session for in the panel.
     #[serde(default)]
     events: Vec<EventFile>,
@@ -371,12 +372,16 @@ pub(super) fn load(path: &Path) -> Result<KioskConfig, ConfigError> {
             ("topic", &event.topic, "topics", &file.topics),
         ];
         for (field, value, list, names) in listed {
-            if let (Some(value), Some(names)) = (value, names)
-                && !names.contains(value)
+            let keys = || names.iter().flatten().map(|name| name.get(Language::Fi));
+            if let (Some(value), Some(_)) = (value, names)
+                && !keys().any(|key| key == value)
             {
                 problem(
                     &format!("{at}.{field}"),
-                    format!("{value:?} is not one of the {list}: {}", names.join(", ")),
+                    format!(
+                        "{value:?} is not one of the {list}: {}",
+                        keys().collect::<Vec<_>>().join(", ")
+                    ),
                 );
             }
         }
@@ -387,6 +392,18 @@ pub(super) fn load(path: &Path) -> Result<KioskConfig, ConfigError> {
                 list,
                 format!("is empty: list the city's {list}, or leave {list} out"),
             );
+        }
+        for (i, name) in names.iter().flatten().enumerate() {
+            if let Text::PerLanguage(texts) = name
+                && texts.get(&Language::Fi).is_none_or(|t| t.trim().is_empty())
+            {
+                problem(
+                    &format!("{list}[{i}]"),
+                    "has no Finnish name (fi): events name their area and topic by it, and \
+                     results are grouped by it"
+                        .to_owned(),
+                );
+            }
         }
     }
     let time_zone = time_zone(file.time_zone.as_deref(), &mut problem);
@@ -505,6 +522,10 @@ pub(super) fn load(path: &Path) -> Result<KioskConfig, ConfigError> {
             upload,
             panel,
             attract,
+            place_names: PlaceNames {
+                districts: file.districts.unwrap_or_default(),
+                topics: file.topics.unwrap_or_default(),
+            },
         }),
         _ => Err(ConfigError { problems }),
     }

@@ -49,6 +49,29 @@ pub struct KioskConfig {
     pub upload: UploadConfig,
     pub panel: PanelConfig,
     pub attract: AttractConfig,
+    /// What the city's districts and topics are called in each language, for staff.
+    pub place_names: PlaceNames,
+}
+
+/// The city's districts and topics as the device file lists them. An event names its area and
+/// topic in Finnish, which is what it sends and what results are grouped by; staff read
+/// them in the panel's language where the file gives it.
+#[derive(Clone, Debug, Default)]
+pub struct PlaceNames {
+    pub districts: Vec<Text>,
+    pub topics: Vec<Text>,
+}
+
+impl PlaceNames {
+    /// What the area or topic `name` (in Finnish) is called in `language`; as it is when
+    /// the file does not say.
+    pub fn get<'a>(&'a self, name: &'a str, language: Language) -> &'a str {
+        self.districts
+            .iter()
+            .chain(&self.topics)
+            .find(|text| text.get(Language::Fi) == name)
+            .map_or(name, |text| text.get(language))
+    }
 }
 
 /// What reaches the answers already stored: where the buffer is, the time zone its times are

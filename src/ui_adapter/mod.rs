@@ -318,13 +318,7 @@ impl Inner {
     fn show_staff(&self, ui: &AppWindow, kiosk: &Kiosk) {
         self.read_panel_facts();
         let today = crate::panel::today(chrono::Utc::now(), self.scenery.panel.time_zone);
-        show_session(
-            ui,
-            kiosk.session(),
-            kiosk.choices(),
-            &self.scenery.panel.config_file_name,
-            today,
-        );
+        show_session(ui, kiosk.session(), kiosk.choices(), &self.scenery, today);
     }
 
     /// The start screen's health mark, the panel's warnings and the store's failure. Also

@@ -6,7 +6,7 @@ use std::path::Path;
 use hetki_protocol::{Language, QuestionKind, Text};
 use slint::Image;
 
-use crate::config::{ConfigError, FollowUpNote, KioskConfig, SurveyChoice};
+use crate::config::{ConfigError, FollowUpNote, KioskConfig, PlaceNames, SurveyChoice};
 use crate::panel::PanelPlace;
 use crate::qr::qr_image;
 
@@ -23,6 +23,8 @@ pub struct Scenery {
     pub(super) surveys: HashMap<String, SurveyPictures>,
     /// Where the staff panel reads and exports.
     pub panel: PanelPlace,
+    /// The city's districts and topics in each language, for the panel's events.
+    pub(super) place_names: PlaceNames,
 }
 
 /// One survey's pictures: per question, per option, its picture if it has one; and the QR
@@ -91,6 +93,7 @@ impl Scenery {
             surveys.insert(survey.id.clone(), pictures);
         }
         Ok(Scenery {
+            place_names: config.place_names.clone(),
             panel: PanelPlace {
                 device_id: config.device_id.clone(),
                 database: config.database_path(),

@@ -4,8 +4,9 @@ use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use hetki_protocol::{EventInfo, Language};
 use slint::ComponentHandle;
 
+use super::Scenery;
 use super::present::update_rows;
-use crate::config::SurveyChoice;
+use crate::config::{PlaceNames, SurveyChoice};
 use crate::panel::{PanelPlace, PanelStatus};
 use crate::session::Session;
 use crate::store::{self, FailureCause};
@@ -62,7 +63,7 @@ pub fn show_session(
     ui: &AppWindow,
     session: &Session,
     (surveys, events): (&[SurveyChoice], &[EventInfo]),
-    config_file_name: &str,
+    scenery: &Scenery,
     today: NaiveDate,
 ) {
     let state = ui.global::<KioskState>();
@@ -76,7 +77,7 @@ pub fn show_session(
         });
     let events = events.iter().map(|event| PanelChoice {
         label: event.name.get(language).into(),
-        detail: event_detail(event, language, today).into(),
+        detail: event_detail(event, &scenery.place_names, language, today).into(),
         current: *event == session.event,
     });
     update_rows(
@@ -93,12 +94,18 @@ pub fn show_session(
     );
     state.set_test_mode(session.test_mode());
     state.set_panel_overridden(!session.overrides.is_empty());
-    state.set_config_file_name(config_file_name.into());
+    state.set_config_file_name(scenery.panel.config_file_name.as_str().into());
 }
 
 /// Day, place, area and topic: what tells two evenings at the same hall apart, today's
-/// marked: "Tänään 24.11.2026 · Sellon kirjasto · Suur-Leppävaara".
-fn event_detail(event: &EventInfo, language: Language, today: NaiveDate) -> String {
+/// marked: "Tänään 24.11.2026 · Sellon kirjasto · Suur-Leppävaara", the area and topic in
+/// `language` where `names` give it.
+fn event_detail(
+    event: &EventInfo,
+    names: &PlaceNames,
+    language: Language,
+    today: NaiveDate,
+) -> String {
     let day = event
         .date_text(language)
         .map(|day| match event.date == Some(today) {
@@ -114,8 +121,12 @@ fn event_detail(event: &EventInfo, language: Language, today: NaiveDate) -> Stri
         });
     day.into_iter()
         .chain([event.place.get(language).to_owned()])
-        .chain(event.area.clone())
-        .chain(event.topic.clone())
+        .chain(
+            [&event.area, &event.topic]
+                .into_iter()
+                .flatten()
+                .map(|name| names.get(name, language).to_owned()),
+        )
         .filter(|part| !part.is_empty())
         .collect::<Vec<_>>()
         .join(" · ")
@@ -202,10 +213,11 @@ mod tests {
     use std::io::{Error, ErrorKind};
 
     use chrono::{NaiveDate, TimeDelta, Utc};
-    use hetki_protocol::{EventInfo, Language};
+    use hetki_protocol::{EventInfo, Language, Text};
 
     use super::notice::{self, reason};
     use super::upload_outcome;
+    use crate::config::PlaceNames;
     use crate::store::UploadStatus;
 
     #[test]
@@ -274,9 +286,38 @@ mod tests {
             (Language::Fi, 20, "21.1.2027 · Sello · Suur-Leppävaara"),
             (Language::En, 20, "2027-01-21 · Sello · Suur-Leppävaara"),
         ];
+        let names = PlaceNames::default();
         for (language, today, detail) in cases {
             let today = NaiveDate::from_ymd_opt(2027, 1, today).unwrap();
-            assert_eq!(super::event_detail(&evening, language, today), detail);
+            assert_eq!(
+                super::event_detail(&evening, &names, language, today),
+                detail
+            );
         }
+    }
+
+    /// Staff read the area and topic in the panel's language where the device file gives it,
+    /// and as the event names them (in Finnish) where it does not.
+    #[test]
+    fn an_events_area_and_topic_are_named_in_the_panels_language() {
+        let evening = EventInfo {
+            name: "Asukasilta".into(),
+            place: "Sello".into(),
+            area: Some("Suur-Leppävaara".into()),
+            topic: Some("Liikenne".into()),
+            date: None,
+        };
+        let per_language = |fi: &str, sv: &str| {
+            Text::PerLanguage([(Language::Fi, fi.into()), (Language::Sv, sv.into())].into())
+        };
+        let names = PlaceNames {
+            districts: vec![per_language("Suur-Leppävaara", "Stor-Alberga")],
+            topics: vec!["Liikenne".into()],
+        };
+        let detail = |language| super::event_detail(&evening, &names, language, NaiveDate::MIN);
+        assert_eq!(detail(Language::Sv), "Sello · Stor-Alberga · Liikenne");
+        assert_eq!(detail(Language::Fi), "Sello · Suur-Leppävaara · Liikenne");
+        // No English name given: the Finnish one.
+        assert_eq!(detail(Language::En), "Sello · Suur-Leppävaara · Liikenne");
     }
 }
