@@ -449,6 +449,27 @@ fn on_an_upright_screen_long_text_answers_go_one_under_another() {
     assert_eq!(swedish, finnish);
 }
 
+/// In large text on an upright screen, "Kyllä / Osittain / Ei" no longer fit in one row: they
+/// go one under another, not two in a row and one left alone under them.
+#[test]
+fn on_an_upright_screen_in_large_text_three_answers_go_one_under_another() {
+    let kiosk = TestKiosk::start();
+    kiosk
+        .ui
+        .window()
+        .set_size(slint::PhysicalSize::new(1080, 1920));
+    kiosk.wait(2000); // past the cooldown
+    kiosk.tap("Suurempi teksti (A+)");
+    kiosk.tap("Napauta ja vastaa");
+    kiosk.answer("Hyvä");
+    let at = |label: &str| kiosk.one_spoken(label).absolute_position();
+    let answers = ["Kyllä", "Osittain", "Ei"].map(at);
+    for pair in answers.windows(2) {
+        assert!(pair[0].y < pair[1].y, "{pair:?}");
+        assert_eq!(pair[0].x, pair[1].x, "{pair:?} one under another");
+    }
+}
+
 #[test]
 fn idle_reset_returns_to_the_start_and_keeps_the_partial_answer() {
     let kiosk = TestKiosk::start();
@@ -868,6 +889,37 @@ fn results_side_by_side_start_level() {
         bar.absolute_position().y
     };
     assert_eq!(first_bar("Längre öppettider:"), first_bar("På morgnarna:"));
+}
+
+/// On an upright screen in large text too, every bar of the results has the same track, so
+/// a share is drawn as long in one question as in the next.
+#[test]
+fn every_result_bar_is_drawn_to_one_scale() {
+    let kiosk = TestKiosk::start_with(poll_showing_results_at_three());
+    kiosk
+        .ui
+        .window()
+        .set_size(slint::PhysicalSize::new(800, 1280));
+    for voter in 1..=3 {
+        kiosk.wait(2000); // past the cooldown
+        kiosk.tap("Suurempi teksti (A+)");
+        kiosk.tap("Napauta ja vastaa");
+        kiosk.answer("Pelejä");
+        kiosk.tap("Iltaisin");
+        kiosk.tap("Valmis");
+        kiosk.stored(voter);
+        if voter < 3 {
+            kiosk.wait(2000); // past the cooldown
+            kiosk.tap("Valmis");
+        }
+    }
+    kiosk.wait_for("the results show", || result_bars(&kiosk, 1).is_some());
+    let tracks: Vec<_> = ElementHandle::find_by_element_type_name(&kiosk.ui, "ShareBar")
+        .map(|bar| (bar.absolute_position().x, bar.size().width))
+        .collect();
+    // The first question's four, and the second's that are not scrolled out of sight.
+    assert!(tracks.len() > 4, "both questions' bars: {tracks:?}");
+    assert!(tracks.iter().all(|&track| track == tracks[0]), "{tracks:?}");
 }
 
 #[test]

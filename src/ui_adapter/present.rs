@@ -296,14 +296,18 @@ pub(super) fn update_rows<T: Clone + 'static>(
 
 /// `text` with its last two words joined by a no-break space where they are short, so a
 /// heading that wraps never leaves its last word alone on a line ("…satsa mer / på?").
-/// Screen readers read the space as any other.
+/// Only in four words or more: of three, the first would be left alone instead. Screen
+/// readers read the space as any other.
 pub fn last_words_together(text: &str) -> String {
     let text = text.trim_end();
+    if text.split(' ').filter(|w| !w.is_empty()).count() < 4 {
+        return text.to_owned();
+    }
     let mut words = text.rsplitn(3, ' ');
-    let (Some(last), Some(before), Some(_)) = (words.next(), words.next(), words.next()) else {
-        return text.to_owned(); // two words or fewer: joining them would leave no break
+    let (Some(last), Some(before)) = (words.next(), words.next()) else {
+        return text.to_owned();
     };
-    if last.is_empty() || before.is_empty() || last.chars().count() + before.chars().count() > 14 {
+    if last.is_empty() || before.is_empty() || last.chars().count() + before.chars().count() > 16 {
         return text.to_owned();
     }
     let cut = text.len() - last.len() - 1;
@@ -362,13 +366,18 @@ mod tests {
             last_words_together("When do you visit the library? "),
             "When do you visit the\u{a0}library?"
         );
-        // Two words keep their break; long ones need theirs on a narrow screen.
+        // Three words or fewer keep their breaks ("Tuliko / äänesi kuulluksi?" would leave
+        // the first alone); long ones need theirs on a narrow screen.
+        assert_eq!(
+            last_words_together("Tuliko äänesi kuulluksi?"),
+            "Tuliko äänesi kuulluksi?"
+        );
         assert_eq!(last_words_together("Blev hörd?"), "Blev hörd?");
         assert_eq!(
             last_words_together("Mitä pitäisi kaupunkisuunnittelussa huomioida?"),
             "Mitä pitäisi kaupunkisuunnittelussa huomioida?"
         );
-        assert_eq!(last_words_together("A  b c"), "A  b\u{a0}c");
+        assert_eq!(last_words_together("A  b c d"), "A  b c\u{a0}d");
         assert_eq!(last_words_together(""), "");
     }
 }

@@ -129,7 +129,8 @@ fn event_detail(
         )
         .filter(|part| !part.is_empty())
         .collect::<Vec<_>>()
-        .join(" · ")
+        // The dot stays with the part before it: a wrapped line never starts with one.
+        .join("\u{a0}· ")
 }
 
 /// The panel's facts before the buffer is read: which device this is, and "…" where
@@ -276,15 +277,23 @@ mod tests {
             (
                 Language::Fi,
                 21,
-                "Tänään 21.1.2027 · Sello · Suur-Leppävaara",
+                "Tänään 21.1.2027\u{a0}· Sello\u{a0}· Suur-Leppävaara",
             ),
             (
                 Language::Sv,
                 21,
-                "I dag 21.1.2027 · Sello · Suur-Leppävaara",
+                "I dag 21.1.2027\u{a0}· Sello\u{a0}· Suur-Leppävaara",
             ),
-            (Language::Fi, 20, "21.1.2027 · Sello · Suur-Leppävaara"),
-            (Language::En, 20, "2027-01-21 · Sello · Suur-Leppävaara"),
+            (
+                Language::Fi,
+                20,
+                "21.1.2027\u{a0}· Sello\u{a0}· Suur-Leppävaara",
+            ),
+            (
+                Language::En,
+                20,
+                "2027-01-21\u{a0}· Sello\u{a0}· Suur-Leppävaara",
+            ),
         ];
         let names = PlaceNames::default();
         for (language, today, detail) in cases {
@@ -315,9 +324,18 @@ mod tests {
             topics: vec!["Liikenne".into()],
         };
         let detail = |language| super::event_detail(&evening, &names, language, NaiveDate::MIN);
-        assert_eq!(detail(Language::Sv), "Sello · Stor-Alberga · Liikenne");
-        assert_eq!(detail(Language::Fi), "Sello · Suur-Leppävaara · Liikenne");
+        assert_eq!(
+            detail(Language::Sv),
+            "Sello\u{a0}· Stor-Alberga\u{a0}· Liikenne"
+        );
+        assert_eq!(
+            detail(Language::Fi),
+            "Sello\u{a0}· Suur-Leppävaara\u{a0}· Liikenne"
+        );
         // No English name given: the Finnish one.
-        assert_eq!(detail(Language::En), "Sello · Suur-Leppävaara · Liikenne");
+        assert_eq!(
+            detail(Language::En),
+            "Sello\u{a0}· Suur-Leppävaara\u{a0}· Liikenne"
+        );
     }
 }
