@@ -813,28 +813,45 @@ fn poll_showing_results_at_three() -> Setup {
     setup
 }
 
-/// On a small screen a poll's results scroll: swiping them is reading them, and keeps them
-/// up as a touch does.
-#[test]
-fn swiping_the_results_keeps_them_up() {
+/// A library poll at `size` whose results show from three answers on, and three voters who
+/// each tap `first` (a language, the text size) on the start screen and then vote in its
+/// `words` (start, a picture, a time of day, done): the results are up for the third.
+fn poll_with_results_up(
+    size: (u32, u32),
+    first: Option<&str>,
+    [start, picture, time, done]: [&str; 4],
+) -> TestKiosk {
     let kiosk = TestKiosk::start_with(poll_showing_results_at_three());
     kiosk
         .ui
         .window()
-        .set_size(slint::PhysicalSize::new(800, 480));
+        .set_size(slint::PhysicalSize::new(size.0, size.1));
     for voter in 1..=3 {
         kiosk.wait(2000); // past the cooldown
-        kiosk.tap("Napauta ja vastaa");
-        kiosk.answer("Pelejä");
-        kiosk.tap("Iltaisin");
-        kiosk.tap("Valmis");
+        if let Some(first) = first {
+            kiosk.tap(first);
+        }
+        kiosk.tap(start);
+        kiosk.answer(picture);
+        kiosk.tap(time);
+        kiosk.tap(done);
         kiosk.stored(voter);
         if voter < 3 {
             kiosk.wait(2000); // past the cooldown
-            kiosk.tap("Valmis");
+            kiosk.tap(done);
         }
     }
     kiosk.wait_for("the results show", || result_bars(&kiosk, 1).is_some());
+    kiosk
+}
+
+const FINNISH_VOTE: [&str; 4] = ["Napauta ja vastaa", "Pelejä", "Iltaisin", "Valmis"];
+
+/// On a small screen a poll's results scroll: swiping them is reading them, and keeps them
+/// up as a touch does.
+#[test]
+fn swiping_the_results_keeps_them_up() {
+    let kiosk = poll_with_results_up((800, 480), None, FINNISH_VOTE);
     let bar = || {
         kiosk
             .one_spoken("Iltaisin: 100 %, oma valintasi")
@@ -853,25 +870,8 @@ fn swiping_the_results_keeps_them_up() {
 /// Side by side, two questions' bars start level, though one question takes two lines.
 #[test]
 fn results_side_by_side_start_level() {
-    let kiosk = TestKiosk::start_with(poll_showing_results_at_three());
-    kiosk
-        .ui
-        .window()
-        .set_size(slint::PhysicalSize::new(1280, 800));
-    for voter in 1..=3 {
-        kiosk.wait(2000); // past the cooldown
-        kiosk.tap("Svenska (SV)");
-        kiosk.tap("Tryck och svara");
-        kiosk.answer("Spel");
-        kiosk.tap("På kvällarna");
-        kiosk.tap("Klar");
-        kiosk.stored(voter);
-        if voter < 3 {
-            kiosk.wait(2000); // past the cooldown
-            kiosk.tap("Klar");
-        }
-    }
-    kiosk.wait_for("the results show", || result_bars(&kiosk, 1).is_some());
+    let swedish = ["Tryck och svara", "Spel", "På kvällarna", "Klar"];
+    let kiosk = poll_with_results_up((1280, 800), Some("Svenska (SV)"), swedish);
     let size = |label: &str| kiosk.one_spoken(label).size();
     assert!(
         size("Vad borde biblioteket satsa mer på?").height
@@ -895,25 +895,8 @@ fn results_side_by_side_start_level() {
 /// a share is drawn as long in one question as in the next.
 #[test]
 fn every_result_bar_is_drawn_to_one_scale() {
-    let kiosk = TestKiosk::start_with(poll_showing_results_at_three());
-    kiosk
-        .ui
-        .window()
-        .set_size(slint::PhysicalSize::new(800, 1280));
-    for voter in 1..=3 {
-        kiosk.wait(2000); // past the cooldown
-        kiosk.tap("Suurempi teksti (A+)");
-        kiosk.tap("Napauta ja vastaa");
-        kiosk.answer("Pelejä");
-        kiosk.tap("Iltaisin");
-        kiosk.tap("Valmis");
-        kiosk.stored(voter);
-        if voter < 3 {
-            kiosk.wait(2000); // past the cooldown
-            kiosk.tap("Valmis");
-        }
-    }
-    kiosk.wait_for("the results show", || result_bars(&kiosk, 1).is_some());
+    let large_text = Some("Suurempi teksti (A+)");
+    let kiosk = poll_with_results_up((800, 1280), large_text, FINNISH_VOTE);
     let tracks: Vec<_> = ElementHandle::find_by_element_type_name(&kiosk.ui, "ShareBar")
         .map(|bar| (bar.absolute_position().x, bar.size().width))
         .collect();

@@ -63,15 +63,22 @@ pub struct PlaceNames {
 }
 
 impl PlaceNames {
-    /// What the area or topic `name` (in Finnish) is called in `language`; as it is when
-    /// the file does not say.
-    pub fn get<'a>(&'a self, name: &'a str, language: Language) -> &'a str {
-        self.districts
-            .iter()
-            .chain(&self.topics)
-            .find(|text| text.get(Language::Fi) == name)
-            .map_or(name, |text| text.get(language))
+    /// What the district `name` (in Finnish) is called in `language`; as it is when the file
+    /// does not say.
+    pub fn area<'a>(&'a self, name: &'a str, language: Language) -> &'a str {
+        named(&self.districts, name, language)
     }
+
+    /// What the topic `name` (in Finnish) is called in `language`, likewise.
+    pub fn topic<'a>(&'a self, name: &'a str, language: Language) -> &'a str {
+        named(&self.topics, name, language)
+    }
+}
+
+fn named<'a>(list: &'a [Text], name: &'a str, language: Language) -> &'a str {
+    list.iter()
+        .find(|text| text.get(Language::Fi) == name)
+        .map_or(name, |text| text.get(language))
 }
 
 /// What reaches the answers already stored: where the buffer is, the time zone its times are
