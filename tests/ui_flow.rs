@@ -450,6 +450,29 @@ fn on_an_upright_screen_long_text_answers_go_one_under_another() {
     assert_eq!(swedish, finnish);
 }
 
+/// On an upright screen "You can pick several." reads with its question, in the room above the
+/// answers, not at the far end of it beside the answers.
+#[test]
+fn on_an_upright_screen_the_hint_keeps_to_its_question() {
+    let kiosk = TestKiosk::start_with(Setup::library_poll());
+    kiosk.resize(1080, 1920);
+    kiosk.wait(2000); // past the cooldown
+    kiosk.tap("Napauta ja vastaa");
+    kiosk.answer("Pelejä");
+    let question = kiosk.one_spoken("Milloin käyt kirjastossa?");
+    let hint = kiosk.one_spoken("Voit valita useita.");
+    let first_answer = kiosk.one_spoken("Aamuisin");
+    // The question's text is centred in its box, whatever the box's height.
+    let question_middle = question.absolute_position().y + question.size().height / 2.0;
+    let hint_top = hint.absolute_position().y;
+    let to_question = hint_top - question_middle;
+    let to_answers = first_answer.absolute_position().y - (hint_top + hint.size().height);
+    assert!(
+        to_question < to_answers,
+        "the hint is {to_question} px under its question's middle and {to_answers} px over the answers"
+    );
+}
+
 /// In large text on an upright screen, "Kyllä / Osittain / Ei" no longer fit in one row: they
 /// go one under another, not two in a row and one left alone under them.
 #[test]
