@@ -67,7 +67,8 @@ fn main() {
         let raw_write = started.elapsed();
 
         let started = Instant::now();
-        raw.seek(SeekFrom::Start((256 + i % 256) as u64 * 4096)).unwrap();
+        raw.seek(SeekFrom::Start((256 + i % 256) as u64 * 4096))
+            .unwrap();
         raw.write_all(&block).unwrap();
         raw.sync_data().unwrap();
         let raw_data_write = started.elapsed();
