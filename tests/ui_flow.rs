@@ -423,11 +423,7 @@ fn on_an_upright_screen_the_faces_run_down_from_the_happiest() {
 /// in place from Finnish to Swedish.
 #[test]
 fn on_an_upright_screen_long_text_answers_go_one_under_another() {
-    let kiosk = TestKiosk::start_with(Setup::library_poll());
-    kiosk.resize(1080, 1920);
-    kiosk.wait(2000); // past the cooldown
-    kiosk.tap("Napauta ja vastaa");
-    kiosk.answer("Pelejä");
+    let kiosk = times_of_day_upright();
     let at = |label: &str| {
         let answer = kiosk.one_spoken(label);
         (answer.absolute_position(), answer.size())
@@ -450,15 +446,21 @@ fn on_an_upright_screen_long_text_answers_go_one_under_another() {
     assert_eq!(swedish, finnish);
 }
 
-/// On an upright screen "You can pick several." reads with its question, in the room above the
-/// answers, not at the far end of it beside the answers.
-#[test]
-fn on_an_upright_screen_the_hint_keeps_to_its_question() {
+/// The library poll's times of day, in Finnish, on a 1080×1920 upright screen.
+fn times_of_day_upright() -> TestKiosk {
     let kiosk = TestKiosk::start_with(Setup::library_poll());
     kiosk.resize(1080, 1920);
     kiosk.wait(2000); // past the cooldown
     kiosk.tap("Napauta ja vastaa");
     kiosk.answer("Pelejä");
+    kiosk
+}
+
+/// On an upright screen "You can pick several." reads with its question, in the room above the
+/// answers, not at the far end of it beside the answers.
+#[test]
+fn on_an_upright_screen_the_hint_keeps_to_its_question() {
+    let kiosk = times_of_day_upright();
     let question = kiosk.one_spoken("Milloin käyt kirjastossa?");
     let hint = kiosk.one_spoken("Voit valita useita.");
     let first_answer = kiosk.one_spoken("Aamuisin");
