@@ -18,6 +18,17 @@ fn main() {
     if target_os == "linux" && target_env == "gnu" && (!native || host_glibc_has_relr()) {
         println!("cargo:rustc-link-arg-bins=-Wl,-z,pack-relative-relocs");
     }
+
+    // .cargo/config.toml has the bundled SQLite sync with fdatasync(); flags of one's own
+    // replace that, and every answer's commit would cost a journal commit more.
+    println!("cargo:rerun-if-env-changed=LIBSQLITE3_FLAGS");
+    let sqlite_flags = std::env::var("LIBSQLITE3_FLAGS").unwrap_or_default();
+    if !sqlite_flags.contains("-DHAVE_FDATASYNC=1") {
+        println!(
+            "cargo:warning=LIBSQLITE3_FLAGS lacks -DHAVE_FDATASYNC=1 (see .cargo/config.toml): \
+             the response buffer will sync with fsync(), slower on a journalled file system"
+        );
+    }
 }
 
 /// Whether this machine's glibc is 2.36 or newer (`getconf GNU_LIBC_VERSION`: "glibc 2.36").
