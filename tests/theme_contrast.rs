@@ -170,15 +170,20 @@ fn pictures_stand_out_in_both_palettes() {
     ]
     .into_iter()
     .map(|(file, hc, on)| (file.to_owned(), hc, on))
-    .chain((1..=5).flat_map(|face| {
-        [
-            (false, "surface"),
-            (false, "accent-soft"),
-            (true, "surface"),
-            (true, "accent-soft"),
-        ]
-        .map(|(hc, on)| (format!("face-{face}.png"), hc, on))
-    }));
+    // Each face in each of its sizes (see the answer button's face-picture).
+    .chain(
+        (1..=5)
+            .flat_map(|face| ["", "-160", "-96"].map(|size| format!("face-{face}{size}.png")))
+            .flat_map(|file| {
+                [
+                    (false, "surface"),
+                    (false, "accent-soft"),
+                    (true, "surface"),
+                    (true, "accent-soft"),
+                ]
+                .map(|(hc, on)| (file.clone(), hc, on))
+            }),
+    );
     let mut failures = Vec::new();
     for (file, hc, on) in pictures {
         let Picture { fill, mark, edge } = picture(&file);
