@@ -53,13 +53,57 @@ pub fn load(path: &Path) -> Result<Image, String> {
     }
 }
 
+/// An answer's picture with smaller copies for smaller screens: the software renderer takes
+/// each pixel from the picture's nearest one, so a picture three times larger than shown (on
+/// a 7" panel) draws jagged. The answer button draws the copy nearest above its size.
+#[derive(Clone)]
+pub struct AnswerPicture {
+    pub full: Image,
+    pub medium: Image,
+    pub small: Image,
+}
+
+/// The longer side of the medium and small copies, in pixels.
+pub const MEDIUM_SIDE: u32 = 160;
+pub const SMALL_SIDE: u32 = 96;
+
+impl AnswerPicture {
+    /// Loads the picture at `path` (see [`load`]) and makes its copies. A vector picture
+    /// (SVG) is drawn at the size shown: it is its own copy.
+    pub fn load(path: &Path) -> Result<AnswerPicture, String> {
+        let full = load(path)?;
+        let pixels = if is_vector(path) {
+            None
+        } else {
+            full.to_rgba8()
+        };
+        let Some(pixels) = pixels else {
+            return Ok(AnswerPicture {
+                medium: full.clone(),
+                small: full.clone(),
+                full,
+            });
+        };
+        let copy = |side| Image::from_rgba8(shrink_to_fit(&pixels, side));
+        Ok(AnswerPicture {
+            medium: copy(MEDIUM_SIDE),
+            small: copy(SMALL_SIDE),
+            full,
+        })
+    }
+}
+
+/// Whether the picture at `path` is a vector one (SVG), by its name.
+fn is_vector(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("svg") || e.eq_ignore_ascii_case("svgz"))
+}
+
 /// Whether the file starts as a picture format does (SVG by its name), or cannot be read:
 /// loading it then says why.
 fn looks_like_a_picture(path: &Path) -> bool {
     use std::io::Read;
-    let svg = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("svg") || e.eq_ignore_ascii_case("svgz"));
+    let svg = is_vector(path);
     let mut head = [0u8; 12];
     let Ok(read) = std::fs::File::open(path).and_then(|mut f| f.read(&mut head)) else {
         return true;
@@ -244,6 +288,45 @@ mod tests {
         std::fs::write(&jpeg, &bytes).unwrap();
         assert_eq!(stated_size(&jpeg), Some((12_000, 9_000)));
         assert!(load(&jpeg).unwrap_err().contains("12000×9000"));
+    }
+
+    #[test]
+    fn an_answer_picture_has_copies_for_smaller_screens() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("gradient.png");
+        let file = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+        let mut encoder = png::Encoder::new(file, 256, 128);
+        encoder.set_color(png::ColorType::Rgba);
+        let mut writer = encoder.write_header().unwrap();
+        let pixels: Vec<u8> = (0..256 * 128)
+            .flat_map(|i| [(i % 256) as u8, 0, 0, 255])
+            .collect();
+        writer.write_image_data(&pixels).unwrap();
+        writer.finish().unwrap();
+
+        let picture = AnswerPicture::load(&path).expect("a PNG loads");
+        let size = |image: &Image| (image.size().width, image.size().height);
+        assert_eq!(size(&picture.full), (256, 128));
+        assert_eq!(size(&picture.medium), (160, 80));
+        assert_eq!(size(&picture.small), (96, 48));
+        // Each copy's pixel is the average of those it covers: the small one's first of the
+        // first three columns (0, 1, 2), its last of the last three (253, 254, 255).
+        let small = picture.small.to_rgba8().unwrap();
+        assert_eq!(small.as_slice()[0].r, 1);
+        assert_eq!(small.as_slice()[95].r, 254);
+    }
+
+    #[test]
+    fn a_vector_answer_picture_is_its_own_copy() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("clock.svg");
+        std::fs::write(
+            &path,
+            r#"<svg xmlns="http://www.w3.org/2000/svg" width="140" height="140"><circle cx="70" cy="70" r="60"/></svg>"#,
+        )
+        .unwrap();
+        let picture = AnswerPicture::load(&path).expect("an SVG loads");
+        assert!(picture.medium == picture.full && picture.small == picture.full);
     }
 
     #[test]

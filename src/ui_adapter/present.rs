@@ -114,23 +114,32 @@ pub fn present(
                     label: face.label.get(language).into(),
                     face: face_picture(faces.len(), i),
                     image: Image::default(),
+                    image_medium: Image::default(),
+                    image_small: Image::default(),
                     picked: view.selected.contains(&i),
                 })
                 .collect(),
             QuestionKind::Choice { options, .. } => options
                 .iter()
                 .enumerate()
-                .map(|(i, option)| AnswerOption {
-                    label: option.label.get(language).into(),
-                    face: 0,
-                    image: pictures
+                .map(|(i, option)| {
+                    let picture = pictures
                         .option_images
                         .get(q)
                         .and_then(|images| images.get(i))
                         .cloned()
-                        .flatten()
-                        .unwrap_or_default(),
-                    picked: view.selected.contains(&i),
+                        .flatten();
+                    let (image, image_medium, image_small) = picture
+                        .map(|p| (p.full, p.medium, p.small))
+                        .unwrap_or_default();
+                    AnswerOption {
+                        label: option.label.get(language).into(),
+                        face: 0,
+                        image,
+                        image_medium,
+                        image_small,
+                        picked: view.selected.contains(&i),
+                    }
                 })
                 .collect(),
         };
@@ -259,7 +268,8 @@ fn face_picture(count: usize, index: usize) -> i32 {
 }
 
 /// Slint's `Image` equality says two empty images differ, which would redraw every face on
-/// every update: an option is the same if its text, face and pick are, and its picture is.
+/// every update: an option is the same if its text, face and pick are, and its picture is
+/// (its smaller copies come with it).
 fn same_option(a: &AnswerOption, b: &AnswerOption) -> bool {
     let no_picture = |o: &AnswerOption| o.image.size().width == 0;
     (&a.label, a.face, a.picked) == (&b.label, b.face, b.picked)

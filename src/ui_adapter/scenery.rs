@@ -8,6 +8,7 @@ use slint::Image;
 
 use crate::config::{ConfigError, FollowUpNote, KioskConfig, PlaceNames, SurveyChoice};
 use crate::panel::PanelPlace;
+use crate::picture::AnswerPicture;
 use crate::qr::qr_image;
 
 /// What the screens show besides the flow's state: the privacy note, pictures, QR codes.
@@ -31,7 +32,7 @@ pub struct Scenery {
 /// codes of the thank-you screen (what came of the feedback, the survey on a phone).
 #[derive(Default)]
 pub(super) struct SurveyPictures {
-    pub(super) option_images: Vec<Vec<Option<Image>>>,
+    pub(super) option_images: Vec<Vec<Option<AnswerPicture>>>,
     pub(super) follow_up_qr: Option<Image>,
     pub(super) phone_qr: Option<Image>,
 }
@@ -61,10 +62,10 @@ impl Scenery {
                 if let QuestionKind::Choice { options, .. } = &question.kind {
                     for (o, option) in options.iter().enumerate() {
                         let field = format!("questions[{q}].options[{o}].image");
-                        let image = option
-                            .image
-                            .as_ref()
-                            .map(|name| load(&survey_dir.join(name), file, &field));
+                        let image = option.image.as_ref().map(|name| {
+                            AnswerPicture::load(&survey_dir.join(name))
+                                .map_err(|message| ConfigError::one(file, Some(&field), message))
+                        });
                         images.push(image.transpose()?);
                     }
                 }

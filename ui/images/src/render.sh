@@ -22,3 +22,11 @@ for svg in *.svg; do
   size=$(size_of "$name")
   rsvg-convert --width "$size" --height "$size" --keep-aspect-ratio "$svg" -o "../$name.png"
 done
+# Faces also come smaller, for smaller screens (the answer button draws the size nearest
+# above its own): a 7" panel's 90 px faces taken from 288 px ones, a pixel in three, had
+# jagged outlines.
+for svg in face-*.svg; do
+  for size in 160 96; do
+    rsvg-convert --width "$size" --height "$size" --keep-aspect-ratio "$svg" -o "../${svg%.svg}-$size.png"
+  done
+done
