@@ -224,6 +224,16 @@ mod tests {
         buffer
     }
 
+    /// Writes RGBA `pixels` as a PNG file.
+    fn write_png(path: &Path, width: u32, height: u32, pixels: &[u8]) {
+        let file = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+        let mut encoder = png::Encoder::new(file, width, height);
+        encoder.set_color(png::ColorType::Rgba);
+        let mut writer = encoder.write_header().unwrap();
+        writer.write_image_data(pixels).unwrap();
+        writer.finish().unwrap();
+    }
+
     #[test]
     fn a_large_picture_keeps_its_proportions_within_the_largest_side() {
         let photo = filled(4000, 3000, |_, _| Rgba8Pixel {
@@ -247,12 +257,7 @@ mod tests {
     fn a_large_photo_file_is_loaded_small() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("photo.png");
-        let file = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
-        let mut encoder = png::Encoder::new(file, 1200, 600);
-        encoder.set_color(png::ColorType::Rgba);
-        let mut writer = encoder.write_header().unwrap();
-        writer.write_image_data(&[90; 1200 * 600 * 4]).unwrap();
-        writer.finish().unwrap();
+        write_png(&path, 1200, 600, &[90; 1200 * 600 * 4]);
 
         let picture = load(&path).expect("a PNG loads");
         assert_eq!((picture.size().width, picture.size().height), (256, 128));
@@ -294,15 +299,10 @@ mod tests {
     fn an_answer_picture_has_copies_for_smaller_screens() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("gradient.png");
-        let file = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
-        let mut encoder = png::Encoder::new(file, 256, 128);
-        encoder.set_color(png::ColorType::Rgba);
-        let mut writer = encoder.write_header().unwrap();
         let pixels: Vec<u8> = (0..256 * 128)
             .flat_map(|i| [(i % 256) as u8, 0, 0, 255])
             .collect();
-        writer.write_image_data(&pixels).unwrap();
-        writer.finish().unwrap();
+        write_png(&path, 256, 128, &pixels);
 
         let picture = AnswerPicture::load(&path).expect("a PNG loads");
         let size = |image: &Image| (image.size().width, image.size().height);
