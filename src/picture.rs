@@ -56,7 +56,7 @@ pub fn load(path: &Path) -> Result<Image, String> {
 /// An answer's picture with smaller copies for smaller screens: the software renderer takes
 /// each pixel from the picture's nearest one, so a picture three times larger than shown (on
 /// a 7" panel) draws jagged. The answer button draws the copy nearest above its size.
-#[derive(Clone)]
+#[derive(Clone, Default)]
 pub struct AnswerPicture {
     pub full: Image,
     pub medium: Image,
@@ -72,19 +72,11 @@ impl AnswerPicture {
     /// (SVG) is drawn at the size shown: it is its own copy.
     pub fn load(path: &Path) -> Result<AnswerPicture, String> {
         let full = load(path)?;
-        let pixels = if is_vector(path) {
-            None
-        } else {
-            full.to_rgba8()
+        let pixels = (!is_vector(path)).then(|| full.to_rgba8()).flatten();
+        let copy = |side| match &pixels {
+            Some(pixels) => Image::from_rgba8(shrink_to_fit(pixels, side)),
+            None => full.clone(),
         };
-        let Some(pixels) = pixels else {
-            return Ok(AnswerPicture {
-                medium: full.clone(),
-                small: full.clone(),
-                full,
-            });
-        };
-        let copy = |side| Image::from_rgba8(shrink_to_fit(&pixels, side));
         Ok(AnswerPicture {
             medium: copy(MEDIUM_SIDE),
             small: copy(SMALL_SIDE),

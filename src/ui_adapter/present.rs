@@ -5,6 +5,7 @@ use slint::{ComponentHandle, Image, Model, ModelRc, VecModel};
 
 use super::scenery::{Scenery, SurveyPictures};
 use crate::flow::{AttractSlide, PinMessage, Screen, View};
+use crate::picture::AnswerPicture;
 use crate::results::{PollResults, results_view};
 use crate::session::Session;
 use crate::ui::{
@@ -123,21 +124,23 @@ pub fn present(
                 .iter()
                 .enumerate()
                 .map(|(i, option)| {
-                    let picture = pictures
+                    let AnswerPicture {
+                        full,
+                        medium,
+                        small,
+                    } = pictures
                         .option_images
                         .get(q)
                         .and_then(|images| images.get(i))
                         .cloned()
-                        .flatten();
-                    let (image, image_medium, image_small) = picture
-                        .map(|p| (p.full, p.medium, p.small))
+                        .flatten()
                         .unwrap_or_default();
                     AnswerOption {
                         label: option.label.get(language).into(),
                         face: 0,
-                        image,
-                        image_medium,
-                        image_small,
+                        image: full,
+                        image_medium: medium,
+                        image_small: small,
                         picked: view.selected.contains(&i),
                     }
                 })

@@ -122,16 +122,13 @@ fn event_detail(
     day.into_iter()
         .chain([event.place.get(language).to_owned()])
         .chain(
-            event
-                .area
-                .as_deref()
-                .map(|a| names.area(a, language).to_owned()),
-        )
-        .chain(
-            event
-                .topic
-                .as_deref()
-                .map(|t| names.topic(t, language).to_owned()),
+            [
+                event.area.as_deref().map(|a| names.area(a, language)),
+                event.topic.as_deref().map(|t| names.topic(t, language)),
+            ]
+            .into_iter()
+            .flatten()
+            .map(str::to_owned),
         )
         .filter(|part| !part.is_empty())
         .collect::<Vec<_>>()
